@@ -1,0 +1,203 @@
+/**
+ * The contract's terms: every clause of the reference contract that becomes
+ * behaviour (DESIGN.md section 2), as one zod schema shared by the API, the
+ * workflows, the documents and the console.
+ */
+import { z } from 'zod';
+import { ZFen } from './money';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** Chinese mobile or fixed-line number, in any of the usual written shapes. */
+export const ZContactPhone = z
+  .string()
+  .trim()
+  .max(32)
+  .regex(/^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'must be a Chinese mobile (e.g. 13800000001) or fixed-line number (e.g. 0471-1234567)');
+
+export const ZPerson = z.strictObject({
+  name: text(64),
+  phone: ZContactPhone,
+  email: z.email('must be an e-mail address').max(254).optional(),
+});
+
+export const ZParty = z.strictObject({
+  name: text(128),
+  address: text(256),
+  /** 法定代表人或授权代表 (Party A) / 负责人 (Party B) */
+  representative: text(64),
+  contact: ZPerson,
+});
+
+export const ZBankAccount = z.strictObject({
+  accountName: text(128),
+  bankName: text(128),
+  accountNumber: z.string().trim().regex(/^[0-9 ]{8,40}$/, 'must be digits (spaces allowed), 8 to 40 characters'),
+});
+
+export const ZProviderParty = ZParty.extend({ bank: ZBankAccount });
+
+export const INVOICE_TYPES = ['vat_special', 'vat_ordinary'] as const;
+export const ZInvoiceType = z.enum(INVOICE_TYPES);
+export type InvoiceType = z.infer<typeof ZInvoiceType>;
+export const INVOICE_TYPE_LABELS: Record<InvoiceType, string> = {
+  vat_special: '增值税专用发票（专票）',
+  vat_ordinary: '增值税普通发票（普票）',
+};
+
+const ZClock = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'must be a time of day as HH:MM');
+const ZDayOffsets = z
+  .array(z.number().int().min(1).max(365))
+  .max(5, 'at most 5 reminders')
+  .refine((days) => new Set(days).size === days.length, 'must not repeat a day');
+
+/** 【…】: the bound signature, 2 to 20 characters between the brackets. */
+export const ZSmsSignature = z
+  .string()
+  .trim()
+  .regex(/^【[^【】]{2,20}】$/, 'must be the bound signature in 【】, 2 to 20 characters inside, e.g. 【内蒙古自治区地震局】');
+
+export const ZContractTerms = z
+  .strictObject({
+    title: text(200),
+    /** 甲方: the customer */
+    partyA: ZParty,
+    /** 乙方: the provider, with the account payments go to */
+    partyB: ZProviderParty,
+    /** Art.3 §2: the package */
+    package: z.strictObject({
+      name: text(100),
+      yearlyFeeFen: ZFen.refine((fen) => fen > 0, 'must be positive'),
+      smsPerYear: z.number().int().positive().max(100_000_000),
+      delivery: z.literal('one_time'),
+    }),
+    /** Art.3 §1, §4, §5': price, VAT, invoice, payment period */
+    payment: z.strictObject({
+      totalFen: ZFen,
+      vatRatePercent: z.number().min(0).max(100),
+      invoiceType: ZInvoiceType,
+      dueDays: z.number().int().min(1).max(365),
+      reminderDaysBefore: ZDayOffsets,
+    }),
+    /** Art.6 §1: term and automatic renewal */
+    term: z.strictObject({
+      years: z.number().int().min(1).max(10),
+      autoRenew: z.boolean(),
+      renewalYears: z.number().int().min(1).max(5),
+      renewalAlertDaysBefore: ZDayOffsets,
+    }),
+    /** Art.5 §1, §2; Art.8 §3, §4 */
+    sms: z.strictObject({
+      signature: ZSmsSignature,
+      windowStart: ZClock,
+      windowEnd: ZClock,
+      marketingWindowStart: ZClock,
+      marketingWindowEnd: ZClock,
+      /** an approved 24-hour sending permit (24小时开通申请) */
+      permit24h: z.boolean(),
+    }),
+    /** Art.4 §10(5), Art.5 §8, Art.9, Art.10 */
+    legal: z.strictObject({
+      cureDays: z.number().int().min(1).max(90),
+      negotiationDays: z.number().int().min(1).max(365),
+      outageNoticeHours: z.number().int().min(1).max(168),
+      violationReportHours: z.number().int().min(1).max(48),
+      forceMajeureProofDays: z.number().int().min(1).max(90),
+      disputeVenue: text(200),
+    }),
+    /** Art.11 §3 */
+    originals: z.strictObject({
+      total: z.number().int().min(2).max(20),
+      perParty: z.number().int().min(1).max(10),
+    }),
+    /** how long the contract may wait for both signatures, and the reminders before it lapses */
+    signing: z.strictObject({
+      periodDays: z.number().int().min(1).max(365),
+      reminderDaysBefore: ZDayOffsets,
+    }),
+  })
+  .superRefine((terms, ctx) => {
+    const expected = terms.package.yearlyFeeFen * terms.term.years;
+    if (terms.payment.totalFen !== expected) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['payment', 'totalFen'],
+        message: `must equal the yearly fee times the term in years (${terms.package.yearlyFeeFen} x ${terms.term.years} = ${expected} fen)`,
+      });
+    }
+    if (terms.originals.total !== terms.originals.perParty * 2) {
+      ctx.addIssue({ code: 'custom', path: ['originals', 'total'], message: 'must be twice the originals held per party' });
+    }
+    if (terms.sms.windowStart >= terms.sms.windowEnd) {
+      ctx.addIssue({ code: 'custom', path: ['sms', 'windowEnd'], message: 'must be later than the window start' });
+    }
+    if (terms.sms.marketingWindowStart >= terms.sms.marketingWindowEnd) {
+      ctx.addIssue({ code: 'custom', path: ['sms', 'marketingWindowEnd'], message: 'must be later than the marketing window start' });
+    }
+    if (terms.sms.marketingWindowStart < terms.sms.windowStart || terms.sms.marketingWindowEnd > terms.sms.windowEnd) {
+      ctx.addIssue({ code: 'custom', path: ['sms', 'marketingWindowStart'], message: 'the marketing window must lie inside the sending window' });
+    }
+    if (Math.max(0, ...terms.signing.reminderDaysBefore) >= terms.signing.periodDays) {
+      ctx.addIssue({ code: 'custom', path: ['signing', 'reminderDaysBefore'], message: 'reminders must fall inside the signing period' });
+    }
+  });
+
+export type ContractTerms = z.infer<typeof ZContractTerms>;
+export type Party = z.infer<typeof ZParty>;
+export type ProviderParty = z.infer<typeof ZProviderParty>;
+
+export const PARTIES = ['A', 'B'] as const;
+export const ZPartyCode = z.enum(PARTIES);
+export type PartyCode = z.infer<typeof ZPartyCode>;
+export const otherParty = (party: PartyCode): PartyCode => (party === 'A' ? 'B' : 'A');
+export const PARTY_LABELS: Record<PartyCode, string> = { A: '甲方', B: '乙方' };
+
+/**
+ * The reference contract (seed: 2024 智慧信息（企信版）产品服务合同): the two
+ * organisations' real names and addresses, fictitious people, phones and bank
+ * account.
+ */
+export const REFERENCE_TERMS: ContractTerms = {
+  title: '2024年大数据智慧信息（企信版）产品服务合同',
+  partyA: {
+    name: '内蒙古自治区地震局',
+    address: '呼和浩特市新城区哲里木路80号',
+    representative: '张示例',
+    contact: { name: '李联系', phone: '13800000001' },
+  },
+  partyB: {
+    name: '中国联合网络通信有限公司内蒙古自治区分公司',
+    address: '呼和浩特市新城区兴安北路55号',
+    representative: '王示例',
+    contact: { name: '赵经理', phone: '13800000002' },
+    bank: {
+      accountName: '中国联合网络通信有限公司内蒙古自治区分公司',
+      bankName: '示例银行呼和浩特分行',
+      accountNumber: '0000 0000 0000 0000 000',
+    },
+  },
+  package: { name: '智慧信息（企信版）短信服务套餐', yearlyFeeFen: 99900, smsPerYear: 12666, delivery: 'one_time' },
+  payment: { totalFen: 299700, vatRatePercent: 0, invoiceType: 'vat_special', dueDays: 30, reminderDaysBefore: [7, 3, 1] },
+  term: { years: 3, autoRenew: true, renewalYears: 1, renewalAlertDaysBefore: [45, 15] },
+  sms: {
+    signature: '【内蒙古自治区地震局】',
+    windowStart: '08:00',
+    windowEnd: '22:00',
+    marketingWindowStart: '09:00',
+    marketingWindowEnd: '20:00',
+    permit24h: false,
+  },
+  legal: {
+    cureDays: 10,
+    negotiationDays: 30,
+    outageNoticeHours: 24,
+    violationReportHours: 1,
+    forceMajeureProofDays: 15,
+    disputeVenue: '乙方所在地人民法院',
+  },
+  originals: { total: 4, perParty: 2 },
+  signing: { periodDays: 30, reminderDaysBefore: [7, 3, 1] },
+};
+
+/** The date the reference contract was signed on paper by both parties. */
+export const REFERENCE_SIGNED_ON = '2024-05-14';
