@@ -1,0 +1,72 @@
+/**
+ * The express application, separate from listen() so tests drive it directly.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import { authenticate, requireRole } from './auth';
+import type { AppDeps } from './deps';
+import { AppError, errorMiddleware } from './errors';
+import { parseWith, type RouteDef } from './http';
+import { idempotency } from './idempotency';
+import { contractRoutes } from './routes/contracts';
+import { healthRoutes } from './routes/health';
+import { userRoutes } from './routes/users';
+
+export type { AppDeps } from './deps';
+
+/** Every route of the API: the permission matrix is read from here. */
+export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
+  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps)];
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.get('x-request-id');
+    res.locals.requestId = incoming && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    res.set('X-Request-Id', res.locals.requestId);
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (_req, res) => (res as Response).locals.requestId,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+    }),
+  );
+  app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+
+  const auth = authenticate(deps.db);
+  const idem = idempotency(deps.db);
+  for (const route of allRoutes(deps)) {
+    const chain = [
+      ...(route.roles === 'public' ? [] : [auth, (_req: Request, res: Response, next: NextFunction) => (requireRole(res.locals.user, route.roles as never), next()), idem]),
+      async (req: Request, res: Response) => {
+        const result = await route.handler({
+          req,
+          res,
+          user: res.locals.user,
+          body: parseWith(route.body, req.body, 'body'),
+          query: parseWith(route.query, req.query, 'query'),
+          params: req.params as Record<string, string>,
+          requestId: res.locals.requestId,
+          idempotencyKey: res.locals.idempotencyKey ?? null,
+        });
+        if (result !== undefined && !res.headersSent) res.json(result);
+      },
+    ];
+    app[route.method](route.path, ...chain);
+  }
+
+  app.use('/api', (req: Request) => {
+    throw new AppError('NOT_FOUND', `no route ${req.method} ${req.originalUrl.split('?')[0]}`);
+  });
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

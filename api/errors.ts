@@ -1,0 +1,70 @@
+/**
+ * One error type with a code; the code → HTTP status table lives in
+ * domain/errors.ts and is applied here, once.
+ */
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/pool';
+import { ERROR_STATUS, type ErrorCode } from '../domain/errors';
+import type { Logger } from '../platform/logger';
+import { businessFailureOf, isTemporalUnavailable } from '../platform/temporal';
+
+export type FieldIssue = { path: string; message: string };
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: { issues?: FieldIssue[]; [key: string]: unknown },
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+
+export function zodIssues(error: ZodError, prefix: string): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
+}
+
+/** Turns anything thrown into an AppError, or null for a genuine internal error. */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) return new AppError('VALIDATION_FAILED', 'request is invalid', { issues: zodIssues(error, '') });
+  const bodyError = error as { type?: string; status?: number; message?: string };
+  if (bodyError?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'request body is too large');
+  if (bodyError?.type === 'entity.parse.failed') return new AppError('VALIDATION_FAILED', 'request body is not valid JSON');
+  if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', bodyError.message ?? 'unsupported encoding');
+  }
+  const business = businessFailureOf(error);
+  if (business) return new AppError(business.code, business.message);
+  if (isDatabaseUnavailable(error)) return new AppError('UNAVAILABLE', 'the database is not reachable right now; retry shortly');
+  if (isTemporalUnavailable(error)) return new AppError('UNAVAILABLE', 'the workflow service is not reachable right now; retry shortly');
+  return null;
+}
+
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const requestId = String(res.locals.requestId ?? '');
+    const appError = toAppError(error);
+    if (res.headersSent) {
+      logger.error({ err: error, requestId }, 'error after the response started');
+      return;
+    }
+    if (!appError) {
+      logger.error({ err: error, requestId, route: req.route?.path }, 'unhandled error');
+      res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error', requestId } });
+      return;
+    }
+    if (appError.code === 'UNAVAILABLE') res.set('Retry-After', '5');
+    res.status(appError.status).json({ error: { code: appError.code, message: appError.message, ...appError.details, requestId } });
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Route definitions as data: method, path, the roles allowed, the zod schemas
+ * of body and query, and the handler. The permission matrix is derived from
+ * this table, so a route cannot exist without its roles.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { z } from 'zod';
+import type { Role, User } from '../db/users';
+import { AppError, zodIssues } from './errors';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+
+export type RequestContext<B = unknown, Q = unknown> = {
+  req: Request;
+  res: Response;
+  user: User;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  requestId: string;
+  idempotencyKey: string | null;
+};
+
+export type RouteDef<B = unknown, Q = unknown> = {
+  method: HttpMethod;
+  path: string;
+  /** who may call it; 'public' needs no authentication */
+  roles: readonly Role[] | 'public';
+  summary: string;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  /** returns the JSON body (status 200 unless `status` is set on ctx.res), or undefined when it wrote the response itself */
+  handler: (ctx: RequestContext<B, Q>) => Promise<unknown>;
+};
+
+export const defineRoute = <B, Q>(route: RouteDef<B, Q>): RouteDef<B, Q> => route;
+
+export function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query'): T {
+  if (!schema) return value as T;
+  const parsed = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (!parsed.success) {
+    throw new AppError('VALIDATION_FAILED', `${where} is invalid`, { issues: zodIssues(parsed.error, where) });
+  }
+  return parsed.data;
+}
+
+export type Handler = (req: Request, res: Response, next: NextFunction) => Promise<void>;

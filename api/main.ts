@@ -1,0 +1,72 @@
+/**
+ * The API process: `tsx api/main.ts`. Listens on PORT, sweeps owed workflow
+ * starts, and on SIGTERM stops accepting connections, lets in-flight requests
+ * finish, then exits 0.
+ */
+import type { Server } from 'node:http';
+import { createDb } from '../db/pool';
+import { registerToken, upsertUser } from '../db/users';
+import { loadConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { connectClient } from '../platform/temporal';
+import { startOwedWorkflows } from '../services/contracts';
+import { createApp } from './app';
+
+const SWEEP_EVERY_MS = 5_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, name: 'api' });
+  if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for the API (npm start sets it)');
+  const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-api' });
+  const temporal = await connectClient({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`, namespace: config.temporal.namespace });
+
+  if (config.adminToken) {
+    await upsertUser(db, { id: 'admin', name: 'Administrator', role: 'admin', organisation: null });
+    await registerToken(db, 'admin', config.adminToken, 'ADMIN_TOKEN');
+  }
+
+  const deps = { db, temporal, taskQueue: config.temporal.taskQueue, logger, bodyLimit: config.http.bodyLimit, queryTimeoutMs: 2_000 };
+  const app = createApp(deps);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+  });
+  server.keepAliveTimeout = 5_000;
+  logger.info({ port: config.http.port }, 'api listening');
+
+  const sweep = async () => {
+    const started = await startOwedWorkflows(deps).catch((error) => {
+      logger.warn({ err: (error as Error).message }, 'owed workflow sweep failed');
+      return 0;
+    });
+    if (started > 0) logger.info({ started }, 'started owed workflows');
+  };
+  await sweep();
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'api stopping: finishing in-flight requests');
+    clearInterval(sweeper);
+    server.close(async () => {
+      await temporal.connection.close().catch(() => undefined);
+      await db.close().catch(() => undefined);
+      logger.info('api stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      logger.warn('in-flight requests did not finish within 20 s; closing them');
+      server.closeAllConnections();
+    }, 20_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,212 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import {
+  toDeadlineView,
+  ZContractStatus,
+  ZSignContractRequest,
+  type DeadlineState,
+} from '../../domain/contract';
+import { REFERENCE_TERMS, ZContractTerms } from '../../domain/terms';
+import { listAuditForContract } from '../../db/audit';
+import { findContract, listContracts, listSignatures, type ContractRow } from '../../db/contracts';
+import { listOpenDeadlines } from '../../db/deadlines';
+import { listDocuments, readDocumentContent } from '../../db/documents';
+import { listNotifications } from '../../db/notifications';
+import { findUser, type User } from '../../db/users';
+import { createContract } from '../../services/contracts';
+import { getContractStateQuery, signContractUpdate, type ContractStateView } from '../../workflows/contract-lifecycle';
+import { assertContractAccess } from '../auth';
+import type { AppDeps } from '../deps';
+import { AppError, notFound } from '../errors';
+import { defineRoute } from '../http';
+
+export const ZCreateContractRequest = z.strictObject({
+  terms: ZContractTerms,
+  /** admin only: create on behalf of this sales owner */
+  ownerId: z.string().trim().min(1).max(64).optional(),
+});
+export type TCreateContractRequest = z.infer<typeof ZCreateContractRequest>;
+
+const ZContractListQuery = z.strictObject({
+  status: ZContractStatus.optional(),
+  owner: z.string().trim().min(1).max(64).optional(),
+  deadlineWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+const ZContractId = z.uuid({ error: 'is not a contract id' });
+
+const STAFF = ['sales', 'legal', 'finance', 'operations', 'admin'] as const;
+const EVERYONE = [...STAFF, 'customer'] as const;
+
+/** Queries the workflow for its live state; null when it cannot answer within the time (the read model serves then). */
+async function queryLiveState(handle: WorkflowHandle, deps: AppDeps): Promise<ContractStateView | null> {
+  try {
+    return await deps.temporal.connection.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(getContractStateQuery));
+  } catch (error) {
+    deps.logger.warn({ workflowId: handle.workflowId, err: (error as Error).message }, 'live query failed; serving the read model');
+    return null;
+  }
+}
+
+async function loadContract(deps: AppDeps, user: User, rawId: string | undefined): Promise<ContractRow> {
+  const id = ZContractId.safeParse(rawId);
+  if (!id.success) throw notFound('contract');
+  const contract = await findContract(deps.db, id.data);
+  if (!contract) throw notFound('contract');
+  assertContractAccess(user, contract);
+  return contract;
+}
+
+export async function contractDetail(deps: AppDeps, contract: ContractRow, live?: ContractStateView | null) {
+  const now = Date.now();
+  const state = live === undefined ? await queryLiveState(deps.temporal.workflow.getHandle(contract.workflowId), deps) : live;
+  const deadlines: DeadlineState[] = state ? state.deadlines : await listOpenDeadlines(deps.db, contract.id);
+  const [signatures, documents, audit, notifications, owner] = await Promise.all([
+    listSignatures(deps.db, contract.id),
+    listDocuments(deps.db, contract.id),
+    listAuditForContract(deps.db, contract.id),
+    listNotifications(deps.db, contract.id),
+    findUser(deps.db, contract.ownerId),
+  ]);
+  return {
+    id: contract.id,
+    number: contract.number,
+    status: state?.status ?? contract.status,
+    owner: { id: contract.ownerId, name: owner?.name ?? contract.ownerId },
+    parties: { A: contract.terms.partyA, B: contract.terms.partyB },
+    terms: contract.terms,
+    effectiveAt: state?.effectiveAt ?? contract.effectiveAt,
+    termEndsAt: state?.termEndsAt ?? contract.termEndsAt,
+    signatures,
+    deadlines: deadlines.map((d) => toDeadlineView(d, now)),
+    deadlinesSource: state ? 'workflow' : 'read-model',
+    documents: documents.map((d) => ({ ...d, url: `/api/contracts/${contract.id}/documents/${encodeURIComponent(d.id)}` })),
+    audit,
+    notifications: notifications.map(({ phone: _phone, ...n }) => n),
+    workflowId: contract.workflowId,
+    createdAt: contract.createdAt,
+    updatedAt: contract.updatedAt,
+  };
+}
+
+export function contractRoutes(deps: AppDeps) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/templates/reference',
+      roles: EVERYONE,
+      summary: "the reference contract's terms, as a body POST /api/contracts accepts",
+      handler: async () => ({ terms: REFERENCE_TERMS }),
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts',
+      roles: ['sales', 'admin'],
+      summary: 'create a contract and start its lifecycle',
+      body: ZCreateContractRequest,
+      handler: async ({ body, user, res, requestId, idempotencyKey }) => {
+        let ownerId = user.id;
+        if (body.ownerId && body.ownerId !== user.id) {
+          if (user.role !== 'admin') throw new AppError('FORBIDDEN', 'only an admin may create a contract on behalf of another owner');
+          const owner = await findUser(deps.db, body.ownerId);
+          if (!owner || owner.role !== 'sales') throw new AppError('VALIDATION_FAILED', 'ownerId must name a sales user', { issues: [{ path: 'body.ownerId', message: 'unknown sales user' }] });
+          ownerId = owner.id;
+        }
+        const { contract, created } = await createContract(
+          { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger },
+          { terms: body.terms, ownerId, idempotencyKey, actor: { id: user.id, role: user.role, requestId } },
+        );
+        res.status(created ? 201 : 200).location(`/api/contracts/${contract.id}`);
+        return contractDetail(deps, contract, null);
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/contracts',
+      roles: EVERYONE,
+      summary: 'list contracts, with filters',
+      query: ZContractListQuery,
+      handler: async ({ query, user }) => {
+        const { items, total } = await listContracts(deps.db, {
+          status: query.status,
+          ownerId: query.owner,
+          partyAName: user.role === 'customer' ? (user.organisation ?? '\u0000') : undefined,
+          deadlineWithinDays: query.deadlineWithinDays,
+          limit: query.limit,
+          offset: query.offset,
+        });
+        const now = Date.now();
+        return {
+          total,
+          items: items.map((c) => ({
+            id: c.id,
+            number: c.number,
+            status: c.status,
+            ownerId: c.ownerId,
+            partyA: c.partyAName,
+            partyB: c.partyBName,
+            effectiveAt: c.effectiveAt,
+            termEndsAt: c.termEndsAt,
+            nextDeadline: c.nextDeadline ? { ...c.nextDeadline, secondsLeft: Math.floor((Date.parse(c.nextDeadline.dueAt) - now) / 1000) } : null,
+            createdAt: c.createdAt,
+          })),
+        };
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/contracts/:id',
+      roles: EVERYONE,
+      summary: 'a contract with its live deadlines, documents and audit trail',
+      handler: async ({ params, user }) => contractDetail(deps, await loadContract(deps, user, params.id)),
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts/:id/signatures',
+      roles: ['sales', 'admin'],
+      summary: "record one party's signature and seal (a workflow update)",
+      body: ZSignContractRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const contract = await loadContract(deps, user, params.id);
+        if (body.signedAt && Date.parse(body.signedAt) > Date.now()) {
+          throw new AppError('VALIDATION_FAILED', 'body is invalid', { issues: [{ path: 'body.signedAt', message: 'must not be in the future' }] });
+        }
+        if (contract.status !== 'awaiting_signatures') {
+          throw new AppError('NOT_AWAITING_SIGNATURES', `contract ${contract.number} is ${contract.status}, not awaiting signatures`);
+        }
+        const handle = deps.temporal.workflow.getHandle(contract.workflowId);
+        const state = await handle.executeUpdate(signContractUpdate, {
+          args: [{ ...body, actor: { id: user.id, role: user.role, requestId } }],
+        });
+        const updated = (await findContract(deps.db, contract.id))!;
+        return contractDetail(deps, updated, state);
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/contracts/:id/documents/:docId',
+      roles: EVERYONE,
+      summary: 'download a document (PDF)',
+      handler: async ({ params, user, res }) => {
+        const contract = await loadContract(deps, user, params.id);
+        const doc = await readDocumentContent(deps.db, contract.id, params.docId ?? '');
+        if (!doc) throw notFound('document');
+        const filename = `${contract.number}-${doc.kind}.pdf`;
+        res
+          .status(200)
+          .type('application/pdf')
+          .set('Content-Disposition', `attachment; filename="${filename}"`)
+          .set('X-Content-SHA256', doc.sha256)
+          .send(doc.content);
+        return undefined;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,68 @@
+/**
+ * Forward-only migrations: numbered, immutable .sql files in db/migrations,
+ * each applied once, in order, inside a transaction, under an advisory lock
+ * so concurrent starters do not race.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from './pool';
+
+const MIGRATIONS_DIR = join(__dirname, 'migrations');
+const LOCK_KEY = 72_017_401;
+
+export type Migration = { version: number; name: string; sql: string; checksum: string };
+
+export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((file) => /^\d{3}_[a-z0-9_]+\.sql$/.test(file))
+    .sort()
+    .map((file) => {
+      const sql = readFileSync(join(dir, file), 'utf8');
+      return {
+        version: Number(file.slice(0, 3)),
+        name: file,
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
+    });
+}
+
+export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const applied: string[] = [];
+  const client = await db.pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number; checksum: string; name: string }>('SELECT version, checksum, name FROM schema_migrations');
+    const done = new Map(rows.map((row) => [row.version, row]));
+    for (const migration of listMigrations(dir)) {
+      const previous = done.get(migration.version);
+      if (previous) {
+        if (previous.checksum !== migration.checksum) {
+          throw new Error(`migration ${migration.name} was changed after it was applied; add a new migration instead`);
+        }
+        continue;
+      }
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          migration.checksum,
+        ]);
+        await client.query('COMMIT');
+        applied.push(migration.name);
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`);
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+    client.release();
+  }
+  return applied;
+}

