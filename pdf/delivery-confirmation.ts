@@ -32,10 +32,8 @@ export async function renderDeliveryConfirmationPdf(input: DeliveryConfirmationP
       );
       heading(doc, '一、双方');
       keyValueTable(doc, [
-        ['甲方（客户）', terms.partyA.name],
-        ['甲方联系人', `${terms.partyA.contact.name}　电话：${terms.partyA.contact.phone}`],
-        ['乙方（服务提供方）', terms.partyB.name],
-        ['乙方客户经理', `${terms.partyB.contact.name}　电话：${terms.partyB.contact.phone}`],
+        ['甲方（客户）', `${terms.partyA.name}\n联系人：${terms.partyA.contact.name}　电话：${terms.partyA.contact.phone}`],
+        ['乙方（服务提供方）', `${terms.partyB.name}\n客户经理：${terms.partyB.contact.name}　电话：${terms.partyB.contact.phone}`],
       ]);
       heading(doc, '二、交付内容');
       keyValueTable(doc, [

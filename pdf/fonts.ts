@@ -8,11 +8,13 @@
  *
  * Determinism: pdfkit writes a ToUnicode map from each glyph's `codePoints`,
  * and fontkit remembers, per glyph, the code point it was FIRST reached from in
- * this process. When two code points share a glyph (U+2F00 ⼀ and U+4E00 一,
- * U+0020 and U+00A0…) the map, and therefore the PDF bytes, would depend on
- * what the process had rendered before. We pin every glyph that the cmap
- * reaches to one canonical code point (see canonicalCodePoints), so the bytes
- * depend only on the input.
+ * this process. Source Han Sans maps ~500 glyphs from several code points
+ * (一 U+4E00 and the Kangxi radical ⼀ U+2F00, 民 and ⺠, U+0020 and U+00A0…),
+ * so with a shared font the map, and the PDF bytes, would depend on what the
+ * process had rendered before. `layout` is therefore wrapped to hand pdfkit
+ * glyph records whose code points come from the text being laid out (or,
+ * when shaping changed the glyph count, from a fixed canonical choice), so
+ * the bytes depend only on the input.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,6 +25,7 @@ export type FontWeight = 'regular' | 'bold';
 /** The parts of a fontkit font this module touches (fontkit ships no types). */
 interface FontkitGlyph {
   id: number;
+  advanceWidth: number;
   codePoints: number[];
 }
 interface FontkitRun {
@@ -65,17 +68,18 @@ function pdfkitsFontkit(): { create(buffer: Buffer): unknown } {
   return requireFromPdfkit('fontkit') as { create(buffer: Buffer): unknown };
 }
 
-/** 0 for a code point that is its own NFKC form (一 U+4E00), 1 for a compatibility variant (⼀ U+2F00, U+00A0). */
-const compatibilityRank = (code: number): number => {
+/**
+ * 0 for an ordinary character, 1 for a variant that shares a glyph with one:
+ * compatibility forms (⼀ U+2F00, U+00A0, U+F900…, which NFKC maps elsewhere),
+ * CJK radicals (⺠ U+2EE0), strokes, private use.
+ */
+function variantRank(code: number): number {
+  if ((code >= 0x2e80 && code <= 0x2fdf) || (code >= 0x31c0 && code <= 0x31ef) || (code >= 0xe000 && code <= 0xf8ff)) return 1;
   const char = String.fromCodePoint(code);
   return char.normalize('NFKC') === char ? 0 : 1;
-};
+}
 
-/**
- * Glyph id → the code point the ToUnicode map gives it: of all the code points
- * the cmap maps to the glyph, the lowest one that is its own NFKC form (so a
- * glyph shared by 一 and the Kangxi radical ⼀ extracts as 一).
- */
+/** Glyph id → one fixed code point for it: the lowest ordinary one the cmap maps to the glyph. */
 function canonicalCodePoints(font: FontkitFont): Int32Array {
   const cmap = font._cmapProcessor.cmap;
   const byGlyph = new Int32Array(65536).fill(-1);
@@ -89,8 +93,8 @@ function canonicalCodePoints(font: FontkitFont): Int32Array {
           byGlyph[gid] = code;
           continue;
         }
-        const rankNew = compatibilityRank(code);
-        const rankCurrent = compatibilityRank(current);
+        const rankNew = variantRank(code);
+        const rankCurrent = variantRank(current);
         if (rankNew < rankCurrent || (rankNew === rankCurrent && code < current)) byGlyph[gid] = code;
       }
     }
@@ -98,15 +102,29 @@ function canonicalCodePoints(font: FontkitFont): Int32Array {
   return byGlyph;
 }
 
+/** The glyph fields pdfkit reads (id, advanceWidth, codePoints), detached from fontkit's shared glyph cache. */
+interface GlyphRecord {
+  id: number;
+  advanceWidth: number;
+  codePoints: number[];
+}
+
 function pinCodePoints(font: FontkitFont): void {
   const byGlyph = canonicalCodePoints(font);
   const layout = font.layout.bind(font);
   font.layout = (text: string, ...rest: unknown[]) => {
     const run = layout(text, ...rest);
-    for (const glyph of run.glyphs) {
-      const code = glyph.id < byGlyph.length ? byGlyph[glyph.id]! : -1;
-      if (code !== -1 && (glyph.codePoints.length !== 1 || glyph.codePoints[0] !== code)) glyph.codePoints = [code];
-    }
+    const codePoints = typeof text === 'string' ? Array.from(text, (char) => char.codePointAt(0)!) : null;
+    const oneToOne = codePoints !== null && codePoints.length === run.glyphs.length;
+    run.glyphs = run.glyphs.map((glyph, i): GlyphRecord => {
+      let points: number[];
+      if (oneToOne) points = [codePoints[i]!];
+      else {
+        const code = glyph.id < byGlyph.length ? byGlyph[glyph.id]! : -1;
+        points = code !== -1 ? [code] : [...glyph.codePoints];
+      }
+      return { id: glyph.id, advanceWidth: glyph.advanceWidth, codePoints: points };
+    });
     return run;
   };
 }

@@ -30,13 +30,13 @@ export interface PdfMeta {
 export const BODY_SIZE = 10.5;
 export const SMALL_SIZE = 9;
 export const LINE_GAP = 3.5;
-const MARGINS = { top: 68, bottom: 70, left: 64, right: 64 };
+const MARGINS = { top: 62, bottom: 64, left: 64, right: 64 };
 const RULE_COLOR = '#8c8c8c';
 const LABEL_FILL = '#f1f3f5';
 const MUTED = '#555555';
 const TEXT = '#111111';
 const CELL_PAD_X = 6;
-const CELL_PAD_Y = 4;
+const CELL_PAD_Y = 3.5;
 
 /** SHA-256 of a buffer, lower-case hex. */
 export function sha256Hex(buf: Uint8Array): string {
@@ -115,7 +115,7 @@ function drawPageFurniture(doc: Doc, meta: PdfMeta): void {
     page.margins.top = 0;
     const left = MARGINS.left;
     const width = page.width - MARGINS.left - MARGINS.right;
-    const footerRuleY = page.height - MARGINS.bottom + 18;
+    const footerRuleY = page.height - MARGINS.bottom + 16;
 
     doc.save();
     doc.lineWidth(0.5).strokeColor(RULE_COLOR).moveTo(left, footerRuleY).lineTo(left + width, footerRuleY).stroke();
@@ -127,7 +127,7 @@ function drawPageFurniture(doc: Doc, meta: PdfMeta): void {
     fitOneLine(doc, `文档编号：${meta.documentId}`, left, footerRuleY + 5, width - pageLabelWidth - 16, 8);
 
     if (i > 0 && meta.header) {
-      const headerY = MARGINS.top - 30;
+      const headerY = MARGINS.top - 28;
       fitOneLine(doc, meta.header, left, headerY, width, 8);
       doc.lineWidth(0.5).strokeColor(RULE_COLOR).moveTo(left, headerY + 13).lineTo(left + width, headerY + 13).stroke();
     }
@@ -194,7 +194,7 @@ export function documentTitle(doc: Doc, title: string, options: TitleOptions = {
     doc.text(line, left, doc.y, { width, align: 'center', lineGap: 2 });
   }
   doc.fillColor(TEXT);
-  doc.y += 12;
+  doc.y += 8;
   setFont(doc, 'regular', BODY_SIZE);
 }
 
@@ -385,7 +385,7 @@ export function signatureBlocks(doc: Doc, blocks: SignatureBlock[]): void {
   const width = contentWidth(doc);
   const gap = 28;
   const columnWidth = (width - gap) / 2;
-  const blankLineHeight = 30;
+  const blankLineHeight = 27;
   const size = BODY_SIZE;
 
   const headHeight = (block: SignatureBlock): number => {
@@ -462,8 +462,8 @@ export function addressee(doc: Doc, to: string): void {
 
 /** The issuer's name (with 盖章) and the date, right-aligned, at the end of a letter. */
 export function signOff(doc: Doc, issuer: string, dateLine: string, extraLines: string[] = []): void {
-  spacer(doc, 18);
-  ensureSpace(doc, 3 * (BODY_SIZE * 1.45 + LINE_GAP) + 30 + extraLines.length * 18);
+  spacer(doc, 14);
+  ensureSpace(doc, (2 + extraLines.length) * (BODY_SIZE * 1.45 + LINE_GAP + 4));
   paragraph(doc, `${issuer}（盖章）`, { align: 'right', gap: 4 });
   for (const line of extraLines) paragraph(doc, line, { align: 'right', gap: 4 });
   paragraph(doc, dateLine, { align: 'right', gap: 4 });

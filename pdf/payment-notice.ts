@@ -4,7 +4,7 @@
 import { INVOICE_TYPE_LABELS, type ContractTerms, type InvoiceType } from '../domain/terms';
 import type { Fen } from '../domain/money';
 import { formatAmount, formatShanghaiDateCn, formatShanghaiEnd, type Instant } from './format';
-import { addressee, documentTitle, heading, keyValueTable, note, paragraph, renderPdf, signOff } from './layout';
+import { addressee, documentTitle, heading, keyValueTable, paragraph, renderPdf, signOff } from './layout';
 
 export interface PaymentNoticePdfInput {
   documentId: string;
@@ -41,7 +41,7 @@ export async function renderPaymentNoticePdf(input: PaymentNoticePdfInput): Prom
         ['增值税税率', `${terms.payment.vatRatePercent}%`],
         ['发票类型', INVOICE_TYPE_LABELS[input.invoiceType]],
         ['付款截止时间', `${formatShanghaiEnd(input.dueAt)}（北京时间）`],
-        ['期限计算', input.dueExplanation],
+        ['期限计算', `${input.dueExplanation}（依《中华人民共和国民法典》第二百零一条至第二百零四条计算）`],
       ]);
       heading(doc, '二、乙方收款账户');
       keyValueTable(doc, [
@@ -52,11 +52,9 @@ export async function renderPaymentNoticePdf(input: PaymentNoticePdfInput): Prom
       heading(doc, '三、说明');
       paragraph(doc, `1、付款时请在汇款附言中注明合同编号“${input.contractNumber}”及通知编号“${input.invoiceNumber}”。`);
       paragraph(doc, '2、乙方根据甲方实际付款金额提供等额增值税票据，票据类型以上表所列为准。');
-      paragraph(doc, '3、在合同有效期内追加购买的短信服务套餐，须在生效前一次性付清对应价款（合同第三条第5款）。');
-      paragraph(doc, '4、逾期未付的，乙方可依照合同第十条向甲方发出书面违约通知。');
-      paragraph(doc, `5、如有疑问，请联系乙方客户经理：${terms.partyB.contact.name}，电话：${terms.partyB.contact.phone}。`);
+      paragraph(doc, '3、逾期未付的，乙方可依照合同第十条向甲方发出书面违约通知；追加购买的套餐须付清价款后生效（合同第三条第5款）。');
+      paragraph(doc, `4、如有疑问，请联系乙方客户经理：${terms.partyB.contact.name}，电话：${terms.partyB.contact.phone}。`);
       signOff(doc, terms.partyB.name, formatShanghaiDateCn(input.issuedAt));
-      note(doc, '本通知书由系统根据合同约定生成；付款截止时间按《中华人民共和国民法典》第二百零一条至第二百零四条计算。');
     },
     {
       documentId: input.documentId,

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { migrate } from '../db/migrate';
@@ -23,8 +23,9 @@ const say = (line: string) => console.log(`[start] ${line}`);
 type Stoppable = { name: string; stop: () => Promise<void> };
 const started: Stoppable[] = [];
 
-function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logFile?: string): ChildProcess {
+  const output = logFile ? openSync(logFile, 'a') : 'inherit';
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', output, output] });
   child.on('exit', (code, signal) => {
     if (!shuttingDown) {
       say(`${name} exited unexpectedly (code ${code}, signal ${signal}); stopping everything`);
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
       '--db-filename', join(config.dataDir, 'temporal.sqlite'),
       '--namespace', config.temporal.namespace,
       '--log-level', 'warn',
-    ], process.env);
+    ], process.env, join(config.dataDir, 'temporal.log'));
   }
   await waitForTemporal(temporalAddress);
 

@@ -2,7 +2,7 @@
  * The worker process: `tsx worker/main.ts`. SIGTERM/SIGINT drain it: no new
  * tasks, in-flight activities finish, exit code 0.
  */
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createDb } from '../db/pool';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'worker' });
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for the worker (npm start sets it)');
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } }, shutdownSignals: [] });
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } }, shutdownSignals: [] });
   const connection = await NativeConnection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
   const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-worker' });
   const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps: { db, logger } });

@@ -7,6 +7,7 @@ import { computeDeadline } from '../../domain/periods';
 import { REFERENCE_TERMS } from '../../domain/terms';
 import { contractLifecycle } from '../../workflows/contract-lifecycle';
 import { createHarness, type Harness } from '../support/harness';
+import { recordHistoryIfAsked } from '../support/histories';
 
 let h: Harness;
 
@@ -109,6 +110,7 @@ describe('creating and signing a contract', () => {
     expect(text).toContain('张示例');
     expect(text).toContain('王示例');
     expect(text).toContain(original.sha256);
+    await recordHistoryIfAsked('lifecycle-signed-v1', h.env.client.workflow.getHandle(contract.workflowId));
   });
 
   it('renders the contract PDF with both parties, 2,997 and 贰仟玖佰玖拾柒元', async () => {
@@ -163,6 +165,7 @@ describe('creating and signing a contract', () => {
     const handle = h.env.client.workflow.getHandle<typeof contractLifecycle>(contract.workflowId);
     const outcome = await handle.result();
     expect(outcome.status).toBe('lapsed');
+    await recordHistoryIfAsked('lifecycle-lapsed-v1', handle);
     const end = await detail(contract.id);
     expect(end.status).toBe('lapsed');
     expect(end.deadlines).toEqual([]);
