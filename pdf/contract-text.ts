@@ -91,7 +91,8 @@ export function contractArticles(terms: ContractTerms): ContractArticle[] {
         sub(`开户名：${partyB.bank.accountName}`),
         sub(`开户行：${partyB.bank.bankName}`),
         sub(`开户行帐号：${partyB.bank.accountNumber}`),
-        `7、乙方根据甲方实际购买短信服务金额提供等额增值税票据，甲方选择乙方开票类型为：${invoiceChoice}（${INVOICE_TYPE_LABELS[payment.invoiceType]}）。`,
+        '7、乙方根据甲方实际购买短信服务金额提供等额增值税票据，甲方选择乙方开票类型为：',
+        sub(`${invoiceChoice}（已选：${INVOICE_TYPE_LABELS[payment.invoiceType]}）`),
       ],
     },
     {
