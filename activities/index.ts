@@ -4,18 +4,24 @@
  * idempotent (ids derived from the workflow and step), so a retry never
  * writes, renders or notifies twice.
  */
+import { createBillingActivities } from './billing';
+import { createCaseActivities } from './cases';
 import { createContractActivities } from './contracts';
 import { createDocumentActivities } from './documents';
 import { createNotificationActivities } from './notifications';
 import type { ActivityDeps } from './deps';
+import { createWorkflowActivities } from './workflows';
 
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createContractActivities(deps),
+    ...createBillingActivities(deps),
+    ...createCaseActivities(deps),
     ...createDocumentActivities(deps),
     ...createNotificationActivities(deps),
+    ...createWorkflowActivities(deps),
   };
 }
 

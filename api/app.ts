@@ -11,13 +11,14 @@ import { parseWith, type RouteDef } from './http';
 import { idempotency } from './idempotency';
 import { contractRoutes } from './routes/contracts';
 import { healthRoutes } from './routes/health';
+import { invoiceRoutes } from './routes/invoices';
 import { userRoutes } from './routes/users';
 
 export type { AppDeps } from './deps';
 
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
-  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps)];
+  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps)];
 }
 
 export function createApp(deps: AppDeps): Express {

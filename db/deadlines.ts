@@ -16,11 +16,11 @@ export async function syncDeadlines(
 ): Promise<void> {
   for (const deadline of input.open) {
     await db.query(
-      `INSERT INTO deadlines (id, contract_id, kind, due_at, explanation, explanation_en, status)
-       VALUES ($1, $2, $3, $4, $5, $6, 'open')
+      `INSERT INTO deadlines (id, contract_id, kind, due_at, explanation, explanation_en, status, workflow_id)
+       VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)
        ON CONFLICT (id) DO UPDATE SET due_at = EXCLUDED.due_at, explanation = EXCLUDED.explanation,
          explanation_en = EXCLUDED.explanation_en, status = 'open', updated_at = now()`,
-      [deadlineRowId(input.workflowId, deadline), input.contractId, deadline.kind, deadline.dueAt, deadline.explanation, deadline.explanationEn],
+      [deadlineRowId(input.workflowId, deadline), input.contractId, deadline.kind, deadline.dueAt, deadline.explanation, deadline.explanationEn, input.workflowId],
     );
   }
   for (const closed of input.closed) {
@@ -28,12 +28,13 @@ export async function syncDeadlines(
   }
 }
 
-export async function listOpenDeadlines(db: Queryable, contractId: string): Promise<DeadlineState[]> {
+export async function listOpenDeadlines(db: Queryable, contractId: string): Promise<(DeadlineState & { workflowId: string })[]> {
   const { rows } = await db.query(
-    `SELECT kind, id, due_at, explanation, explanation_en FROM deadlines WHERE contract_id = $1 AND status = 'open' ORDER BY due_at`,
+    `SELECT kind, id, due_at, explanation, explanation_en, workflow_id FROM deadlines WHERE contract_id = $1 AND status = 'open' ORDER BY due_at`,
     [contractId],
   );
   return rows.map((row) => ({
+    workflowId: row.workflow_id as string,
     kind: row.kind,
     ref: (row.id as string).split(':').slice(2).join(':'),
     dueAt: (row.due_at as Date).toISOString(),

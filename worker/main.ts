@@ -3,6 +3,7 @@
  * tasks, in-flight activities finish, exit code 0.
  */
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/pool';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } }, shutdownSignals: [] });
   const connection = await NativeConnection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
   const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-worker' });
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps: { db, logger } });
+  const clientConnection = await Connection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps: { db, logger, temporal } });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
   await connection.close();
+  await clientConnection.close();
   await db.close();
   logger.info('worker stopped');
 }

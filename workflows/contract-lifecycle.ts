@@ -9,11 +9,13 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
+import { invoiceNumber, paymentWorkflowId, type TTopUpRequest } from '../domain/billing';
 import { createHolidayCalendar, type HolidayOverride } from '../domain/calendar';
 import {
   SYSTEM_ACTOR,
@@ -25,6 +27,8 @@ import {
 } from '../domain/contract';
 import { computeDeadline, termEnd, type Deadline } from '../domain/periods';
 import { PARTY_LABELS, type ContractTerms, type PartyCode } from '../domain/terms';
+import type { PaymentDeadlineInput } from './payment-deadline';
+import { getDeadlinesQuery } from './queries';
 import { dropDeadline, nowIso, putDeadline, reminderInstants, waitUntil } from './shared';
 
 const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
@@ -46,6 +50,10 @@ export type LifecycleState = {
   documents: { contract?: string; signedContract?: string };
   holidayOverrides: HolidayOverride[];
   signingRemindersSent: number;
+  /** payment workflows (and later cases) this contract started; cancelled on termination */
+  children: string[];
+  topUps: number;
+  activationHandled: boolean;
 };
 
 export type ContractLifecycleInput = {
@@ -67,6 +75,8 @@ export type SignContractInput = TSignContractRequest & { actor: Actor };
 
 export const getContractStateQuery = defineQuery<ContractStateView>('getContractStateQuery');
 export const signContractUpdate = defineUpdate<ContractStateView, [SignContractInput]>('signContractUpdate');
+export type RequestTopUpInput = TTopUpRequest & { actor: Actor };
+export const requestTopUpUpdate = defineUpdate<{ invoiceNumber: string; workflowId: string }, [RequestTopUpInput]>('requestTopUpUpdate');
 
 const termEndDeadline = (end: Deadline): DeadlineState => ({
   kind: 'term_end',
@@ -94,6 +104,9 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     documents: {},
     holidayOverrides: [],
     signingRemindersSent: 0,
+    children: [],
+    topUps: 0,
+    activationHandled: false,
   };
   const workflowId = workflowInfo().workflowId;
   const view = (): ContractStateView => ({
@@ -118,6 +131,55 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   };
 
   setHandler(getContractStateQuery, view);
+  setHandler(getDeadlinesQuery, () => state.deadlines);
+
+  const startPayment = async (input: Omit<PaymentDeadlineInput, 'contractId' | 'contractNumber' | 'holidayOverrides' | 'cureDays' | 'dueDays' | 'reminderDaysBefore' | 'vatRatePercent' | 'invoiceType'>) => {
+    const childId = paymentWorkflowId(input.invoiceNumber);
+    if (state.children.includes(childId)) return childId;
+    state.children.push(childId);
+    const args: [PaymentDeadlineInput] = [
+        {
+          ...input,
+          contractId: state.contractId,
+          contractNumber: state.number,
+          holidayOverrides: state.holidayOverrides,
+          cureDays: state.terms.legal.cureDays,
+          dueDays: state.terms.payment.dueDays,
+          reminderDaysBefore: state.terms.payment.reminderDaysBefore,
+          vatRatePercent: state.terms.payment.vatRatePercent,
+          invoiceType: state.terms.payment.invoiceType,
+        },
+      ];
+    // the invoice outlives this run of the lifecycle (continue-as-new); termination cancels it explicitly
+    await acts.startWorkflow({ workflow: 'paymentDeadline', workflowId: childId, args });
+    return childId;
+  };
+
+  setHandler(
+    requestTopUpUpdate,
+    async (request) => {
+      state.topUps += 1;
+      const seq = state.topUps;
+      const number = invoiceNumber(state.number, { kind: 'top_up', seq });
+      await acts.recordTopUp({ contractId: state.contractId, seq, sms: request.quantity, priceFen: request.priceFen, invoiceNumber: number, actor: request.actor });
+      const childId = await startPayment({
+        invoiceNumber: number,
+        kind: 'top_up',
+        periodLabel: `增购短信包 ${request.quantity} 条`,
+        amountFen: request.priceFen,
+        trigger: nowIso(),
+        topUpSms: request.quantity,
+      });
+      return { invoiceNumber: number, workflowId: childId };
+    },
+    {
+      validator: (_request: RequestTopUpInput) => {
+        if (state.status !== 'active') {
+          throw ApplicationFailure.nonRetryable(`contract ${state.number} is ${state.status}: top-ups are bought during the term only`, 'INVALID_STATE');
+        }
+      },
+    },
+  );
   setHandler(
     signContractUpdate,
     async (request) => {
@@ -201,23 +263,6 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     await condition(allHandlersFinished);
     if (signed) {
       closed.push({ kind: 'signing', ref: 'contract', status: 'met' });
-      state.documents.signedContract = (
-        await acts.produceDocument({
-          kind: 'signed_contract',
-          contractId: state.contractId,
-          signatures: view().signatures,
-          effectiveAt: state.effectiveAt!,
-          termEndsAt: state.termEndsAt!,
-        })
-      ).id;
-      await acts.notify({
-        id: `${workflowId}:signed`,
-        contractId: state.contractId,
-        audiences: ['owner', 'party_a_contact', 'party_b_contact'],
-        reason: 'contract_signed',
-        subject: `合同 ${state.number} 已生效`,
-        body: `合同 ${state.number} 双方已签字盖章，自 ${state.effectiveAt} 起生效，有效期至 ${state.termEndsAt}`,
-      });
     } else {
       state.status = 'lapsed';
       closeDeadline('signing', 'contract', 'lapsed');
@@ -239,6 +284,39 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
       await syncDeadlines();
       return view();
     }
+  }
+
+  // Runs once, whichever way the contract became active: both signatures may
+  // arrive before the signing phase even began (e.g. while the contract PDF renders).
+  if (state.status === 'active' && !state.activationHandled) {
+    state.documents.signedContract = (
+      await acts.produceDocument({
+        kind: 'signed_contract',
+        contractId: state.contractId,
+        signatures: view().signatures,
+        effectiveAt: state.effectiveAt!,
+        termEndsAt: state.termEndsAt!,
+      })
+    ).id;
+    // contracts signed before payments existed keep their recorded history
+    if (patched('initial-term-invoice')) {
+      await startPayment({
+        invoiceNumber: invoiceNumber(state.number, { kind: 'initial_term' }),
+        kind: 'initial_term',
+        periodLabel: `首期 ${state.terms.term.years} 年服务费`,
+        amountFen: state.terms.payment.totalFen,
+        trigger: state.effectiveAt!,
+      });
+    }
+    await acts.notify({
+      id: `${workflowId}:signed`,
+      contractId: state.contractId,
+      audiences: ['owner', 'party_a_contact', 'party_b_contact'],
+      reason: 'contract_signed',
+      subject: `合同 ${state.number} 已生效`,
+      body: `合同 ${state.number} 双方已签字盖章，自 ${state.effectiveAt} 起生效，有效期至 ${state.termEndsAt}`,
+    });
+    state.activationHandled = true;
   }
 
   if (state.status === 'active' && state.termEndsAt) {

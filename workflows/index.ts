@@ -1,1 +1,2 @@
 export * from './contract-lifecycle';
+export * from './payment-deadline';

@@ -15,6 +15,9 @@ import { listNotifications } from '../../db/notifications';
 import { findUser, type User } from '../../db/users';
 import { createContract } from '../../services/contracts';
 import { getContractStateQuery, signContractUpdate, type ContractStateView } from '../../workflows/contract-lifecycle';
+import { getDeadlinesQuery } from '../../workflows/queries';
+import { listInvoicesForContract } from '../../db/invoices';
+import { invoiceView } from './invoices';
 import { assertContractAccess } from '../auth';
 import type { AppDeps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -50,7 +53,7 @@ async function queryLiveState(handle: WorkflowHandle, deps: AppDeps): Promise<Co
   }
 }
 
-async function loadContract(deps: AppDeps, user: User, rawId: string | undefined): Promise<ContractRow> {
+export async function loadContract(deps: AppDeps, user: User, rawId: string | undefined): Promise<ContractRow> {
   const id = ZContractId.safeParse(rawId);
   if (!id.success) throw notFound('contract');
   const contract = await findContract(deps.db, id.data);
@@ -59,16 +62,59 @@ async function loadContract(deps: AppDeps, user: User, rawId: string | undefined
   return contract;
 }
 
+/**
+ * Every open deadline of the contract, read live from the workflows holding
+ * them (the lifecycle, payment workflows, cases); a workflow that cannot
+ * answer in time is served from the read model.
+ */
+async function liveDeadlines(deps: AppDeps, contract: ContractRow, lifecycle: ContractStateView | null): Promise<{ deadlines: DeadlineState[]; source: 'workflow' | 'read-model' | 'mixed' }> {
+  const rows = await listOpenDeadlines(deps.db, contract.id);
+  const holders = new Set(rows.map((r) => r.workflowId).filter((id) => id !== contract.workflowId));
+  const sources = new Set<string>();
+  const deadlines: DeadlineState[] = [];
+  if (lifecycle) {
+    deadlines.push(...lifecycle.deadlines);
+    sources.add('workflow');
+  } else {
+    deadlines.push(...rows.filter((r) => r.workflowId === contract.workflowId));
+    sources.add('read-model');
+  }
+  const answers = await Promise.all(
+    [...holders].map(async (workflowId) => {
+      try {
+        const live = await deps.temporal.connection.withDeadline(Date.now() + deps.queryTimeoutMs, () =>
+          deps.temporal.workflow.getHandle(workflowId).query(getDeadlinesQuery),
+        );
+        return { live, workflowId };
+      } catch {
+        return { live: null, workflowId };
+      }
+    }),
+  );
+  for (const { live, workflowId } of answers) {
+    if (live) {
+      deadlines.push(...live);
+      sources.add('workflow');
+    } else {
+      deadlines.push(...rows.filter((r) => r.workflowId === workflowId));
+      sources.add('read-model');
+    }
+  }
+  deadlines.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  return { deadlines: deadlines.map(({ kind, ref, dueAt, explanation, explanationEn }) => ({ kind, ref, dueAt, explanation, explanationEn })), source: sources.size > 1 ? 'mixed' : (sources.values().next().value as 'workflow' | 'read-model') };
+}
+
 export async function contractDetail(deps: AppDeps, contract: ContractRow, live?: ContractStateView | null) {
   const now = Date.now();
   const state = live === undefined ? await queryLiveState(deps.temporal.workflow.getHandle(contract.workflowId), deps) : live;
-  const deadlines: DeadlineState[] = state ? state.deadlines : await listOpenDeadlines(deps.db, contract.id);
-  const [signatures, documents, audit, notifications, owner] = await Promise.all([
+  const { deadlines, source } = await liveDeadlines(deps, contract, state);
+  const [signatures, documents, audit, notifications, owner, invoices] = await Promise.all([
     listSignatures(deps.db, contract.id),
     listDocuments(deps.db, contract.id),
     listAuditForContract(deps.db, contract.id),
     listNotifications(deps.db, contract.id),
     findUser(deps.db, contract.ownerId),
+    listInvoicesForContract(deps.db, contract.id),
   ]);
   return {
     id: contract.id,
@@ -81,7 +127,8 @@ export async function contractDetail(deps: AppDeps, contract: ContractRow, live?
     termEndsAt: state?.termEndsAt ?? contract.termEndsAt,
     signatures,
     deadlines: deadlines.map((d) => toDeadlineView(d, now)),
-    deadlinesSource: state ? 'workflow' : 'read-model',
+    deadlinesSource: source,
+    invoices: invoices.map((i) => invoiceView(i, now)),
     documents: documents.map((d) => ({ ...d, url: `/api/contracts/${contract.id}/documents/${encodeURIComponent(d.id)}` })),
     audit,
     notifications: notifications.map(({ phone: _phone, ...n }) => n),

@@ -60,7 +60,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    deps: { db: database.db, logger },
+    deps: { db: database.db, logger, temporal: env.client },
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const running = worker.run();

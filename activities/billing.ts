@@ -1,0 +1,96 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { createLedgerBilling } from '../billing';
+import type { InvoiceSpec, PaymentRecord } from '../domain/billing';
+import { contractYearOf } from '../domain/billing';
+import type { Actor } from '../domain/contract';
+import { appendAudit } from '../db/audit';
+import { findContract } from '../db/contracts';
+import { addToInvoice, findInvoice, grantQuota, insertInvoice, insertPayment, insertTopUp, markOverdue, type InvoiceRow } from '../db/invoices';
+import type { ActivityDeps } from './deps';
+
+export function createBillingActivities({ db, billing = createLedgerBilling() }: ActivityDeps) {
+  return {
+    /** Issues the invoice in the billing system and records it once in the ledger. */
+    async issueInvoice(spec: InvoiceSpec): Promise<InvoiceRow> {
+      const existing = await findInvoice(db, spec.number);
+      if (existing) return existing;
+      const issued = await billing.issueInvoice(spec);
+      await db.withTransaction(async (tx) => {
+        if (await insertInvoice(tx, spec, issued)) {
+          await appendAudit(tx, {
+            type: 'invoice.issued',
+            contractId: spec.contractId,
+            actor: { id: 'system:billing', role: 'system' },
+            after: { number: spec.number, amountFen: spec.amountFen, dueAt: spec.dueAt, status: 'open' },
+          });
+        }
+      });
+      return (await findInvoice(db, spec.number))!;
+    },
+
+    /** Records a payment once per reference; the invoice total and status follow in the same transaction. */
+    async recordPayment(input: { contractId: string; invoiceNumber: string; payment: PaymentRecord; actor: Actor }): Promise<InvoiceRow> {
+      return db.withTransaction(async (tx) => {
+        const before = await findInvoice(tx, input.invoiceNumber);
+        if (!before) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} not found`, 'NOT_FOUND');
+        if (!(await insertPayment(tx, { contractId: input.contractId, invoiceNumber: input.invoiceNumber, payment: input.payment }))) return before;
+        const after = await addToInvoice(tx, input.invoiceNumber, input.payment.amountFen, input.payment.paidAt);
+        await appendAudit(tx, {
+          type: 'payment.recorded',
+          contractId: input.contractId,
+          actor: input.actor,
+          before: { status: before.status, paidFen: before.paidFen },
+          after: { status: after.status, paidFen: after.paidFen },
+          data: { invoice: input.invoiceNumber, reference: input.payment.reference, amountFen: input.payment.amountFen, method: input.payment.method },
+        });
+        return after;
+      });
+    },
+
+    async markInvoiceOverdue(input: { contractId: string; invoiceNumber: string; at: string }): Promise<void> {
+      await db.withTransaction(async (tx) => {
+        if (await markOverdue(tx, input.invoiceNumber, input.at)) {
+          await appendAudit(tx, {
+            type: 'invoice.overdue',
+            contractId: input.contractId,
+            actor: { id: 'system:billing', role: 'system' },
+            before: { status: 'open' },
+            after: { status: 'overdue' },
+            data: { invoice: input.invoiceNumber },
+          });
+        }
+      });
+    },
+
+    async recordTopUp(input: { contractId: string; seq: number; sms: number; priceFen: number; invoiceNumber: string; actor: Actor }): Promise<void> {
+      await db.withTransaction(async (tx) => {
+        if (await insertTopUp(tx, { ...input, requestedBy: input.actor.id })) {
+          await appendAudit(tx, {
+            type: 'top_up.requested',
+            contractId: input.contractId,
+            actor: input.actor,
+            data: { seq: input.seq, sms: input.sms, priceFen: input.priceFen, invoice: input.invoiceNumber },
+          });
+        }
+      });
+    },
+
+    /** A paid top-up raises the quota of the contract year it was paid in. */
+    async grantTopUpQuota(input: { contractId: string; invoiceNumber: string; sms: number; paidAt: string }): Promise<number> {
+      const contract = await findContract(db, input.contractId);
+      if (!contract?.effectiveAt) throw ApplicationFailure.nonRetryable(`contract ${input.contractId} is not in effect`, 'INVALID_STATE');
+      const year = contractYearOf(contract.effectiveAt, input.paidAt).index;
+      await db.withTransaction(async (tx) => {
+        if (await grantQuota(tx, { invoiceNumber: input.invoiceNumber, contractId: input.contractId, contractYear: year, sms: input.sms })) {
+          await appendAudit(tx, {
+            type: 'quota.granted',
+            contractId: input.contractId,
+            actor: { id: 'system:billing', role: 'system' },
+            data: { invoice: input.invoiceNumber, contractYear: year, sms: input.sms },
+          });
+        }
+      });
+      return year;
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * Invoices, payments, top-ups and quota grants.
+ */
+import type { InvoiceKind, InvoiceSpec, InvoiceStatus, PaymentRecord } from '../domain/billing';
+import type { Queryable } from './pool';
+
+export type InvoiceRow = {
+  number: string;
+  contractId: string;
+  kind: InvoiceKind;
+  periodLabel: string;
+  amountFen: number;
+  paidFen: number;
+  outstandingFen: number;
+  vatRatePercent: number;
+  invoiceType: string;
+  status: InvoiceStatus;
+  issuedAt: string;
+  dueAt: string;
+  dueExplanation: string;
+  paidAt: string | null;
+  overdueAt: string | null;
+  topUpSms: number | null;
+  workflowId: string;
+  billingSystem: string;
+  externalId: string | null;
+};
+
+const iso = (v: Date | null) => (v ? v.toISOString() : null);
+const COLUMNS = `number, contract_id, kind, period_label, amount_fen, paid_fen, vat_rate_percent, invoice_type, status, issued_at, due_at,
+  due_explanation, paid_at, overdue_at, top_up_sms, workflow_id, billing_system, external_id`;
+
+function toInvoice(row: Record<string, unknown>): InvoiceRow {
+  const amountFen = Number(row.amount_fen);
+  const paidFen = Number(row.paid_fen);
+  return {
+    number: row.number as string,
+    contractId: row.contract_id as string,
+    kind: row.kind as InvoiceKind,
+    periodLabel: row.period_label as string,
+    amountFen,
+    paidFen,
+    outstandingFen: amountFen - paidFen,
+    vatRatePercent: Number(row.vat_rate_percent),
+    invoiceType: row.invoice_type as string,
+    status: row.status as InvoiceStatus,
+    issuedAt: (row.issued_at as Date).toISOString(),
+    dueAt: (row.due_at as Date).toISOString(),
+    dueExplanation: row.due_explanation as string,
+    paidAt: iso(row.paid_at as Date | null),
+    overdueAt: iso(row.overdue_at as Date | null),
+    topUpSms: (row.top_up_sms as number | null) ?? null,
+    workflowId: row.workflow_id as string,
+    billingSystem: row.billing_system as string,
+    externalId: (row.external_id as string | null) ?? null,
+  };
+}
+
+/** Inserts the invoice once; returns true when this call created it. */
+export async function insertInvoice(db: Queryable, spec: InvoiceSpec, billing: { system: string; externalId: string | null }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO invoices (number, contract_id, kind, period_label, amount_fen, vat_rate_percent, invoice_type, issued_at, due_at,
+       due_explanation, top_up_sms, workflow_id, billing_system, external_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (number) DO NOTHING`,
+    [
+      spec.number, spec.contractId, spec.kind, spec.periodLabel, spec.amountFen, spec.vatRatePercent, spec.invoiceType, spec.issuedAt,
+      spec.dueAt, spec.dueExplanation, spec.topUpSms, spec.workflowId, billing.system, billing.externalId,
+    ],
+  );
+  return rowCount === 1;
+}
+
+export async function findInvoice(db: Queryable, number: string): Promise<InvoiceRow | null> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM invoices WHERE number = $1`, [number]);
+  return rows[0] ? toInvoice(rows[0]) : null;
+}
+
+export async function listInvoicesForContract(db: Queryable, contractId: string): Promise<InvoiceRow[]> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM invoices WHERE contract_id = $1 ORDER BY issued_at, number`, [contractId]);
+  return rows.map(toInvoice);
+}
+
+export async function oldestUnpaidInvoice(db: Queryable, contractId: string): Promise<InvoiceRow | null> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM invoices WHERE contract_id = $1 AND status <> 'paid' ORDER BY issued_at, number LIMIT 1`,
+    [contractId],
+  );
+  return rows[0] ? toInvoice(rows[0]) : null;
+}
+
+export async function listInvoices(
+  db: Queryable,
+  filter: { status?: InvoiceStatus; dueWithinDays?: number; contractId?: string; limit: number; offset: number },
+): Promise<InvoiceRow[]> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  if (filter.status) where.push(`status = $${values.push(filter.status)}`);
+  if (filter.contractId) where.push(`contract_id = $${values.push(filter.contractId)}`);
+  if (filter.dueWithinDays !== undefined) where.push(`status <> 'paid' AND due_at <= now() + make_interval(days => $${values.push(filter.dueWithinDays)})`);
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM invoices ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY (status = 'overdue') DESC, due_at, number LIMIT ${Number(filter.limit)} OFFSET ${Number(filter.offset)}`,
+    values,
+  );
+  return rows.map(toInvoice);
+}
+
+/** Records a payment once per (contract, reference); returns false when the reference was already counted. */
+export async function insertPayment(db: Queryable, input: { contractId: string; invoiceNumber: string; payment: PaymentRecord }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO payments (contract_id, reference, invoice_number, amount_fen, paid_at, method, recorded_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (contract_id, reference) DO NOTHING`,
+    [input.contractId, input.payment.reference, input.invoiceNumber, input.payment.amountFen, input.payment.paidAt, input.payment.method, input.payment.recordedBy],
+  );
+  return rowCount === 1;
+}
+
+export async function findPayment(db: Queryable, contractId: string, reference: string) {
+  const { rows } = await db.query('SELECT invoice_number, amount_fen FROM payments WHERE contract_id = $1 AND reference = $2', [contractId, reference]);
+  return rows[0] ? { invoiceNumber: rows[0].invoice_number as string, amountFen: Number(rows[0].amount_fen) } : null;
+}
+
+export async function listPayments(db: Queryable, invoiceNumber: string): Promise<PaymentRecord[]> {
+  const { rows } = await db.query(
+    'SELECT reference, amount_fen, paid_at, method, recorded_by FROM payments WHERE invoice_number = $1 ORDER BY recorded_at, reference',
+    [invoiceNumber],
+  );
+  return rows.map((r) => ({ reference: r.reference, amountFen: Number(r.amount_fen), paidAt: (r.paid_at as Date).toISOString(), method: r.method, recordedBy: r.recorded_by }));
+}
+
+/** Adds the payment to the invoice total; marks it paid when complete. */
+export async function addToInvoice(db: Queryable, number: string, amountFen: number, paidAt: string): Promise<InvoiceRow> {
+  const { rows } = await db.query(
+    `UPDATE invoices SET paid_fen = paid_fen + $2,
+            status = CASE WHEN paid_fen + $2 = amount_fen THEN 'paid' ELSE status END,
+            paid_at = CASE WHEN paid_fen + $2 = amount_fen THEN $3::timestamptz ELSE paid_at END
+      WHERE number = $1 RETURNING ${COLUMNS}`,
+    [number, amountFen, paidAt],
+  );
+  if (!rows[0]) throw new Error(`invoice ${number} not found`);
+  return toInvoice(rows[0]);
+}
+
+export async function markOverdue(db: Queryable, number: string, at: string): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE invoices SET status = 'overdue', overdue_at = $2 WHERE number = $1 AND status = 'open'`, [number, at]);
+  return rowCount === 1;
+}
+
+export async function insertTopUp(db: Queryable, t: { contractId: string; seq: number; sms: number; priceFen: number; invoiceNumber: string; requestedBy: string }) {
+  const { rowCount } = await db.query(
+    `INSERT INTO top_ups (contract_id, seq, sms, price_fen, invoice_number, requested_by) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (contract_id, seq) DO NOTHING`,
+    [t.contractId, t.seq, t.sms, t.priceFen, t.invoiceNumber, t.requestedBy],
+  );
+  return rowCount === 1;
+}
+
+export async function grantQuota(db: Queryable, g: { invoiceNumber: string; contractId: string; contractYear: number; sms: number }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO quota_grants (invoice_number, contract_id, contract_year, sms) VALUES ($1, $2, $3, $4) ON CONFLICT (invoice_number) DO NOTHING`,
+    [g.invoiceNumber, g.contractId, g.contractYear, g.sms],
+  );
+  return rowCount === 1;
+}
+
+export async function grantedQuota(db: Queryable, contractId: string): Promise<Map<number, number>> {
+  const { rows } = await db.query('SELECT contract_year, sum(sms)::int AS sms FROM quota_grants WHERE contract_id = $1 GROUP BY contract_year', [contractId]);
+  return new Map(rows.map((r) => [r.contract_year as number, r.sms as number]));
+}

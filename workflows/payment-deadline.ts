@@ -1,0 +1,249 @@
+/**
+ * One invoice's payment deadline (Art.3 §4, §5): issue the invoice and its
+ * payment notice, remind before the due date, take payments (partial ones
+ * accumulate, a repeated reference counts once, an overpayment is refused),
+ * and when the deadline lapses unpaid walk the overdue escalation ladder.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type * as activities from '../activities';
+import { applyPayment, ladderSchedule, OVERDUE_LADDER, type EscalationRung, type InvoiceKind, type PaymentRecord, type TRecordPaymentRequest } from '../domain/billing';
+import { createHolidayCalendar, type HolidayOverride } from '../domain/calendar';
+import type { Actor } from '../domain/contract';
+import { formatYuan } from '../domain/money';
+import { computeDeadline } from '../domain/periods';
+import type { InvoiceType } from '../domain/terms';
+import { DeadlineBook, deadlineFrom } from './deadline-book';
+import { getDeadlinesQuery } from './queries';
+import { nowIso, reminderInstants, waitUntil } from './shared';
+
+const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export type PaymentDeadlineInput = {
+  contractId: string;
+  contractNumber: string;
+  invoiceNumber: string;
+  kind: InvoiceKind;
+  periodLabel: string;
+  amountFen: number;
+  vatRatePercent: number;
+  invoiceType: InvoiceType;
+  /** the moment the payment period starts (signing, renewal, top-up request) */
+  trigger: string;
+  dueDays: number;
+  reminderDaysBefore: number[];
+  holidayOverrides: HolidayOverride[];
+  cureDays: number;
+  topUpSms?: number;
+  ladder?: EscalationRung[];
+};
+
+export type InvoiceState = {
+  invoiceNumber: string;
+  status: 'open' | 'paid' | 'overdue';
+  amountFen: number;
+  paidFen: number;
+  outstandingFen: number;
+  dueAt: string | null;
+  paidLate: boolean;
+  payments: PaymentRecord[];
+};
+
+export type RecordPaymentInput = Omit<TRecordPaymentRequest, 'invoiceNumber'> & { actor: Actor };
+
+export const getInvoiceStateQuery = defineQuery<InvoiceState>('getInvoiceStateQuery');
+export const recordPaymentUpdate = defineUpdate<InvoiceState & { duplicate: boolean }, [RecordPaymentInput]>('recordPaymentUpdate');
+
+export async function paymentDeadline(input: PaymentDeadlineInput): Promise<InvoiceState> {
+  const workflowId = workflowInfo().workflowId;
+  const book = new DeadlineBook();
+  const payments: PaymentRecord[] = [];
+  let status: InvoiceState['status'] = 'open';
+  let dueAt: string | null = null;
+  const paidFen = () => payments.reduce((sum, p) => sum + p.amountFen, 0);
+  const fullyPaid = () => paidFen() >= input.amountFen;
+  const view = (): InvoiceState => ({
+    invoiceNumber: input.invoiceNumber,
+    status,
+    amountFen: input.amountFen,
+    paidFen: paidFen(),
+    outstandingFen: input.amountFen - paidFen(),
+    dueAt,
+    paidLate: status === 'paid' && dueAt !== null && payments.some((p) => Date.parse(p.paidAt) > Date.parse(dueAt!)),
+    payments,
+  });
+
+  setHandler(getInvoiceStateQuery, view);
+  setHandler(getDeadlinesQuery, () => book.open);
+  setHandler(
+    recordPaymentUpdate,
+    async (request) => {
+      const payment: PaymentRecord = {
+        reference: request.reference,
+        amountFen: request.amountFen,
+        paidAt: new Date(request.paidAt).toISOString(),
+        method: request.method,
+        recordedBy: request.actor.id,
+      };
+      const result = applyPayment({ amountFen: input.amountFen, payments }, payment);
+      if (result.outcome === 'duplicate') return { ...view(), duplicate: true };
+      payments.push(payment);
+      if (fullyPaid()) status = 'paid';
+      await acts.recordPayment({ contractId: input.contractId, invoiceNumber: input.invoiceNumber, payment, actor: request.actor });
+      return { ...view(), duplicate: false };
+    },
+    {
+      validator: (request: RecordPaymentInput) => {
+        if (Date.parse(request.paidAt) > Date.now() + 60_000) {
+          throw ApplicationFailure.nonRetryable('paidAt must not be in the future', 'VALIDATION_FAILED');
+        }
+        const result = applyPayment(
+          { amountFen: input.amountFen, payments },
+          { reference: request.reference, amountFen: request.amountFen, paidAt: request.paidAt, method: request.method, recordedBy: request.actor.id },
+        );
+        if (result.outcome === 'overpayment') {
+          throw ApplicationFailure.nonRetryable(
+            `overpayment refused: invoice ${input.invoiceNumber} has ${formatYuan(result.outstandingFen)} CNY outstanding, the payment is ${formatYuan(request.amountFen)} CNY`,
+            'CONFLICT',
+          );
+        }
+      },
+    },
+  );
+
+  const calendar = createHolidayCalendar(input.holidayOverrides);
+  const due = computeDeadline({
+    from: input.trigger,
+    period: { unit: 'days', amount: input.dueDays },
+    rule: 'act',
+    calendar,
+    what: { zh: '付款', en: 'payment' },
+    trigger: input.kind === 'top_up' ? { zh: '增购申请', en: 'the top-up request' } : input.kind === 'renewal' ? { zh: '续期', en: 'renewal' } : { zh: '合同签订', en: 'signing' },
+  });
+  dueAt = due.dueAt;
+  book.put(deadlineFrom('payment', input.invoiceNumber, due));
+  const sync = () => acts.syncDeadlines({ workflowId, contractId: input.contractId, open: book.open, closed: book.drainClosed() });
+
+  await acts.issueInvoice({
+    number: input.invoiceNumber,
+    contractId: input.contractId,
+    kind: input.kind,
+    periodLabel: input.periodLabel,
+    amountFen: input.amountFen,
+    vatRatePercent: input.vatRatePercent,
+    invoiceType: input.invoiceType,
+    issuedAt: nowIso(),
+    dueAt: due.dueAt,
+    dueExplanation: due.explanation,
+    topUpSms: input.topUpSms ?? null,
+    workflowId,
+  });
+  await sync();
+  await acts.produceDocument({ kind: 'payment_notice', contractId: input.contractId, invoiceNumber: input.invoiceNumber });
+  await acts.notify({
+    id: `${workflowId}:notice`,
+    contractId: input.contractId,
+    audiences: ['party_a_contact', 'owner'],
+    reason: 'payment_notice',
+    subject: `付款通知：${input.invoiceNumber}`,
+    body: `请于 ${due.explanation} 前支付人民币 ${formatYuan(input.amountFen)} 元（${input.periodLabel}）。`,
+  });
+
+  for (const reminder of reminderInstants(due.dueAt, input.reminderDaysBefore, Date.now())) {
+    if (await waitUntil(fullyPaid, reminder.at)) break;
+    await acts.notify({
+      id: `${workflowId}:reminder:${reminder.daysBefore}`,
+      contractId: input.contractId,
+      audiences: ['party_a_contact', 'owner'],
+      reason: 'payment_reminder',
+      subject: `付款提醒：距截止还有 ${reminder.daysBefore} 天`,
+      body: `发票 ${input.invoiceNumber} 尚欠人民币 ${formatYuan(input.amountFen - paidFen())} 元，截止于 ${due.explanation}`,
+    });
+  }
+
+  const paidInTime = await waitUntil(fullyPaid, due.dueAt);
+  if (!paidInTime) {
+    status = 'overdue';
+    book.close('payment', input.invoiceNumber, 'lapsed');
+    await acts.markInvoiceOverdue({ contractId: input.contractId, invoiceNumber: input.invoiceNumber, at: due.dueAt });
+    await sync();
+    for (const step of ladderSchedule(due.dueAt, input.ladder ?? OVERDUE_LADDER)) {
+      if (await waitUntil(fullyPaid, step.at)) break;
+      await runRung(step.rung, step.repeat, step.at);
+    }
+    await condition(fullyPaid);
+    status = 'paid';
+  } else {
+    book.close('payment', input.invoiceNumber, 'met');
+    await sync();
+  }
+  await condition(allHandlersFinished);
+
+  await settlePaid();
+  return view();
+
+  async function settlePaid(): Promise<void> {
+    const lastPaidAt = payments.map((p) => p.paidAt).sort().at(-1)!;
+    if (input.kind === 'initial_term') {
+      await acts.produceDocument({ kind: 'delivery_confirmation', contractId: input.contractId, invoiceNumber: input.invoiceNumber });
+    }
+    if (input.kind === 'top_up' && input.topUpSms) {
+      await acts.grantTopUpQuota({ contractId: input.contractId, invoiceNumber: input.invoiceNumber, sms: input.topUpSms, paidAt: lastPaidAt });
+    }
+    await acts.notify({
+      id: `${workflowId}:paid`,
+      contractId: input.contractId,
+      audiences: ['party_a_contact', 'owner', 'finance'],
+      reason: 'invoice_paid',
+      subject: `已收到全额付款：${input.invoiceNumber}`,
+      body: `发票 ${input.invoiceNumber} 已于 ${lastPaidAt} 付清人民币 ${formatYuan(input.amountFen)} 元。${input.kind === 'initial_term' ? '业务受理单（交付确认单）已生成。' : ''}`,
+    });
+  }
+
+  async function runRung(rung: EscalationRung, repeat: number, at: number): Promise<void> {
+    const outstanding = formatYuan(input.amountFen - paidFen());
+    if (rung.action.kind === 'notify') {
+      await acts.notify({
+        id: `${workflowId}:ladder:${rung.id}:${repeat}`,
+        contractId: input.contractId,
+        audiences: rung.action.audiences,
+        reason: `overdue_${rung.id}`,
+        subject: `${rung.action.subject}：${input.invoiceNumber}`,
+        body: `发票 ${input.invoiceNumber} 已逾期，尚欠人民币 ${outstanding} 元；付款期限 ${due.explanation}`,
+      });
+      return;
+    }
+    const servedAt = new Date(at).toISOString();
+    const cure = computeDeadline({
+      from: servedAt,
+      period: { unit: 'days', amount: input.cureDays },
+      rule: 'act',
+      calendar,
+      what: { zh: '纠正违约并书面通知', en: 'curing the breach in writing' },
+      trigger: { zh: '违约通知送达', en: 'service of the breach notice' },
+    });
+    const caseId = `nonpayment-${input.invoiceNumber}`;
+    await acts.openBreachCase({
+      caseId,
+      contractId: input.contractId,
+      servedBy: rung.action.servedBy,
+      clause: rung.action.clause,
+      description: `甲方未在付款期限（${due.explanation}）内支付发票 ${input.invoiceNumber} 款项，尚欠人民币 ${outstanding} 元。`,
+      servedAt,
+      cure: deadlineFrom('cure', caseId, cure),
+      source: workflowId,
+      actor: { id: 'system:billing', role: 'system' },
+    });
+  }
+}
