@@ -4,6 +4,7 @@
  */
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
+import { createHttpBilling, createLedgerBilling } from '../billing';
 import { createDb } from '../db/pool';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -16,9 +17,10 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } }, shutdownSignals: [] });
   const connection = await NativeConnection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
   const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-worker' });
+  const billing = config.billingUrl ? createHttpBilling({ baseUrl: config.billingUrl }) : createLedgerBilling();
   const clientConnection = await Connection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps: { db, logger, temporal } });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps: { db, logger, temporal, billing } });
 
   let stopping = false;
   const stop = (signal: string) => {
