@@ -7,6 +7,7 @@
 import { createBillingActivities } from './billing';
 import { createCaseActivities } from './cases';
 import { createContractActivities } from './contracts';
+import { createLifecycleActivities } from './lifecycle';
 import { createDocumentActivities } from './documents';
 import { createNotificationActivities } from './notifications';
 import type { ActivityDeps } from './deps';
@@ -17,6 +18,7 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createContractActivities(deps),
+    ...createLifecycleActivities(deps),
     ...createBillingActivities(deps),
     ...createCaseActivities(deps),
     ...createDocumentActivities(deps),

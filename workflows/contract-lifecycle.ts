@@ -7,7 +7,9 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
   defineQuery,
+  defineSignal,
   defineUpdate,
   patched,
   proxyActivities,
@@ -25,6 +27,15 @@ import {
   type SignatureRecord,
   type TSignContractRequest,
 } from '../domain/contract';
+import {
+  applyAmendment,
+  renewalFeeFen,
+  renewedTermEnd,
+  type AmendmentChanges,
+  type TProposeAmendmentRequest,
+  type TRenewalObjectionRequest,
+  type TTerminationRequest,
+} from '../domain/lifecycle';
 import { computeDeadline, termEnd, type Deadline } from '../domain/periods';
 import { PARTY_LABELS, type ContractTerms, type PartyCode } from '../domain/terms';
 import type { PaymentDeadlineInput } from './payment-deadline';
@@ -54,6 +65,20 @@ export type LifecycleState = {
   children: string[];
   topUps: number;
   activationHandled: boolean;
+  renewals: number;
+  objection: { party: PartyCode; reason: string; at: string } | null;
+  termination: { reason: string; effectiveAt: string; actor: Actor } | null;
+  freeze: FreezeContractInput | null;
+  amendments: AmendmentState[];
+  renewalAlertsSent: string[];
+};
+
+export type AmendmentState = {
+  seq: number;
+  description: string;
+  changes: AmendmentChanges;
+  status: 'proposed' | 'signed';
+  signatures: Partial<Record<PartyCode, SignatureRecord>>;
 };
 
 export type ContractLifecycleInput = {
@@ -68,13 +93,26 @@ export type ContractLifecycleInput = {
 
 export type ContractStateView = Pick<
   LifecycleState,
-  'contractId' | 'number' | 'status' | 'effectiveAt' | 'termEndsAt' | 'deadlines' | 'documents'
-> & { signatures: SignatureRecord[] };
+  'contractId' | 'number' | 'status' | 'effectiveAt' | 'termEndsAt' | 'deadlines' | 'documents' | 'renewals' | 'objection' | 'amendments'
+> & { signatures: SignatureRecord[]; terms: ContractTerms; termination: { reason: string; effectiveAt: string } | null };
 
 export type SignContractInput = TSignContractRequest & { actor: Actor };
 
 export const getContractStateQuery = defineQuery<ContractStateView>('getContractStateQuery');
 export const signContractUpdate = defineUpdate<ContractStateView, [SignContractInput]>('signContractUpdate');
+/** A confirmed content violation freezes the account permanently (Art.8 §5): sent by the violation workflow. */
+export type FreezeContractInput = { caseId: string; reason: string; actor: Actor };
+export const freezeContractSignal = defineSignal<[FreezeContractInput]>('freezeContractSignal');
+
+export type ObjectToRenewalInput = TRenewalObjectionRequest & { actor: Actor };
+export const objectToRenewalUpdate = defineUpdate<ContractStateView, [ObjectToRenewalInput]>('objectToRenewalUpdate');
+export type TerminateContractInput = TTerminationRequest & { actor: Actor };
+export const terminateContractUpdate = defineUpdate<ContractStateView, [TerminateContractInput]>('terminateContractUpdate');
+export type ProposeAmendmentInput = TProposeAmendmentRequest & { actor: Actor };
+export const proposeAmendmentUpdate = defineUpdate<AmendmentState, [ProposeAmendmentInput]>('proposeAmendmentUpdate');
+export type SignAmendmentInput = Omit<TSignContractRequest, 'signedAt'> & { seq: number; actor: Actor };
+export const signAmendmentUpdate = defineUpdate<AmendmentState, [SignAmendmentInput]>('signAmendmentUpdate');
+
 export type RequestTopUpInput = TTopUpRequest & { actor: Actor };
 export const requestTopUpUpdate = defineUpdate<{ invoiceNumber: string; workflowId: string }, [RequestTopUpInput]>('requestTopUpUpdate');
 
@@ -90,7 +128,7 @@ const termEndDeadline = (end: Deadline): DeadlineState => ({
 export const MAX_SIGNING_REMINDERS = 5;
 
 export async function contractLifecycle(input: ContractLifecycleInput): Promise<ContractStateView> {
-  const state: LifecycleState = input.state ?? {
+  const state: LifecycleState = {
     contractId: input.contractId,
     number: input.number,
     ownerId: input.ownerId,
@@ -107,6 +145,14 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     children: [],
     topUps: 0,
     activationHandled: false,
+    renewals: 0,
+    objection: null,
+    termination: null,
+    freeze: null,
+    amendments: [],
+    renewalAlertsSent: [],
+    // a continued run carries its state; fields added later keep their defaults
+    ...input.state,
   };
   const workflowId = workflowInfo().workflowId;
   const view = (): ContractStateView => ({
@@ -117,6 +163,11 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     termEndsAt: state.termEndsAt,
     deadlines: state.deadlines,
     documents: state.documents,
+    renewals: state.renewals,
+    objection: state.objection,
+    amendments: state.amendments,
+    terms: state.terms,
+    termination: state.termination ? { reason: state.termination.reason, effectiveAt: state.termination.effectiveAt } : null,
     signatures: (['A', 'B'] as const).flatMap((p): SignatureRecord[] => { const s = state.signatures[p]; return s ? [s] : []; }),
   });
   const bothSigned = () => Boolean(state.signatures.A && state.signatures.B);
@@ -226,6 +277,120 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     },
   );
 
+
+  const inTerm = () => state.status === 'active' && !state.termination && !state.freeze;
+  const requireInTerm = (what: string) => {
+    if (!inTerm()) {
+      throw ApplicationFailure.nonRetryable(`contract ${state.number} is ${state.termination ? 'being terminated' : state.status}: ${what} is only possible during the term`, 'INVALID_STATE');
+    }
+  };
+
+  setHandler(
+    objectToRenewalUpdate,
+    async (request) => {
+      state.objection = { party: request.party, reason: request.reason, at: nowIso() };
+      closeDeadline('renewal_objection', state.termEndsAt!.slice(0, 10), 'met');
+      await acts.recordRenewalObjection({ contractId: state.contractId, termEndsAt: state.termEndsAt!, party: request.party, reason: request.reason, actor: request.actor });
+      return view();
+    },
+    {
+      validator: (request: ObjectToRenewalInput) => {
+        requireInTerm('objecting to renewal');
+        if (Date.now() >= Date.parse(state.termEndsAt!)) {
+          throw ApplicationFailure.nonRetryable(`the term ended at ${state.termEndsAt}: objections are no longer possible`, 'INVALID_STATE');
+        }
+        if (state.objection) {
+          throw ApplicationFailure.nonRetryable(`${PARTY_LABELS[state.objection.party]} already objected to the renewal on ${state.objection.at}`, 'CONFLICT');
+        }
+        void request;
+      },
+    },
+  );
+
+  setHandler(
+    terminateContractUpdate,
+    async (request) => {
+      state.termination = { reason: request.reason, effectiveAt: new Date(request.effectiveAt).toISOString(), actor: request.actor };
+      return view();
+    },
+    {
+      validator: (request: TerminateContractInput) => {
+        requireInTerm('termination');
+        if (Date.parse(request.effectiveAt) > Date.parse(state.termEndsAt!)) {
+          throw ApplicationFailure.nonRetryable(`the effective date must not be after the term end (${state.termEndsAt})`, 'VALIDATION_FAILED');
+        }
+      },
+    },
+  );
+
+  setHandler(freezeContractSignal, (request) => {
+    if (state.status === 'active') state.freeze ??= request;
+  });
+
+  setHandler(
+    proposeAmendmentUpdate,
+    async (request) => {
+      const amendment: AmendmentState = { seq: state.amendments.length + 1, description: request.description, changes: request.changes, status: 'proposed', signatures: {} };
+      state.amendments.push(amendment);
+      await acts.recordAmendment({ contractId: state.contractId, seq: amendment.seq, description: amendment.description, changes: amendment.changes, signatures: [], actor: request.actor });
+      return amendment;
+    },
+    {
+      validator: (_request: ProposeAmendmentInput) => {
+        requireInTerm('a supplemental agreement');
+        const pending = state.amendments.find((a) => a.status === 'proposed');
+        if (pending) throw ApplicationFailure.nonRetryable(`supplemental agreement ${pending.seq} is still awaiting signatures`, 'CONFLICT');
+      },
+    },
+  );
+
+  setHandler(
+    signAmendmentUpdate,
+    async (request) => {
+      const amendment = state.amendments.find((a) => a.seq === request.seq)!;
+      amendment.signatures[request.party] = {
+        party: request.party,
+        signer: request.signer,
+        title: request.title,
+        sealed: true,
+        signedAt: nowIso(),
+        recordedBy: request.actor.id,
+      };
+      const signatures = (['A', 'B'] as const).flatMap((p): SignatureRecord[] => (amendment.signatures[p] ? [amendment.signatures[p]!] : []));
+      const termsBefore = state.terms;
+      let signedTerms: ContractTerms | undefined;
+      if (signatures.length === 2) {
+        amendment.status = 'signed';
+        signedTerms = applyAmendment(state.terms, amendment.changes);
+        state.terms = signedTerms;
+      }
+      await acts.recordAmendment({
+        contractId: state.contractId,
+        seq: amendment.seq,
+        description: amendment.description,
+        changes: amendment.changes,
+        signatures,
+        signedTerms,
+        actor: request.actor,
+      });
+      if (signedTerms) {
+        await acts.produceLifecycleDocument({ kind: 'amendment', contractId: state.contractId, seq: amendment.seq, termsBefore, changes: amendment.changes, signatures, issuedAt: nowIso() });
+      }
+      return amendment;
+    },
+    {
+      validator: (request: SignAmendmentInput) => {
+        requireInTerm('signing a supplemental agreement');
+        const amendment = state.amendments.find((a) => a.seq === request.seq);
+        if (!amendment) throw ApplicationFailure.nonRetryable(`supplemental agreement ${request.seq} does not exist`, 'NOT_FOUND');
+        if (amendment.status !== 'proposed') throw ApplicationFailure.nonRetryable(`supplemental agreement ${request.seq} is already signed by both parties`, 'CONFLICT');
+        if (amendment.signatures[request.party]) {
+          throw ApplicationFailure.nonRetryable(`${PARTY_LABELS[request.party]} already signed supplemental agreement ${request.seq}`, 'ALREADY_SIGNED');
+        }
+      },
+    },
+  );
+
   if (state.holidayOverrides.length === 0) state.holidayOverrides = await acts.loadHolidayOverrides();
   if (!state.documents.contract) {
     state.documents.contract = (await acts.produceDocument({ kind: 'contract', contractId: state.contractId })).id;
@@ -321,9 +486,144 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
 
   if (state.status === 'active' && state.termEndsAt) {
     await syncDeadlines();
-    await waitUntil(() => state.status !== 'active', state.termEndsAt);
+    // contracts that went active before renewals existed keep their recorded history
+    if (!patched('term-renewal')) {
+      await waitUntil(() => state.status !== 'active', state.termEndsAt);
+    } else {
+      await runTerm();
+    }
   }
 
   await condition(allHandlersFinished);
   return view();
+
+  /** One term: renewal alerts, then at its end renew (continue-as-new) or expire; or stop early on termination or freeze. */
+  async function runTerm(): Promise<void> {
+    const termEndsAt = state.termEndsAt!;
+    const termRef = termEndsAt.slice(0, 10);
+    const interrupted = () => state.termination !== null || state.freeze !== null;
+    const renews = () => state.terms.term.autoRenew && !state.objection;
+    if (renews() && Date.now() < Date.parse(termEndsAt)) {
+      state.deadlines = putDeadline(state.deadlines, {
+        kind: 'renewal_objection',
+        ref: termRef,
+        dueAt: termEndsAt,
+        explanation: `如有异议，须在合同期限届满（${termEndsAt.slice(0, 10)} 24:00 北京时间前）之前书面提出；无异议则自动顺延 ${state.terms.term.renewalYears} 年。`,
+        explanationEn: `A written objection must reach the other party before the term ends; without one the contract renews by ${state.terms.term.renewalYears} year(s).`,
+      });
+      await syncDeadlines();
+    }
+
+    for (const alert of reminderInstants(termEndsAt, state.terms.term.renewalAlertDaysBefore, Date.now())) {
+      if (await waitUntil(interrupted, alert.at)) break;
+      const key = `${termRef}:${alert.daysBefore}`;
+      if (!renews() || state.renewalAlertsSent.includes(key)) continue;
+      state.renewalAlertsSent.push(key);
+      const next = renewedTermEnd(termEndsAt, state.terms.term.renewalYears);
+      await acts.produceLifecycleDocument({
+        kind: 'renewal_notice',
+        contractId: state.contractId,
+        ref: key,
+        termEndsAt,
+        renewedUntil: next.dueAt,
+        renewalFeeFen: renewalFeeFen(state.terms),
+        issuedAt: new Date(alert.at).toISOString(),
+      });
+      await acts.notify({
+        id: `${workflowId}:renewal-alert:${key}`,
+        contractId: state.contractId,
+        audiences: ['party_a_contact', 'owner'],
+        reason: 'renewal_alert',
+        subject: `合同 ${state.number} 将于 ${alert.daysBefore} 日后到期`,
+        body: `合同 ${state.number} 的期限于 ${termRef} 24:00 届满；如无异议将自动顺延 ${state.terms.term.renewalYears} 年至 ${next.lastDay}。`,
+      });
+    }
+
+    for (;;) {
+      await waitUntil(interrupted, termEndsAt);
+      if (!interrupted()) break;
+      if (state.freeze) return endContract('frozen', `content violation ${state.freeze.caseId}: ${state.freeze.reason}`, state.freeze.actor);
+      // a termination takes effect on its date, unless a freeze comes first
+      const termination = state.termination!;
+      if (await waitUntil(() => state.freeze !== null, termination.effectiveAt)) continue;
+      return endContract('terminated', termination.reason, termination.actor, termination.effectiveAt);
+    }
+    await condition(allHandlersFinished);
+
+    if (!renews()) {
+      state.status = 'expired';
+      for (const d of state.deadlines) closed.push({ kind: d.kind, ref: d.ref, status: d.kind === 'term_end' ? 'met' : 'cancelled' });
+      state.deadlines = [];
+      await acts.changeStatus({
+        contractId: state.contractId,
+        from: ['active'],
+        to: 'expired',
+        actor: SYSTEM_ACTOR,
+        reason: state.objection ? `${PARTY_LABELS[state.objection.party]} objected to renewal: ${state.objection.reason}` : 'the contract does not renew automatically',
+      });
+      if (state.objection) {
+        await acts.produceLifecycleDocument({ kind: 'expiry_notice', contractId: state.contractId, ref: termRef, expiredAt: termEndsAt, objection: { party: state.objection.party, reason: state.objection.reason } });
+      }
+      await syncDeadlines();
+      await acts.notify({
+        id: `${workflowId}:expired:${termRef}`,
+        contractId: state.contractId,
+        audiences: ['party_a_contact', 'party_b_contact', 'owner'],
+        reason: 'contract_expired',
+        subject: `合同 ${state.number} 已到期终止`,
+        body: `合同 ${state.number} 于 ${termRef} 24:00 期限届满${state.objection ? `，因${PARTY_LABELS[state.objection.party]}提出异议不再顺延` : ''}。`,
+      });
+      return;
+    }
+
+    state.renewals += 1;
+    const next = renewedTermEnd(termEndsAt, state.terms.term.renewalYears);
+    const invoice = invoiceNumber(state.number, { kind: 'renewal', renewal: state.renewals });
+    await startPayment({
+      invoiceNumber: invoice,
+      kind: 'renewal',
+      periodLabel: `第 ${state.renewals} 次自动顺延 ${state.terms.term.renewalYears} 年服务费`,
+      amountFen: renewalFeeFen(state.terms),
+      trigger: termEndsAt,
+    });
+    await acts.recordRenewal({ contractId: state.contractId, seq: state.renewals, previousEndAt: termEndsAt, newEndAt: next.dueAt, invoiceNumber: invoice });
+    closed.push({ kind: 'term_end', ref: termRef, status: 'met' }, { kind: 'renewal_objection', ref: termRef, status: 'lapsed' });
+    state.deadlines = putDeadline(dropDeadline(dropDeadline(state.deadlines, 'term_end', termRef), 'renewal_objection', termRef), termEndDeadline(next));
+    state.termEndsAt = next.dueAt;
+    state.objection = null;
+    state.renewalAlertsSent = [];
+    await syncDeadlines();
+    await acts.notify({
+      id: `${workflowId}:renewed:${state.renewals}`,
+      contractId: state.contractId,
+      audiences: ['party_a_contact', 'owner'],
+      reason: 'contract_renewed',
+      subject: `合同 ${state.number} 已自动顺延`,
+      body: `合同 ${state.number} 期限届满无异议，自动顺延至 ${next.lastDay} 24:00；续期发票 ${invoice} 已开具。`,
+    });
+    await condition(allHandlersFinished);
+    // a term boundary: start a fresh history carrying only plain JSON state
+    await continueAsNew<typeof contractLifecycle>({ ...input, state });
+  }
+
+  async function endContract(status: 'terminated' | 'frozen', reason: string, actor: Actor, effectiveAt = nowIso()): Promise<void> {
+    state.status = status;
+    for (const d of state.deadlines) closed.push({ kind: d.kind, ref: d.ref, status: 'cancelled' });
+    state.deadlines = [];
+    await acts.cancelWorkflows({ workflowIds: state.children });
+    if (status === 'terminated') {
+      await acts.recordTermination({ contractId: state.contractId, reason, effectiveAt, actor });
+    } else {
+      await acts.changeStatus({ contractId: state.contractId, from: ['active'], to: 'frozen', actor, reason });
+    }
+    await syncDeadlines();
+    await acts.notify({
+      id: `${workflowId}:${status}`,
+      contractId: state.contractId,
+      audiences: ['party_a_contact', 'party_b_contact', 'owner', 'legal'],
+      reason: `contract_${status}`,
+      subject: status === 'terminated' ? `合同 ${state.number} 已解除` : `合同 ${state.number} 账号已永久冻结`,
+      body: status === 'terminated' ? `合同 ${state.number} 自 ${effectiveAt} 起解除：${reason}` : `因违规内容，账号永久冻结，剩余套餐作废且不可重新申请开通：${reason}`,
+    });
+  }
 }

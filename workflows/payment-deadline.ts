@@ -7,7 +7,9 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
   defineQuery,
   defineUpdate,
   proxyActivities,
@@ -135,63 +137,74 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
   book.put(deadlineFrom('payment', input.invoiceNumber, due));
   const sync = () => acts.syncDeadlines({ workflowId, contractId: input.contractId, open: book.open, closed: book.drainClosed() });
 
-  await acts.issueInvoice({
-    number: input.invoiceNumber,
-    contractId: input.contractId,
-    kind: input.kind,
-    periodLabel: input.periodLabel,
-    amountFen: input.amountFen,
-    vatRatePercent: input.vatRatePercent,
-    invoiceType: input.invoiceType,
-    issuedAt: nowIso(),
-    dueAt: due.dueAt,
-    dueExplanation: due.explanation,
-    topUpSms: input.topUpSms ?? null,
-    workflowId,
-  });
-  await sync();
-  await acts.produceDocument({ kind: 'payment_notice', contractId: input.contractId, invoiceNumber: input.invoiceNumber });
-  await acts.notify({
-    id: `${workflowId}:notice`,
-    contractId: input.contractId,
-    audiences: ['party_a_contact', 'owner'],
-    reason: 'payment_notice',
-    subject: `付款通知：${input.invoiceNumber}`,
-    body: `请于 ${due.explanation} 前支付人民币 ${formatYuan(input.amountFen)} 元（${input.periodLabel}）。`,
-  });
-
-  for (const reminder of reminderInstants(due.dueAt, input.reminderDaysBefore, Date.now())) {
-    if (await waitUntil(fullyPaid, reminder.at)) break;
+  try {
+    await acts.issueInvoice({
+      number: input.invoiceNumber,
+      contractId: input.contractId,
+      kind: input.kind,
+      periodLabel: input.periodLabel,
+      amountFen: input.amountFen,
+      vatRatePercent: input.vatRatePercent,
+      invoiceType: input.invoiceType,
+      issuedAt: nowIso(),
+      dueAt: due.dueAt,
+      dueExplanation: due.explanation,
+      topUpSms: input.topUpSms ?? null,
+      workflowId,
+    });
+    await sync();
+    await acts.produceDocument({ kind: 'payment_notice', contractId: input.contractId, invoiceNumber: input.invoiceNumber });
     await acts.notify({
-      id: `${workflowId}:reminder:${reminder.daysBefore}`,
+      id: `${workflowId}:notice`,
       contractId: input.contractId,
       audiences: ['party_a_contact', 'owner'],
-      reason: 'payment_reminder',
-      subject: `付款提醒：距截止还有 ${reminder.daysBefore} 天`,
-      body: `发票 ${input.invoiceNumber} 尚欠人民币 ${formatYuan(input.amountFen - paidFen())} 元，截止于 ${due.explanation}`,
+      reason: 'payment_notice',
+      subject: `付款通知：${input.invoiceNumber}`,
+      body: `请于 ${due.explanation} 前支付人民币 ${formatYuan(input.amountFen)} 元（${input.periodLabel}）。`,
     });
-  }
 
-  const paidInTime = await waitUntil(fullyPaid, due.dueAt);
-  if (!paidInTime) {
-    status = 'overdue';
-    book.close('payment', input.invoiceNumber, 'lapsed');
-    await acts.markInvoiceOverdue({ contractId: input.contractId, invoiceNumber: input.invoiceNumber, at: due.dueAt });
-    await sync();
-    for (const step of ladderSchedule(due.dueAt, input.ladder ?? OVERDUE_LADDER)) {
-      if (await waitUntil(fullyPaid, step.at)) break;
-      await runRung(step.rung, step.repeat, step.at);
+    for (const reminder of reminderInstants(due.dueAt, input.reminderDaysBefore, Date.now())) {
+      if (await waitUntil(fullyPaid, reminder.at)) break;
+      await acts.notify({
+        id: `${workflowId}:reminder:${reminder.daysBefore}`,
+        contractId: input.contractId,
+        audiences: ['party_a_contact', 'owner'],
+        reason: 'payment_reminder',
+        subject: `付款提醒：距截止还有 ${reminder.daysBefore} 天`,
+        body: `发票 ${input.invoiceNumber} 尚欠人民币 ${formatYuan(input.amountFen - paidFen())} 元，截止于 ${due.explanation}`,
+      });
     }
-    await condition(fullyPaid);
-    status = 'paid';
-  } else {
-    book.close('payment', input.invoiceNumber, 'met');
-    await sync();
-  }
-  await condition(allHandlersFinished);
 
-  await settlePaid();
-  return view();
+    const paidInTime = await waitUntil(fullyPaid, due.dueAt);
+    if (!paidInTime) {
+      status = 'overdue';
+      book.close('payment', input.invoiceNumber, 'lapsed');
+      await acts.markInvoiceOverdue({ contractId: input.contractId, invoiceNumber: input.invoiceNumber, at: due.dueAt });
+      await sync();
+      for (const step of ladderSchedule(due.dueAt, input.ladder ?? OVERDUE_LADDER)) {
+        if (await waitUntil(fullyPaid, step.at)) break;
+        await runRung(step.rung, step.repeat, step.at);
+      }
+      await condition(fullyPaid);
+      status = 'paid';
+    } else {
+      book.close('payment', input.invoiceNumber, 'met');
+      await sync();
+    }
+    await condition(allHandlersFinished);
+
+    await settlePaid();
+    return view();
+  } catch (error) {
+    // the contract ended (terminated or frozen): the invoice's deadlines close with it
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(async () => {
+        book.closeAll('cancelled');
+        await sync();
+      });
+    }
+    throw error;
+  }
 
   async function settlePaid(): Promise<void> {
     const lastPaidAt = payments.map((p) => p.paidAt).sort().at(-1)!;

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { ZSignContractRequest } from '../../domain/contract';
+import { ZProposeAmendmentRequest, ZRenewalObjectionRequest, ZTerminationRequest } from '../../domain/lifecycle';
+import {
+  objectToRenewalUpdate,
+  proposeAmendmentUpdate,
+  signAmendmentUpdate,
+  terminateContractUpdate,
+} from '../../workflows/contract-lifecycle';
+import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
+import { defineRoute } from '../http';
+import { contractDetail, loadContract } from './contracts';
+
+const ZSignAmendmentRequest = ZSignContractRequest.omit({ signedAt: true });
+const ZSeq = z.coerce.number().int().min(1).max(10_000);
+
+export function lifecycleRoutes(deps: AppDeps) {
+  const actorOf = (user: { id: string; role: string }, requestId: string) => ({ id: user.id, role: user.role, requestId });
+  const requireActive = (status: string, number: string, what: string) => {
+    if (status !== 'active') throw new AppError('INVALID_STATE', `contract ${number} is ${status}: ${what} is only possible during the term`);
+  };
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts/:id/renewal-objections',
+      roles: ['sales', 'legal', 'customer', 'admin'],
+      summary: 'object to the automatic renewal (Art.6 §1), until the term ends',
+      body: ZRenewalObjectionRequest,
+      handler: async ({ params, body, user, requestId, res }) => {
+        const contract = await loadContract(deps, user, params.id);
+        if (user.role === 'customer' && body.party !== 'A') throw new AppError('FORBIDDEN', 'a customer operator objects for party A only');
+        requireActive(contract.status, contract.number, 'objecting to renewal');
+        const state = await deps.temporal.workflow
+          .getHandle(contract.workflowId)
+          .executeUpdate(objectToRenewalUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
+        res.status(201);
+        return contractDetail(deps, contract, state);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts/:id/termination',
+      roles: ['legal', 'admin'],
+      summary: 'terminate the contract on a date, with a reason: every pending timer and process is cancelled',
+      body: ZTerminationRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const contract = await loadContract(deps, user, params.id);
+        requireActive(contract.status, contract.number, 'termination');
+        const state = await deps.temporal.workflow
+          .getHandle(contract.workflowId)
+          .executeUpdate(terminateContractUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
+        return contractDetail(deps, contract, state);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts/:id/amendments',
+      roles: ['sales', 'legal', 'admin'],
+      summary: 'propose a supplemental agreement (Art.6 §2); it applies once both parties sign it',
+      body: ZProposeAmendmentRequest,
+      handler: async ({ params, body, user, requestId, res }) => {
+        const contract = await loadContract(deps, user, params.id);
+        requireActive(contract.status, contract.number, 'a supplemental agreement');
+        const amendment = await deps.temporal.workflow
+          .getHandle(contract.workflowId)
+          .executeUpdate(proposeAmendmentUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
+        res.status(201).location(`/api/contracts/${contract.id}/amendments/${amendment.seq}`);
+        return amendment;
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts/:id/amendments/:seq/signatures',
+      roles: ['sales', 'legal', 'admin'],
+      summary: "record one party's signature and seal on a supplemental agreement",
+      body: ZSignAmendmentRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const contract = await loadContract(deps, user, params.id);
+        const seq = ZSeq.safeParse(params.seq);
+        if (!seq.success) throw new AppError('NOT_FOUND', 'supplemental agreement not found');
+        requireActive(contract.status, contract.number, 'signing a supplemental agreement');
+        return deps.temporal.workflow
+          .getHandle(contract.workflowId)
+          .executeUpdate(signAmendmentUpdate, { args: [{ ...body, seq: seq.data, actor: actorOf(user, requestId) }] });
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/contracts/:id/amendments',
+      roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
+      summary: 'supplemental agreements with their status and signatures',
+      handler: async ({ params, user }) => {
+        const contract = await loadContract(deps, user, params.id);
+        const { rows } = await deps.db.query(
+          'SELECT seq, description, changes, status, signatures, proposed_by, proposed_at, signed_at FROM amendments WHERE contract_id = $1 ORDER BY seq',
+          [contract.id],
+        );
+        return { items: rows };
+      },
+    }),
+  ];
+}
