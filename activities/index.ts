@@ -7,6 +7,7 @@
 import { createBillingActivities } from './billing';
 import { createCaseActivities } from './cases';
 import { createContractActivities } from './contracts';
+import { createDigestActivities } from './digest';
 import { createLifecycleActivities } from './lifecycle';
 import { createDocumentActivities } from './documents';
 import { createNotificationActivities } from './notifications';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createContractActivities(deps),
     ...createLifecycleActivities(deps),
+    ...createDigestActivities(deps),
     ...createBillingActivities(deps),
     ...createCaseActivities(deps),
     ...createDocumentActivities(deps),

@@ -12,6 +12,7 @@ import { idempotency } from './idempotency';
 import { contractRoutes } from './routes/contracts';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
+import { digestRoutes } from './routes/digests';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { userRoutes } from './routes/users';
 
@@ -19,7 +20,7 @@ export type { AppDeps } from './deps';
 
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
-  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps)];
+  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps)];
 }
 
 export function createApp(deps: AppDeps): Express {

@@ -8,6 +8,7 @@ import { createHttpBilling, createLedgerBilling } from '../billing';
 import { createDb } from '../db/pool';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
+import { ensureDigestSchedule } from '../platform/schedules';
 import { createWorker } from './index';
 
 async function main(): Promise<void> {
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
+  logger.info({ schedule: await ensureDigestSchedule(temporal, config.temporal.taskQueue) }, 'renewal digest schedule (daily 09:00 Asia/Shanghai)');
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
   await connection.close();

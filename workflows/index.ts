@@ -1,2 +1,3 @@
 export * from './contract-lifecycle';
 export * from './payment-deadline';
+export * from './renewal-digest';

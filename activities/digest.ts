@@ -1,0 +1,35 @@
+import { groupByOwner, openDeadlinesWithin, storeDigest, type Digest } from '../db/digests';
+import { recordNotification } from '../db/notifications';
+import { shanghaiDate } from '../domain/time';
+import type { ActivityDeps } from './deps';
+
+export function createDigestActivities({ db }: ActivityDeps) {
+  return {
+    /** Builds, stores and sends the renewal digest as of the given instant (one per Shanghai date). */
+    async buildRenewalDigest(input: { asOf: string; horizonDays: number }): Promise<{ id: string; owners: number; items: number }> {
+      const rows = await openDeadlinesWithin(db, input.asOf, input.horizonDays);
+      const digest: Digest = {
+        id: shanghaiDate(input.asOf),
+        generatedAt: new Date().toISOString(),
+        horizonDays: input.horizonDays,
+        asOf: input.asOf,
+        groups: groupByOwner(rows),
+      };
+      await storeDigest(db, digest);
+      for (const group of digest.groups) {
+        const counts = [group.renewalWindows.length, group.termsEnding.length, group.payments.length, group.cures.length];
+        await recordNotification(db, {
+          id: `digest:${digest.id}:${group.ownerId}`,
+          contractId: null,
+          audience: 'owner',
+          recipient: group.ownerName,
+          phone: null,
+          reason: 'renewal_digest',
+          subject: `续约与期限日报 ${digest.id}`,
+          body: `未来 ${input.horizonDays} 天：续约异议期 ${counts[0]} 项，合同到期 ${counts[1]} 项，付款期限 ${counts[2]} 项，纠正期限 ${counts[3]} 项。`,
+        });
+      }
+      return { id: digest.id, owners: digest.groups.length, items: rows.length };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { calendarDeadlines, latestDigest } from '../../db/digests';
+import { toIcs } from '../../domain/ics';
+import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
+import { defineRoute } from '../http';
+
+const KIND_LABELS: Record<string, string> = {
+  signing: '签署期限',
+  payment: '付款期限',
+  renewal_objection: '续约异议截止',
+  term_end: '合同期限届满',
+  cure: '违约纠正期限',
+  negotiation: '协商期限',
+  outage_notice: '中断通知期限',
+  violation_report: '违规报告期限',
+  force_majeure_proof: '不可抗力证明期限',
+};
+
+export function digestRoutes(deps: AppDeps) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/digests/latest',
+      roles: ['sales', 'legal', 'finance', 'admin'],
+      summary: 'the latest daily renewal digest (a sales owner sees their own group)',
+      handler: async ({ user }) => {
+        const digest = await latestDigest(deps.db);
+        if (!digest) throw new AppError('NOT_FOUND', 'no digest has been generated yet; the schedule runs daily at 09:00 Asia/Shanghai');
+        return user.role === 'sales' ? { ...digest, groups: digest.groups.filter((g) => g.ownerId === user.id) } : digest;
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/calendar.ics',
+      roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
+      summary: 'every open deadline the caller may see, as an iCalendar feed',
+      handler: async ({ user, res, req }) => {
+        const scope = user.role === 'sales' ? { ownerId: user.id } : user.role === 'customer' ? { partyAName: user.organisation ?? '\u0000' } : {};
+        const rows = await calendarDeadlines(deps.db, scope);
+        const base = `${req.protocol}://${req.get('host')}`;
+        const ics = toIcs(
+          '合同期限',
+          rows.map((r) => ({
+            uid: `${r.id}@sms-contracts`,
+            start: r.dueAt,
+            updatedAt: r.updatedAt,
+            summary: `${KIND_LABELS[r.kind] ?? r.kind}：${r.contractNumber}（${r.partyA}）`,
+            description: r.explanation,
+            url: `${base}/contracts/${r.contractId}`,
+          })),
+          new Date().toISOString(),
+        );
+        res.status(200).type('text/calendar; charset=utf-8').set('Content-Disposition', 'attachment; filename="deadlines.ics"').send(ics);
+        return undefined;
+      },
+    }),
+  ];
+}
