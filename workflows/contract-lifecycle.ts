@@ -540,6 +540,11 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     }
 
     for (;;) {
+      // a long wait for the term end: start a fresh history first if the server suggests it
+      if (workflowInfo().continueAsNewSuggested && !interrupted()) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof contractLifecycle>({ ...input, state });
+      }
       await waitUntil(interrupted, termEndsAt);
       if (!interrupted()) break;
       if (state.freeze) return endContract('frozen', `content violation ${state.freeze.caseId}: ${state.freeze.reason}`, state.freeze.actor);
