@@ -57,7 +57,7 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
         applied.push(migration.name);
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`);
+        throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
       }
     }
   } finally {

@@ -54,7 +54,7 @@ async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<voi
       await connection.close();
       return;
     } catch (error) {
-      if (Date.now() > until) throw new Error(`Temporal at ${address} did not answer within ${timeoutMs / 1000} s: ${(error as Error).message}`);
+      if (Date.now() > until) throw new Error(`Temporal at ${address} did not answer within ${timeoutMs / 1000} s: ${(error as Error).message}`, { cause: error });
       await new Promise((r) => setTimeout(r, 500));
     }
   }

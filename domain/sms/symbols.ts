@@ -166,7 +166,7 @@ const EMOTICONS: readonly RegExp[] = [
   /\^[^\s^]{0,2}\^/g, // ^_^ ^-^ ^^ ^o^ ^ω^
   /(?<![a-z0-9])(?:t[_^]t|q_q|o_o|0_0|x_x|orz)(?![a-z0-9])/g, // T_T T^T
   />_<|>\.<|>_>|<_<|=_=|-_-|@_@|\*_\*|\+_\+|\._\./g,
-  /(?<![a-z0-9])[:;=][-']?(?:[)(\]\[|*]|[dpo](?![\p{L}\p{N}]))/gu, // :) :-) :( ;) :D :P
+  /(?<![a-z0-9])[:;=][-']?(?:[)(\][|*]|[dpo](?![\p{L}\p{N}]))/gu, // :) :-) :( ;) :D :P
 ];
 
 export function findEmoticons(text: string, start = 0, end = text.length): SymbolFinding[] {

@@ -29,7 +29,6 @@ const call = async (method: string, path: string, token: string | null, body?: u
     body: body ? JSON.stringify(body) : undefined,
   });
   const type = res.headers.get('content-type') ?? '';
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const payload: any = type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer());
   return { status: res.status, headers: res.headers, body: payload };
 };

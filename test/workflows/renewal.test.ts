@@ -191,12 +191,12 @@ describe('termination and supplemental agreements', () => {
     expect(twice.status).toBe(409);
     const signed = await h.api('sales').post(`/api/contracts/${c.id}/amendments/${seq}/signatures`, { party: 'B', signer: '王示例', title: '负责人', sealed: true });
     expect(signed.body.status).toBe('signed');
-    let d = await detail(c.id);
+    const d = await detail(c.id);
     expect(d.documents.map((x: { kind: string }) => x.kind)).toContain('amendment');
     expect(d.terms.package.yearlyFeeFen).toBe(120000);
 
     await sleepUntil(c.termEndsAt, DAY);
-    d = await waitFor(() => detail(c.id), (x) => x.termEndsAt !== c.termEndsAt, 'the renewal');
+    await waitFor(() => detail(c.id), (x) => x.termEndsAt !== c.termEndsAt, 'the renewal');
     const r1 = invoiceNumber(c.number, { kind: 'renewal', renewal: 1 });
     await waitFor(async () => (await h.database.db.query('SELECT amount_fen FROM invoices WHERE number = $1', [r1])).rows[0], (r) => Boolean(r), 'the renewal invoice');
     expect(Number((await h.database.db.query('SELECT amount_fen FROM invoices WHERE number = $1', [r1])).rows[0]!.amount_fen)).toBe(120000);
