@@ -1,42 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
 import { computeDeadline } from '../../domain/periods';
-import { paymentDeadline } from '../../workflows/payment-deadline';
-import { createHarness, type Harness } from '../support/harness';
+import { activeContract as activeContractOf, harnessPerBlock, serverNowIso, waitForInvoice } from '../support/flows';
+import type { Harness } from '../support/harness';
 
 let h: Harness;
-
-/** Each block gets its own time-skipping server: a block that moves the clock by a month cannot disturb another. */
-function ownServer() {
-  beforeAll(async () => {
-    h = await createHarness();
+const ownServer = () => {
+  const ref = harnessPerBlock();
+  beforeAll(() => {
+    h = ref.h;
   });
-  afterAll(async () => {
-    await h?.close();
-  });
-}
-
-async function activeContract() {
-  const template = await h.api('sales').get('/api/templates/reference').expect(200);
-  const created = await h.api('sales').post('/api/contracts', template.body).expect(201);
-  const id = created.body.id as string;
-  for (const party of ['A', 'B']) {
-    await h.api('sales').post(`/api/contracts/${id}/signatures`, { party, signer: '签署人', title: '代表', sealed: true }).expect(200);
-  }
-  const detail = (await h.api('sales').get(`/api/contracts/${id}`).expect(200)).body;
-  const invoice = invoiceNumber(detail.number, { kind: 'initial_term' });
-  const handle = h.env.client.workflow.getHandle<typeof paymentDeadline>(paymentWorkflowId(invoice));
-  // the lifecycle starts the payment workflow; wait until it issued the invoice
-  for (let i = 0; i < 300; i++) {
-    const { rows } = await h.database.db.query('SELECT 1 FROM invoices WHERE number = $1', [invoice]);
-    if (rows.length) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { id, number: detail.number as string, effectiveAt: detail.effectiveAt as string, invoice, handle };
-}
-
+};
+const activeContract = () => activeContractOf(h);
 const pay = (id: string, body: Record<string, unknown>) => h.api('finance').post(`/api/contracts/${id}/payments`, body);
-const nowIso = async () => new Date(await h.env.currentTimeMs()).toISOString();
+const nowIso = () => serverNowIso(h);
 
 describe('top-ups (Art.3 §5)', () => {
   ownServer();
@@ -50,11 +27,7 @@ describe('top-ups (Art.3 §5)', () => {
     const quota = async () => (await h.api('customer').get(`/api/contracts/${c.id}/quota`).expect(200)).body;
     expect(await quota()).toMatchObject({ contractYear: 1, packageSms: 12666, topUpSms: 0, totalSms: 12666 });
 
-    for (let i = 0; i < 300; i++) {
-      const { rows } = await h.database.db.query('SELECT 1 FROM invoices WHERE number = $1', [topUpInvoice]);
-      if (rows.length) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForInvoice(h, topUpInvoice);
     await pay(c.id, { amountFen: 20000, reference: 'TU-1', paidAt: await nowIso(), method: 'online', invoiceNumber: topUpInvoice }).expect(200);
     expect((await quota()).topUpSms).toBe(0);
     await pay(c.id, { amountFen: 30000, reference: 'TU-2', paidAt: await nowIso(), method: 'online', invoiceNumber: topUpInvoice }).expect(200);
@@ -99,7 +72,7 @@ describe('payment deadline (Art.3 §4)', () => {
     expect(second.body.invoice).toMatchObject({ status: 'paid', paidFen: 299700, outstandingFen: 0 });
     const { rows } = await h.database.db.query('SELECT count(*)::int AS n, sum(amount_fen)::int AS total FROM payments WHERE contract_id = $1', [c.id]);
     expect(rows[0]).toEqual({ n: 2, total: 299700 });
-    expect((await c.handle.result()).status).toBe('paid');
+    expect((await c.payment.result()).status).toBe('paid');
   });
 
   it('refuses payments with bad input with clear 400s and changes nothing', async () => {
@@ -128,7 +101,7 @@ describe('payment deadline paid on time (time-skipped)', () => {
     const res = await pay(c.id, { amountFen: 299700, reference: 'BANK-29', paidAt: await nowIso(), method: 'bank_transfer' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.invoice.status).toBe('paid');
-    const outcome = await c.handle.result();
+    const outcome = await c.payment.result();
     expect(outcome).toMatchObject({ status: 'paid', paidFen: 299700, outstandingFen: 0 });
     const detail = (await h.api('sales').get(`/api/contracts/${c.id}`).expect(200)).body;
     expect(detail.invoices[0].status).toBe('paid');

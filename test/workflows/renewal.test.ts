@@ -3,74 +3,26 @@
  * invoice, expiry on objection, termination, supplemental agreements; all on
  * the time-skipping server, so years pass in seconds.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
-import { createHarness, type Harness } from '../support/harness';
+import { activeContract as activeContractOf, contractDetail, DAY, harnessPerBlock, payInvoice as payInvoiceOf, sleepUntil as sleepUntilOf, waitFor } from '../support/flows';
+import type { Harness } from '../support/harness';
 import { recordHistoryIfAsked } from '../support/histories';
 
 let h: Harness;
-
-function ownServer() {
-  beforeAll(async () => {
-    h = await createHarness();
+const ownServer = () => {
+  const ref = harnessPerBlock();
+  beforeAll(() => {
+    h = ref.h;
   });
-  afterAll(async () => {
-    await h?.close();
-  });
-}
+};
 
-const detail = async (id: string) => (await h.api('legal').get(`/api/contracts/${id}`).expect(200)).body;
+const detail = (id: string) => contractDetail(h, id);
 
-async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function activeContract(mutate?: (terms: any) => void) {
-  const template = (await h.api('sales').get('/api/templates/reference').expect(200)).body;
-  mutate?.(template.terms);
-  const created = await h.api('sales').post('/api/contracts', template).expect(201);
-  const id = created.body.id as string;
-  for (const party of ['A', 'B']) {
-    await h.api('sales').post(`/api/contracts/${id}/signatures`, { party, signer: '签署人', title: '代表', sealed: true }).expect(200);
-  }
-  const d = await waitFor(() => detail(id), (x) => x.invoices.length === 1, 'the initial invoice');
-  return { id, number: d.number as string, workflowId: d.workflowId as string, termEndsAt: d.termEndsAt as string };
-}
-
-async function sleepUntil(instant: string | number, plusMs = 0) {
-  const target = (typeof instant === 'number' ? instant : Date.parse(instant)) + plusMs;
-  const now = await h.env.currentTimeMs();
-  if (target > now) await h.env.sleep(target - now);
-}
-
-async function payInvoice(contractId: string, number: string) {
-  await waitFor(
-    async () => (await h.database.db.query('SELECT 1 FROM invoices WHERE number = $1', [number])).rowCount,
-    (n) => n === 1,
-    `invoice ${number}`,
-  );
-  const { rows } = await h.database.db.query('SELECT amount_fen FROM invoices WHERE number = $1', [number]);
-  const res = await h
-    .api('finance')
-    .post(`/api/contracts/${contractId}/payments`, {
-      amountFen: Number(rows[0]!.amount_fen),
-      reference: `PAY-${number}`,
-      paidAt: new Date(await h.env.currentTimeMs()).toISOString(),
-      method: 'bank_transfer',
-      invoiceNumber: number,
-    });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  await h.env.client.workflow.getHandle(paymentWorkflowId(number)).result();
-}
-
+const activeContract = (mutate?: (terms: any) => void) => activeContractOf(h, mutate);
+const sleepUntil = (instant: string | number, plusMs = 0) => sleepUntilOf(h, instant, plusMs);
+const payInvoice = (contractId: string, number: string) => payInvoiceOf(h, contractId, number);
 const count = async (sql: string, values: unknown[]) => Number((await h.database.db.query(sql, values)).rows[0]!.n);
-const DAY = 86_400_000;
 
 describe('the full term path', () => {
   ownServer();
