@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { BillingSystem } from '../billing';
 import type { Db } from '../db/pool';
 import type { Logger } from '../platform/logger';
+import type { SmsGateway } from '../sms/gateway';
 
 export type ActivityDeps = {
   db: Db;
@@ -10,4 +11,6 @@ export type ActivityDeps = {
   logger?: Logger;
   /** to start and cancel the workflows a contract spawns */
   temporal?: Client;
+  /** the SMPP transport SMS goes out through; defaults to one made from SMPP_URL (activities/sms.ts) */
+  sms?: SmsGateway;
 };

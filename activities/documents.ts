@@ -3,24 +3,83 @@ import { documentId, type SignatureRecord } from '../domain/contract';
 import { findContract } from '../db/contracts';
 import { findDocumentMeta, storeDocument, type DocumentMeta } from '../db/documents';
 import { findInvoice } from '../db/invoices';
-import type { InvoiceType } from '../domain/terms';
-import { renderContractPdf, renderDeliveryConfirmationPdf, renderPaymentNoticePdf, renderSignedContractPdf, sha256Hex } from '../pdf';
+import { linkCaseDocument } from '../db/legal';
+import type { OutageCause } from '../domain/legal';
+import type { InvoiceType, PartyCode } from '../domain/terms';
+import {
+  renderBreachNoticePdf,
+  renderContractPdf,
+  renderDeliveryConfirmationPdf,
+  renderForceMajeureNoticePdf,
+  renderOutageNoticePdf,
+  renderPaymentNoticePdf,
+  renderRestorationNoticePdf,
+  renderSignedContractPdf,
+  sha256Hex,
+} from '../pdf';
+import { quoteClause } from '../pdf/legal-documents';
 import type { ActivityDeps } from './deps';
 
 export type DocumentRequest =
   | { kind: 'contract'; contractId: string }
   | { kind: 'signed_contract'; contractId: string; signatures: SignatureRecord[]; effectiveAt: string; termEndsAt: string }
   | { kind: 'payment_notice'; contractId: string; invoiceNumber: string }
-  | { kind: 'delivery_confirmation'; contractId: string; invoiceNumber: string };
+  | { kind: 'delivery_confirmation'; contractId: string; invoiceNumber: string }
+  | CaseDocumentRequest;
+
+/** Notices of legal cases: stored once per case and linked to it. Instants come from the workflow, so the bytes never depend on the clock. */
+export type CaseDocumentRequest =
+  | {
+      kind: 'breach_notice';
+      contractId: string;
+      caseId: string;
+      servedBy: PartyCode;
+      clause: string;
+      /** quoted from the contract when omitted */
+      clauseText?: string;
+      description: string;
+      evidence?: string;
+      servedAt: string;
+      cureDueAt: string;
+      cureExplanation: string;
+    }
+  | { kind: 'outage_notice'; contractId: string; caseId: string; cause: OutageCause; description: string; startedAt: string; learnedAt: string; issuedAt: string }
+  | {
+      kind: 'restoration_notice';
+      contractId: string;
+      caseId: string;
+      cause: OutageCause;
+      description: string;
+      startedAt: string;
+      learnedAt: string;
+      restoredAt: string;
+      issuedAt: string;
+    }
+  | {
+      kind: 'force_majeure_notice';
+      contractId: string;
+      caseId: string;
+      declaredBy: PartyCode;
+      event: string;
+      occurredAt: string;
+      description: string;
+      proofDueAt: string;
+      proofExplanation: string;
+      issuedAt: string;
+    };
 
 const TITLES: Record<DocumentRequest['kind'], string> = {
   contract: '产品服务合同',
   signed_contract: '产品服务合同（双方签署版）',
   payment_notice: '付款通知书',
   delivery_confirmation: '业务受理单（交付确认单）',
+  breach_notice: '违约通知书',
+  outage_notice: '服务中断通知',
+  restoration_notice: '服务恢复通知',
+  force_majeure_notice: '不可抗力通知',
 };
 
-const refOf = (request: DocumentRequest) => ('invoiceNumber' in request ? request.invoiceNumber : '1');
+const refOf = (request: DocumentRequest) => ('invoiceNumber' in request ? request.invoiceNumber : 'caseId' in request ? request.caseId : '1');
 
 /**
  * Renders and stores a document once: its id comes from the contract and the
@@ -81,16 +140,71 @@ export function createDocumentActivities({ db }: ActivityDeps) {
           termEndsAt: request.termEndsAt,
         });
       }
+      case 'breach_notice':
+        return renderBreachNoticePdf({
+          documentId: id,
+          contractNumber: contract.number,
+          terms: contract.terms,
+          servedBy: request.servedBy,
+          clause: request.clause,
+          clauseText: request.clauseText ?? quoteClause(contract.terms, request.clause) ?? '（条款原文见合同正本）',
+          description: request.description,
+          evidence: request.evidence,
+          servedAt: request.servedAt,
+          cureDueAt: request.cureDueAt,
+          cureExplanation: request.cureExplanation,
+          issuedAt: request.servedAt,
+        });
+      case 'outage_notice':
+      case 'restoration_notice': {
+        const common = {
+          documentId: id,
+          partyAName: contract.terms.partyA.name,
+          partyBName: contract.terms.partyB.name,
+          contractNumber: contract.number,
+          cause: request.cause,
+          description: request.description,
+          startedAt: request.startedAt,
+          learnedAt: request.learnedAt,
+          issuedAt: request.issuedAt,
+          noticeHours: contract.terms.legal.outageNoticeHours,
+        };
+        return request.kind === 'outage_notice'
+          ? renderOutageNoticePdf(common)
+          : renderRestorationNoticePdf({ ...common, restoredAt: request.restoredAt });
+      }
+      case 'force_majeure_notice':
+        return renderForceMajeureNoticePdf({
+          documentId: id,
+          contractNumber: contract.number,
+          terms: contract.terms,
+          declaredBy: request.declaredBy,
+          event: request.event,
+          occurredAt: request.occurredAt,
+          description: request.description,
+          proofDueAt: request.proofDueAt,
+          proofExplanation: request.proofExplanation,
+          issuedAt: request.issuedAt,
+        });
     }
+  }
+
+  /** A case's notice belongs to the case too: linked on every call, so a retry after a failed link completes it. */
+  async function linkToCase(request: DocumentRequest, meta: DocumentMeta): Promise<DocumentMeta> {
+    if ('caseId' in request) {
+      await linkCaseDocument(db, { caseId: request.caseId, documentId: meta.id, role: request.kind, addedBy: 'system:documents', at: meta.createdAt });
+    }
+    return meta;
   }
 
   return {
     async produceDocument(request: DocumentRequest): Promise<DocumentMeta> {
       const id = documentId(request.contractId, request.kind, refOf(request));
       const existing = await findDocumentMeta(db, id);
-      if (existing) return existing;
+      if (existing) return linkToCase(request, existing);
       const content = await render(request, id);
-      return storeDocument(db, { id, contractId: request.contractId, kind: request.kind, title: TITLES[request.kind], sha256: sha256Hex(content), content });
+      const stored = await storeDocument(db, { id, contractId: request.contractId, kind: request.kind, title: TITLES[request.kind], sha256: sha256Hex(content), content });
+      return linkToCase(request, stored);
     },
   };
 }

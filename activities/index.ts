@@ -10,7 +10,9 @@ import { createContractActivities } from './contracts';
 import { createDigestActivities } from './digest';
 import { createLifecycleActivities } from './lifecycle';
 import { createDocumentActivities } from './documents';
+import { createLegalActivities } from './legal';
 import { createNotificationActivities } from './notifications';
+import { createSmsActivities } from './sms';
 import type { ActivityDeps } from './deps';
 import { createWorkflowActivities } from './workflows';
 
@@ -24,8 +26,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createBillingActivities(deps),
     ...createCaseActivities(deps),
     ...createDocumentActivities(deps),
+    ...createLegalActivities(deps),
     ...createNotificationActivities(deps),
     ...createWorkflowActivities(deps),
+    ...createSmsActivities(deps),
   };
 }
 

@@ -5,22 +5,27 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import { authenticate, requireRole } from './auth';
+import { consoleMiddleware } from './console';
 import type { AppDeps } from './deps';
 import { AppError, errorMiddleware } from './errors';
 import { parseWith, type RouteDef } from './http';
 import { idempotency } from './idempotency';
+import { securityHeaders } from './security-headers';
+import { caseRoutes } from './routes/cases';
 import { contractRoutes } from './routes/contracts';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
 import { digestRoutes } from './routes/digests';
 import { lifecycleRoutes } from './routes/lifecycle';
+import { smsRoutes } from './routes/sms';
 import { userRoutes } from './routes/users';
+import { webhookRoutes } from './routes/webhooks';
 
 export type { AppDeps } from './deps';
 
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
-  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps)];
+  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps)];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -28,6 +33,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
@@ -70,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', (req: Request) => {
     throw new AppError('NOT_FOUND', `no route ${req.method} ${req.originalUrl.split('?')[0]}`);
   });
+  app.use(consoleMiddleware());
   app.use(errorMiddleware(deps.logger));
   return app;
 }

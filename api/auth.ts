@@ -7,6 +7,7 @@ import { findUserByToken, type Role, type User } from '../db/users';
 import type { Db } from '../db/pool';
 import type { ContractRow } from '../db/contracts';
 import { AppError } from './errors';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
 
 export function bearerTokenOf(req: Request): string | null {
   const header = req.get('authorization');
@@ -15,12 +16,46 @@ export function bearerTokenOf(req: Request): string | null {
   return match ? match[1]! : null;
 }
 
-export function authenticate(db: Db) {
+export type AuthenticateOptions = {
+  /** failed bearer attempts allowed per client IP and window before 429 */
+  failureLimit?: number;
+  failureWindowMs?: number;
+  limiter?: RateLimiter;
+};
+
+export const AUTH_FAILURE_LIMIT = 10;
+export const AUTH_FAILURE_WINDOW_MS = 60_000;
+
+/**
+ * Bearer authentication. A client IP that sent `failureLimit` wrong or
+ * malformed tokens within the window gets 429 with Retry-After for every
+ * bearer attempt until the window ends (a correct token included, so a
+ * guess cannot be confirmed while blocked). A request without any
+ * Authorization header is a plain 401 and is not counted.
+ */
+export function authenticate(db: Db, options: AuthenticateOptions = {}) {
+  const limiter =
+    options.limiter ?? createRateLimiter({ limit: options.failureLimit ?? AUTH_FAILURE_LIMIT, windowMs: options.failureWindowMs ?? AUTH_FAILURE_WINDOW_MS });
+  const refuse = (res: Response, retryAfterSeconds: number) => {
+    res.set('Retry-After', String(retryAfterSeconds));
+    return new AppError('RATE_LIMITED', `too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`);
+  };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const header = req.get('authorization');
+    if (!header) throw new AppError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <token>');
+    const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const state = limiter.check(client);
+    if (state.blocked) throw refuse(res, state.retryAfterSeconds);
     const token = bearerTokenOf(req);
-    if (!token) throw new AppError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <token>');
-    const user = await findUserByToken(db, token);
-    if (!user) throw new AppError('UNAUTHENTICATED', 'the bearer token is unknown or revoked');
+    const user = token ? await findUserByToken(db, token) : null;
+    if (!user) {
+      const after = limiter.fail(client);
+      if (after.blocked) throw refuse(res, after.retryAfterSeconds);
+      throw new AppError(
+        'UNAUTHENTICATED',
+        token ? 'the bearer token is unknown or revoked' : 'authentication required: send Authorization: Bearer <token>',
+      );
+    }
     res.locals.user = user;
     next();
   };

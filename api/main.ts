@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'api' });
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for the API (npm start sets it)');
-  const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-api' });
+  const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-api', role: config.databaseRole });
   const temporal = await connectClient({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`, namespace: config.temporal.namespace });
 
   if (config.adminToken) {

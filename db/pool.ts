@@ -20,7 +20,13 @@ export type Db = Queryable & {
   close(): Promise<void>;
 };
 
-export type DbOptions = { connectionString: string; max?: number; applicationName?: string };
+export type DbOptions = {
+  connectionString: string;
+  max?: number;
+  applicationName?: string;
+  /** run every session as this role (SET ROLE): the application's own, least-privileged role */
+  role?: string;
+};
 
 export function createDb(options: DbOptions): Db {
   const pool = new pg.Pool({
@@ -32,6 +38,12 @@ export function createDb(options: DbOptions): Db {
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
+  if (options.role) {
+    const setRole = `SET ROLE ${pg.escapeIdentifier(options.role)}`;
+    pool.on('connect', (client) => {
+      client.query(setRole).catch(() => client.release(new Error(`cannot act as database role ${options.role}`)));
+    });
+  }
 
   return {
     pool,

@@ -17,6 +17,8 @@ const ZEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
+  /** The role the API and worker act as (SET ROLE) after connecting; empty to act as the connecting user. */
+  DATABASE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$|^$/, 'must be a plain role name').default('sms_app'),
   /** When unset, `npm start` runs an embedded Postgres on this port with its data in DATA_DIR. */
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
   TEMPORAL_ADDRESS: optionalString,
@@ -37,6 +39,7 @@ export type Config = {
   env: 'development' | 'test' | 'production';
   http: { host: string; port: number; bodyLimit: string };
   databaseUrl: string | undefined;
+  databaseRole: string | undefined;
   embeddedPostgresPort: number;
   temporal: { address: string | undefined; namespace: string; port: number; uiPort: number; taskQueue: string };
   adminToken: string | undefined;
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     http: { host: e.HOST, port: e.PORT, bodyLimit: e.BODY_LIMIT },
     databaseUrl: e.DATABASE_URL,
+    databaseRole: e.DATABASE_ROLE || undefined,
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
     temporal: {
       address: e.TEMPORAL_ADDRESS,

@@ -16,6 +16,7 @@ import { issueToken, registerToken, upsertUser, type Role } from '../db/users';
 import { loadConfig } from '../platform/config';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
 import { findExecutable } from '../platform/temporal-binaries';
+import { smscSimulatorChild } from './smsc';
 
 const ROOT = resolve(__dirname, '..');
 const say = (line: string) => console.log(`[start] ${line}`);
@@ -146,10 +147,13 @@ async function main(): Promise<void> {
   }
   await db.close();
 
+  const smsc = smscSimulatorChild(); // SMPP_URL unset: the SMSC simulator, with its control API
+  if (smsc) spawnChild('smsc-simulator', process.execPath, smsc.args, process.env, join(config.dataDir, 'smsc.log'));
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
+    ...(smsc ? { SMPP_URL: smsc.url } : {}),
     ADMIN_TOKEN: adminToken,
   };
   spawnChild('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], env);
@@ -164,6 +168,7 @@ async function main(): Promise<void> {
     Temporal web UI   ${config.temporal.address ? '(external Temporal server)' : `http://127.0.0.1:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows`}
     Temporal gRPC     ${temporalAddress}
     Postgres          ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
+    SMSC              ${smsc ? `simulator on ${smsc.address}, control ${smsc.controlUrl}/state` : (config.smppUrl ?? '').replace(/:[^:@/]+@/, ':***@')}
     admin token       ${adminToken}
 ${Object.entries(demoTokens).map(([role, token]) => `    ${role.padEnd(17)} ${token}`).join('\n')}
   Ctrl-C stops everything.

@@ -10,6 +10,7 @@ import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { ensureDigestSchedule } from '../platform/schedules';
 import { createWorker } from './index';
+import { createWebhookDispatcher } from '../webhooks/dispatcher';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,11 +18,14 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for the worker (npm start sets it)');
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } }, shutdownSignals: [] });
   const connection = await NativeConnection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
-  const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-worker' });
+  const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-worker', role: config.databaseRole });
   const billing = config.billingUrl ? createHttpBilling({ baseUrl: config.billingUrl }) : createLedgerBilling();
   const clientConnection = await Connection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps: { db, logger, temporal, billing } });
+
+  // outgoing webhooks: a durable loop over webhook_deliveries (see webhooks/dispatcher.ts)
+  const webhooks = createWebhookDispatcher({ db, logger });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
   logger.info({ schedule: await ensureDigestSchedule(temporal, config.temporal.taskQueue) }, 'renewal digest schedule (daily 09:00 Asia/Shanghai)');
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
+  await webhooks.stop();
   await connection.close();
   await clientConnection.close();
   await db.close();

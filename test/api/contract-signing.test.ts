@@ -1,13 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDeadline } from '../../domain/periods';
 import { REFERENCE_TERMS } from '../../domain/terms';
 import { contractLifecycle } from '../../workflows/contract-lifecycle';
 import { createHarness, type Harness } from '../support/harness';
 import { recordHistoryIfAsked } from '../support/histories';
+import { pdfText } from '../support/pdf-text';
 
 let h: Harness;
 
@@ -39,12 +36,6 @@ async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, tim
 
 const detail = async (id: string) => (await h.api('sales').get(`/api/contracts/${id}`).expect(200)).body;
 
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pdf-'));
-  const file = join(dir, 'doc.pdf');
-  writeFileSync(file, pdf);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-}
 
 describe('creating and signing a contract', () => {
   it('serves the reference terms as a body that creation accepts unchanged', async () => {

@@ -11,7 +11,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { migrate } from '../../db/migrate';
 import { createDb } from '../../db/pool';
 import { WORKFLOWS_PATH } from '../../worker';
-import { resolveAdminUrl, TEMPLATE_DB, withAdminClient } from './postgres';
+import { resolveAdminUrl, templateDbName, withAdminClient } from './postgres';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -19,6 +19,8 @@ export default async function setup(project: TestProject) {
   execFileSync(process.execPath, [join(ROOT, 'scripts/install-temporal.mjs')], { stdio: 'inherit' });
 
   const { adminUrl, stop } = await resolveAdminUrl();
+  // one template per run, so runs on the same server never drop each other's
+  const TEMPLATE_DB = templateDbName();
   await withAdminClient(adminUrl, async (client) => {
     await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [TEMPLATE_DB]);
     await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
@@ -35,8 +37,10 @@ export default async function setup(project: TestProject) {
   writeFileSync(bundlePath, bundle.code);
 
   project.provide('adminUrl', adminUrl);
+  project.provide('templateDb', TEMPLATE_DB);
   project.provide('workflowBundlePath', bundlePath);
   return async () => {
+    await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`)).catch(() => undefined);
     await stop();
   };
 }
@@ -53,6 +57,7 @@ const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: c
 declare module 'vitest' {
   export interface ProvidedContext {
     adminUrl: string;
+    templateDb: string;
     workflowBundlePath: string;
   }
 }

@@ -9,6 +9,7 @@ import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import supertest from 'supertest';
 import { inject } from 'vitest';
+import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import type { AppDeps } from '../../api/deps';
 import { issueToken, upsertUser, type Role } from '../../db/users';
@@ -16,7 +17,11 @@ import { temporalExecutable } from '../../platform/temporal-binaries';
 import { createWorker } from '../../worker';
 import { createTestDatabase, type TestDatabase } from './postgres';
 
-export type HarnessOptions = { server?: 'time-skipping' | 'dev' };
+export type HarnessOptions = {
+  server?: 'time-skipping' | 'dev';
+  /** extra worker dependencies (e.g. `sms`: an SMPP transport over an in-process simulator) */
+  activityDeps?: Partial<ActivityDeps>;
+};
 
 export type Harness = {
   database: TestDatabase;
@@ -50,7 +55,7 @@ export const ROLE_LIST: Role[] = ['sales', 'legal', 'finance', 'customer', 'oper
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   installQuietRuntime();
-  const database = await createTestDatabase(inject('adminUrl'));
+  const database = await createTestDatabase(inject('adminUrl'), inject('templateDb'));
   const env =
     options.server === 'dev'
       ? await TestWorkflowEnvironment.createLocal({ server: { executable: temporalExecutable('temporal'), ip: '127.0.0.1' } })
@@ -60,7 +65,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    deps: { db: database.db, logger, temporal: env.client },
+    deps: { db: database.db, logger, temporal: env.client, ...options.activityDeps },
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const running = worker.run();

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { createDb, type Db } from '../../db/pool';
 import { startEmbeddedPostgres } from '../../platform/embedded-postgres';
 
-export const TEMPLATE_DB = 'sms_contracts_test_template';
+export const templateDbName = () => `sms_contracts_test_template_${process.pid}`;
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -37,9 +37,9 @@ export async function resolveAdminUrl(): Promise<{ adminUrl: string; stop: () =>
 export type TestDatabase = { db: Db; url: string; name: string; drop: () => Promise<void> };
 
 /** A fresh database for one test file, migrated (cloned from the template). */
-export async function createTestDatabase(adminUrl: string): Promise<TestDatabase> {
+export async function createTestDatabase(adminUrl: string, templateDb: string): Promise<TestDatabase> {
   const name = `sms_contracts_test_${randomBytes(6).toString('hex')}`;
-  await withAdminClient(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  await withAdminClient(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb}`));
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   const url = u.toString();

@@ -115,6 +115,9 @@ describe('termination and supplemental agreements', () => {
     const c = await activeContract();
     const payment = h.env.client.workflow.getHandle(paymentWorkflowId(invoiceNumber(c.number, { kind: 'initial_term' })));
     expect((await payment.describe()).status.name).toBe('RUNNING');
+    // mid-term: the invoice is out and its payment workflow is waiting on its timers
+    // (the time-skipping test server cannot cancel an activity that is scheduled but not yet started)
+    await waitFor(() => detail(c.id), (d) => d.notifications.some((n: { reason: string }) => n.reason === 'payment_notice'), 'the payment notice');
     const res = await h
       .api('legal')
       .post(`/api/contracts/${c.id}/termination`, { reason: '双方协商一致解除', effectiveAt: new Date(await h.env.currentTimeMs()).toISOString() });

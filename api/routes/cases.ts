@@ -1,0 +1,463 @@
+/**
+ * Legal cases: breach notices and their cure, objection, withdrawal and
+ * settlement (Art.10); outage notices (Art.5 §8); content violations
+ * (Art.4 §10(5), Art.8 §5); force majeure and its proof (Art.9); and the
+ * list of every open case, soonest deadline first.
+ *
+ * Moments that decide a case (a cure inside the period, proof on time) are
+ * judged by the case's workflow, on the clock its timers run on; the API
+ * refuses early what the stored case already rules out.
+ */
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Actor } from '../../domain/contract';
+import { isErrorCode } from '../../domain/errors';
+import {
+  ZBreachNoticeRequest,
+  ZCaseListQuery,
+  ZConfirmViolationRequest,
+  ZCureRequest,
+  ZDismissViolationRequest,
+  ZForceMajeureRequest,
+  ZHoldRequest,
+  ZObjectionRequest,
+  ZOutageRequest,
+  ZProofRequest,
+  ZReleaseRequest,
+  ZResolutionRequest,
+  ZSettlementRequest,
+  ZViolationRequest,
+  ZWithdrawalRequest,
+  type CaseKind,
+} from '../../domain/legal';
+import { otherParty, type PartyCode } from '../../domain/terms';
+import { findContract, type ContractRow } from '../../db/contracts';
+import { findCase, findOutage, listCaseDocuments, listCaseEvents, listCases, type CaseRow } from '../../db/legal';
+import type { User } from '../../db/users';
+import { declareForceMajeure, fileWrittenDocument, recordViolation, reportOutage, serveBreachNotice } from '../../services/cases';
+import { cureBreachUpdate, objectBreachUpdate, settleBreachUpdate, withdrawBreachUpdate } from '../../workflows/breach-case';
+import { fileForceMajeureProofUpdate } from '../../workflows/force-majeure';
+import { holdOutageNoticeUpdate, releaseOutageNoticeUpdate, resolveOutageUpdate } from '../../workflows/outage-notice';
+import { confirmViolationUpdate, dismissViolationUpdate } from '../../workflows/violation';
+import { canSeeContract } from '../auth';
+import type { AppDeps } from '../deps';
+import { AppError, notFound } from '../errors';
+import { defineRoute } from '../http';
+import { loadContract } from './contracts';
+
+const STAFF = ['sales', 'legal', 'finance', 'operations', 'admin'] as const;
+const EVERYONE = [...STAFF, 'customer'] as const;
+/** a moment a little ahead of the server's clock is still "now" (clients' clocks drift) */
+const CLOCK_SKEW_MS = 60_000;
+
+const actorOf = (user: User, requestId: string): Actor => ({ id: user.id, role: user.role, requestId });
+
+const invalid = (path: string, message: string) => new AppError('VALIDATION_FAILED', 'body is invalid', { issues: [{ path, message }] });
+
+function notInFuture(value: string | undefined, path: string, now: number): void {
+  if (value !== undefined && Date.parse(value) > now + CLOCK_SKEW_MS) throw invalid(path, 'must not be in the future');
+}
+
+async function loadCase(deps: AppDeps, user: User, rawId: string | undefined, kind: CaseKind): Promise<{ row: CaseRow; contract: ContractRow }> {
+  const row = rawId ? await findCase(deps.db, rawId) : null;
+  if (!row || row.kind !== kind || !row.contractId) throw notFound(`${kind.replace('_', ' ')} case`);
+  const contract = await findContract(deps.db, row.contractId);
+  // a case of a contract the caller may not see is reported as absent
+  if (!contract || !canSeeContract(user, contract)) throw notFound(`${kind.replace('_', ' ')} case`);
+  return { row, contract };
+}
+
+/** Customer operators act only as Party A. */
+function requirePartyA(user: User, party: PartyCode, action: string): void {
+  if (user.role === 'customer' && party !== 'A') {
+    throw new AppError('FORBIDDEN', `${action} is Party ${party}'s act; a customer operator acts for Party A only`);
+  }
+}
+
+function requireCaseStatus(row: CaseRow, allowed: string[], action: string): void {
+  if (!allowed.includes(row.status)) {
+    throw new AppError('INVALID_STATE', `case ${row.id} is ${row.status}: ${action} is possible only while it is ${allowed.join(' or ')}`);
+  }
+}
+
+/**
+ * Sends an action to the case's workflow as an update. A workflow that has
+ * ended is a closed case (409); a write the case's tables refused inside the
+ * update keeps its error code instead of becoming a 500.
+ */
+async function runUpdate<Ret, Arg>(deps: AppDeps, workflowId: string, update: UpdateDefinition<Ret, [Arg]>, args: [Arg], what: string): Promise<Ret> {
+  try {
+    return await deps.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args });
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new AppError('INVALID_STATE', `${what} is closed: its process has ended`);
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure) {
+      const cause = error.cause.cause;
+      if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) throw new AppError(cause.type, cause.message);
+    }
+    throw error;
+  }
+}
+
+export async function caseViews(deps: AppDeps, rows: CaseRow[], now: number) {
+  const ids = rows.map((r) => r.id);
+  const [events, documents] = await Promise.all([listCaseEvents(deps.db, ids), listCaseDocuments(deps.db, ids)]);
+  return rows.map((row) => {
+    const secondsLeft = row.due ? Math.floor((Date.parse(row.due.dueAt) - now) / 1000) : null;
+    return {
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      open: row.closedAt === null,
+      contract: row.contractId ? { id: row.contractId, number: row.contractNumber, ownerId: row.ownerId, partyA: row.partyAName } : null,
+      servedBy: row.servedBy,
+      clause: row.clause,
+      description: row.description,
+      openedAt: row.openedAt,
+      openedBy: row.openedBy,
+      deadline: row.due ? { ...row.due, secondsLeft } : null,
+      secondsLeft,
+      flags: row.flags,
+      details: row.data,
+      outageId: row.outageId,
+      workflowId: row.workflowId,
+      closedAt: row.closedAt,
+      updatedAt: row.updatedAt,
+      timeline: (events.get(row.id) ?? []).map(({ caseId: _caseId, ...e }) => e),
+      documents: (documents.get(row.id) ?? []).map((d) => ({ ...d, url: `/api/contracts/${d.contractId}/documents/${encodeURIComponent(d.id)}` })),
+    };
+  });
+}
+
+async function caseDetail(deps: AppDeps, caseId: string) {
+  const row = await findCase(deps.db, caseId);
+  if (!row) throw notFound('case');
+  return (await caseViews(deps, [row], Date.now()))[0]!;
+}
+
+async function outageDetail(deps: AppDeps, outageId: string) {
+  const outage = await findOutage(deps.db, outageId);
+  if (!outage) throw notFound('outage');
+  const { items } = await listCases(deps.db, { outageId, status: 'all', limit: 500, offset: 0 });
+  const now = Date.now();
+  return {
+    ...outage,
+    noticeSecondsLeft: outage.notifiedAt ? null : Math.floor((Date.parse(outage.noticeDueAt) - now) / 1000),
+    cases: await caseViews(deps, items, now),
+  };
+}
+
+async function loadOutage(deps: AppDeps, rawId: string | undefined) {
+  const outage = rawId ? await findOutage(deps.db, rawId) : null;
+  if (!outage) throw notFound('outage');
+  return outage;
+}
+
+async function contractsInService(deps: AppDeps, ids: string[] | 'all'): Promise<ContractRow[]> {
+  if (ids === 'all') {
+    const { rows } = await deps.db.query<{ id: string }>(`SELECT id FROM contracts WHERE status = 'active' ORDER BY created_at, id`);
+    const contracts = await Promise.all(rows.map((r) => findContract(deps.db, r.id)));
+    const inService = contracts.filter((c): c is ContractRow => c !== null);
+    if (inService.length === 0) throw new AppError('INVALID_STATE', 'no contract is in service: nobody to notify');
+    return inService;
+  }
+  const contracts = await Promise.all(ids.map((id) => findContract(deps.db, id)));
+  const unknown = contracts.flatMap((c, i) => (c ? [] : [{ path: `body.contractIds.${i}`, message: 'unknown contract' }]));
+  if (unknown.length) throw new AppError('VALIDATION_FAILED', 'body is invalid', { issues: unknown });
+  const notActive = (contracts as ContractRow[]).filter((c) => c.status !== 'active');
+  if (notActive.length) {
+    throw new AppError('INVALID_STATE', `not in service (only active contracts are affected by an outage): ${notActive.map((c) => `${c.number} is ${c.status}`).join('; ')}`);
+  }
+  return contracts as ContractRow[];
+}
+
+export function caseRoutes(deps: AppDeps) {
+  const services = () => ({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger });
+
+  return [
+    // ------------------------------------------------------------ views
+    defineRoute({
+      method: 'get',
+      path: '/api/cases',
+      roles: EVERYONE,
+      summary: 'legal cases of every kind (open by default), soonest deadline first, with timelines and documents; filter by kind, contract, owner',
+      query: ZCaseListQuery,
+      handler: async ({ query, user }) => {
+        const { items, total } = await listCases(deps.db, {
+          kind: query.kind,
+          contractId: query.contract,
+          ownerId: query.owner,
+          partyAName: user.role === 'customer' ? (user.organisation ?? '\u0000') : undefined,
+          status: query.status,
+          limit: query.limit,
+          offset: query.offset,
+        });
+        return { total, items: await caseViews(deps, items, Date.now()) };
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/cases/:id',
+      roles: EVERYONE,
+      summary: 'one legal case with its timeline (events and actors) and documents',
+      handler: async ({ params, user }) => {
+        const row = params.id ? await findCase(deps.db, params.id) : null;
+        const contract = row?.contractId ? await findContract(deps.db, row.contractId) : null;
+        if (!row || !contract || !canSeeContract(user, contract)) throw notFound('case');
+        return caseDetail(deps, row.id);
+      },
+    }),
+
+    // ------------------------------------------------------------ breach and cure (Art.10)
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts/:id/breach-notices',
+      roles: ['legal', 'sales', 'admin'],
+      summary: 'serve a written breach notice: notice PDF, the other party notified, 10-day cure period by the Civil Code count',
+      body: ZBreachNoticeRequest,
+      handler: async ({ params, body, user, res, requestId }) => {
+        const contract = await loadContract(deps, user, params.id);
+        const now = Date.now();
+        notInFuture(body.servedAt, 'body.servedAt', now);
+        if (!contract.effectiveAt) throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: it never took effect, so it cannot be breached`);
+        if (body.servedAt && Date.parse(body.servedAt) < Date.parse(contract.effectiveAt)) {
+          throw invalid('body.servedAt', `must not be before the contract took effect (${contract.effectiveAt})`);
+        }
+        const caseId = await serveBreachNotice(services(), { contract, request: body, actor: actorOf(user, requestId), now });
+        res.status(201).location(`/api/cases/${encodeURIComponent(caseId)}`);
+        return caseDetail(deps, caseId);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/breach-cases/:id/cure',
+      roles: ['legal', 'sales', 'admin', 'customer'],
+      summary: 'the notified party cured the breach and confirms in writing (a PDF, or the text of the confirmation)',
+      body: ZCureRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const { row, contract } = await loadCase(deps, user, params.id, 'breach');
+        const breaching = otherParty(row.servedBy ?? 'B');
+        requirePartyA(user, breaching, 'curing');
+        requireCaseStatus(row, ['served'], 'a cure');
+        const actor = actorOf(user, requestId);
+        const confirmation = await fileWrittenDocument(deps.db, {
+          contract, caseId: row.id, role: 'cure_confirmation', defaultTitle: '纠正违约书面确认', doc: body.confirmation, party: breaching, actor, actorName: user.name,
+        });
+        await runUpdate(deps, row.workflowId!, cureBreachUpdate, [{ confirmation, note: body.note, actor }], `breach case ${row.id}`);
+        return caseDetail(deps, row.id);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/breach-cases/:id/objection',
+      roles: ['legal', 'sales', 'admin', 'customer'],
+      summary: 'the notified party objects in writing: the case goes to negotiation with its own time limit',
+      body: ZObjectionRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const { row, contract } = await loadCase(deps, user, params.id, 'breach');
+        const breaching = otherParty(row.servedBy ?? 'B');
+        requirePartyA(user, breaching, 'objecting');
+        requireCaseStatus(row, ['served'], 'an objection');
+        const actor = actorOf(user, requestId);
+        // the objection is written: an uploaded document, or the reason itself as the written statement
+        const document = await fileWrittenDocument(deps.db, {
+          contract, caseId: row.id, role: 'objection', defaultTitle: '书面异议', doc: body.document ?? { text: body.reason }, party: breaching, actor, actorName: user.name,
+        });
+        await runUpdate(deps, row.workflowId!, objectBreachUpdate, [{ reason: body.reason, document, actor }], `breach case ${row.id}`);
+        return caseDetail(deps, row.id);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/breach-cases/:id/withdrawal',
+      roles: ['legal', 'sales', 'admin', 'customer'],
+      summary: 'the serving party withdraws its breach notice',
+      body: ZWithdrawalRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const { row } = await loadCase(deps, user, params.id, 'breach');
+        requirePartyA(user, row.servedBy ?? 'B', 'withdrawing the notice');
+        requireCaseStatus(row, ['served', 'negotiating', 'escalated'], 'a withdrawal');
+        await runUpdate(deps, row.workflowId!, withdrawBreachUpdate, [{ reason: body.reason, actor: actorOf(user, requestId) }], `breach case ${row.id}`);
+        return caseDetail(deps, row.id);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/breach-cases/:id/settlement',
+      roles: ['legal', 'admin'],
+      summary: 'the parties settled the dispute by negotiation (also after escalation)',
+      body: ZSettlementRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const { row, contract } = await loadCase(deps, user, params.id, 'breach');
+        requireCaseStatus(row, ['negotiating', 'escalated'], 'a settlement');
+        const actor = actorOf(user, requestId);
+        const document = body.document
+          ? await fileWrittenDocument(deps.db, { contract, caseId: row.id, role: 'settlement', defaultTitle: '和解协议', doc: body.document, party: null, actor, actorName: user.name })
+          : undefined;
+        await runUpdate(deps, row.workflowId!, settleBreachUpdate, [{ summary: body.summary, document, actor }], `breach case ${row.id}`);
+        return caseDetail(deps, row.id);
+      },
+    }),
+
+    // ------------------------------------------------------------ outage notices (Art.5 §8)
+    defineRoute({
+      method: 'post',
+      path: '/api/outages',
+      roles: ['operations', 'admin'],
+      summary: 'report a service interruption: each affected customer is notified within 24 hours of learning of it (at once unless held for review)',
+      body: ZOutageRequest,
+      handler: async ({ body, user, res, requestId }) => {
+        const now = Date.now();
+        notInFuture(body.learnedAt, 'body.learnedAt', now);
+        if (Date.parse(body.startedAt) > now + 90 * 86_400_000) throw invalid('body.startedAt', 'must not be more than 90 days ahead');
+        const scope = body.all || body.contractIds === 'all' ? 'all' : 'listed';
+        const contracts = await contractsInService(deps, scope === 'all' ? 'all' : (body.contractIds as string[]));
+        const outageId = await reportOutage(services(), { contracts, request: body, scope, actor: actorOf(user, requestId) });
+        res.status(201).location(`/api/outages/${encodeURIComponent(outageId)}`);
+        return outageDetail(deps, outageId);
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/outages/:id',
+      roles: STAFF,
+      summary: 'an outage: notice deadline and time left, hold, alert, lateness, restoration, and the case of each affected contract',
+      handler: async ({ params }) => outageDetail(deps, (await loadOutage(deps, params.id)).id),
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/outages/:id/hold',
+      roles: ['operations', 'legal', 'admin'],
+      summary: 'hold the interruption notices for review (the 24-hour deadline keeps running)',
+      body: ZHoldRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const outage = await loadOutage(deps, params.id);
+        await runUpdate(deps, outage.workflowId, holdOutageNoticeUpdate, [{ reason: body.reason, actor: actorOf(user, requestId) }], `outage ${outage.id}`);
+        return outageDetail(deps, outage.id);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/outages/:id/release',
+      roles: ['operations', 'legal', 'admin'],
+      summary: 'release held interruption notices: they are sent at once (on time, or late after 24 hours)',
+      body: ZReleaseRequest.default({}),
+      handler: async ({ params, body, user, requestId }) => {
+        const outage = await loadOutage(deps, params.id);
+        await runUpdate(deps, outage.workflowId, releaseOutageNoticeUpdate, [{ note: body.note, actor: actorOf(user, requestId) }], `outage ${outage.id}`);
+        return outageDetail(deps, outage.id);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/outages/:id/resolution',
+      roles: ['operations', 'admin'],
+      summary: 'service restored: the restoration notice goes to each affected customer and the cases close',
+      body: ZResolutionRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const outage = await loadOutage(deps, params.id);
+        notInFuture(body.restoredAt, 'body.restoredAt', Date.now());
+        if (Date.parse(body.restoredAt) < Date.parse(outage.startedAt)) throw invalid('body.restoredAt', `must not be before the outage started (${outage.startedAt})`);
+        await runUpdate(deps, outage.workflowId, resolveOutageUpdate, [{ restoredAt: body.restoredAt, description: body.description, actor: actorOf(user, requestId) }], `outage ${outage.id}`);
+        return outageDetail(deps, outage.id);
+      },
+    }),
+
+    // ------------------------------------------------------------ content violations (Art.4 §10(5), Art.8 §5)
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts/:id/violations',
+      roles: ['customer', 'operations', 'legal', 'admin'],
+      summary: "record a content violation: the customer's report (due within 1 hour of learning of it: on time or late) or the provider's finding",
+      body: ZViolationRequest,
+      handler: async ({ params, body, user, res, requestId }) => {
+        const contract = await loadContract(deps, user, params.id);
+        if (user.role === 'customer' && body.reportedBy !== 'customer') {
+          throw new AppError('FORBIDDEN', 'a customer operator reports violations as the customer (reportedBy: "customer")');
+        }
+        const now = Date.now();
+        notInFuture(body.learnedAt, 'body.learnedAt', now);
+        if (contract.status === 'frozen') throw new AppError('INVALID_STATE', `contract ${contract.number} is already frozen for good (Art.8 §5)`);
+        if (contract.status !== 'active') throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: there is no account in service`);
+        const caseId = await recordViolation(services(), { contract, request: body, actor: actorOf(user, requestId), now });
+        res.status(201).location(`/api/cases/${encodeURIComponent(caseId)}`);
+        return caseDetail(deps, caseId);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/violations/:id/confirmation',
+      roles: ['legal', 'operations', 'admin'],
+      summary: 'confirm the violation: the account is frozen permanently and the remaining package forfeited (there is no reactivation)',
+      body: ZConfirmViolationRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const { row } = await loadCase(deps, user, params.id, 'violation');
+        requireCaseStatus(row, ['reported', 'detected'], 'a confirmation');
+        await runUpdate(deps, row.workflowId!, confirmViolationUpdate, [{ finding: body.finding, actor: actorOf(user, requestId) }], `violation case ${row.id}`);
+        return caseDetail(deps, row.id);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/violations/:id/dismissal',
+      roles: ['legal', 'operations', 'admin'],
+      summary: 'dismiss a reported violation after review (not a violation); a confirmed one cannot be dismissed',
+      body: ZDismissViolationRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const { row } = await loadCase(deps, user, params.id, 'violation');
+        requireCaseStatus(row, ['reported', 'detected'], 'a dismissal');
+        await runUpdate(deps, row.workflowId!, dismissViolationUpdate, [{ reason: body.reason, actor: actorOf(user, requestId) }], `violation case ${row.id}`);
+        return caseDetail(deps, row.id);
+      },
+    }),
+
+    // ------------------------------------------------------------ force majeure (Art.9)
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts/:id/force-majeure',
+      roles: ['legal', 'sales', 'admin', 'customer'],
+      summary: 'declare a force majeure event: notice PDF, the other party notified, written proof due within 15 days of the event',
+      body: ZForceMajeureRequest,
+      handler: async ({ params, body, user, res, requestId }) => {
+        const contract = await loadContract(deps, user, params.id);
+        requirePartyA(user, body.declaredBy, 'declaring force majeure');
+        notInFuture(body.occurredAt, 'body.occurredAt', Date.now());
+        if (!contract.effectiveAt) throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: it never took effect`);
+        const caseId = await declareForceMajeure(services(), { contract, request: body, actor: actorOf(user, requestId) });
+        res.status(201).location(`/api/cases/${encodeURIComponent(caseId)}`);
+        return caseDetail(deps, caseId);
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/force-majeure/:id/proof',
+      roles: ['legal', 'sales', 'admin', 'customer'],
+      summary: 'file the written proof of a force majeure event (on time, or late and flagged)',
+      body: ZProofRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const { row, contract } = await loadCase(deps, user, params.id, 'force_majeure');
+        const declaredBy = row.servedBy ?? 'A';
+        requirePartyA(user, declaredBy, 'filing the proof');
+        requireCaseStatus(row, ['declared', 'proof_overdue'], 'filing proof');
+        const actor = actorOf(user, requestId);
+        const document = await fileWrittenDocument(deps.db, {
+          contract, caseId: row.id, role: 'force_majeure_proof', defaultTitle: '不可抗力书面证明', doc: body.document, party: declaredBy, actor, actorName: user.name,
+        });
+        await runUpdate(deps, row.workflowId!, fileForceMajeureProofUpdate, [{ document, note: body.note, actor }], `force majeure case ${row.id}`);
+        return caseDetail(deps, row.id);
+      },
+    }),
+  ];
+}

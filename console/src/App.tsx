@@ -1,0 +1,193 @@
+/**
+ * The shell: who is signed in, the navigation their role allows, and the page
+ * for the current path. Each entry appears only when its endpoint exists in
+ * the API's route table and the role may call it (the server enforces it anyway).
+ */
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { apiGet, can, routeExists, session, setUnauthenticatedHandler, type Role, type User } from './api';
+import { ErrorBox, Loading } from './components';
+import { useI18n, type MessageKey } from './i18n';
+import { Link, matchPath, navigate, Redirect, useLocation } from './router';
+import { ComposePage } from './pages/Compose';
+import { ContractDetailPage } from './pages/ContractDetail';
+import { ContractsPage } from './pages/Contracts';
+import { DigestPage } from './pages/Digest';
+import { FinancePage } from './pages/Finance';
+import { LegalPage } from './pages/Legal';
+import { NewContractPage } from './pages/NewContract';
+import { SignInPage } from './pages/SignIn';
+import { SignPage } from './pages/Sign';
+
+type Auth = { user: User; signOut: () => void };
+const AuthContext = createContext<Auth | null>(null);
+
+export function useAuth(): Auth {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error('useAuth outside a signed-in page');
+  return auth;
+}
+
+/** What the console offers, by endpoint: shown only when the route exists and the role may call it. */
+export const features = {
+  contracts: (role: Role) => can(role, 'get', '/api/contracts'),
+  createContract: (role: Role) => can(role, 'post', '/api/contracts'),
+  sign: (role: Role) => can(role, 'post', '/api/contracts/:id/signatures'),
+  finance: (role: Role) => can(role, 'get', '/api/invoices'),
+  recordPayment: (role: Role) => can(role, 'post', '/api/contracts/:id/payments'),
+  topUp: (role: Role) => can(role, 'post', '/api/contracts/:id/top-ups'),
+  quota: (role: Role) => can(role, 'get', '/api/contracts/:id/quota'),
+  legal: (role: Role) => can(role, 'get', '/api/cases'),
+  serveBreach: (role: Role) => can(role, 'post', '/api/contracts/:id/breach-notices'),
+  /** the composer lints in the browser; sending needs the messages endpoint */
+  compose: (role: Role) =>
+    routeExists('post', '/api/contracts/:id/messages') ? can(role, 'post', '/api/contracts/:id/messages') : role === 'customer' || role === 'admin',
+  sendMessages: (role: Role) => can(role, 'post', '/api/contracts/:id/messages'),
+  messages: (role: Role) => can(role, 'get', '/api/contracts/:id/messages') || can(role, 'get', '/api/contracts/:id/ledger'),
+  cases: (role: Role) => can(role, 'get', '/api/cases'),
+  digest: (role: Role) => can(role, 'get', '/api/digests/latest') || can(role, 'get', '/api/calendar.ics'),
+};
+
+type NavItem = { to: string; label: MessageKey | ((role: Role) => MessageKey); show: (role: Role) => boolean };
+const NAV: NavItem[] = [
+  { to: '/contracts', label: 'nav.contracts', show: features.contracts },
+  { to: '/contracts/new', label: 'nav.new', show: features.createContract },
+  { to: '/finance', label: 'nav.finance', show: features.finance },
+  { to: '/legal', label: (role) => (role === 'legal' || role === 'admin' ? 'nav.legal' : 'nav.cases'), show: features.legal },
+  { to: '/compose', label: 'nav.compose', show: features.compose },
+  { to: '/digest', label: (role) => (can(role, 'get', '/api/digests/latest') ? 'nav.digest' : 'nav.calendar'), show: features.digest },
+];
+
+type PageDef = { pattern: string; show: (role: Role) => boolean; render: (params: Record<string, string>) => ReactNode };
+const PAGES: PageDef[] = [
+  { pattern: '/contracts', show: features.contracts, render: () => <ContractsPage /> },
+  { pattern: '/contracts/new', show: features.createContract, render: () => <NewContractPage /> },
+  { pattern: '/contracts/:id', show: features.contracts, render: (p) => <ContractDetailPage id={p.id!} /> },
+  { pattern: '/contracts/:id/sign', show: features.sign, render: (p) => <SignPage id={p.id!} /> },
+  { pattern: '/finance', show: features.finance, render: () => <FinancePage /> },
+  { pattern: '/legal', show: features.legal, render: () => <LegalPage /> },
+  { pattern: '/compose', show: features.compose, render: () => <ComposePage /> },
+  { pattern: '/digest', show: features.digest, render: () => <DigestPage /> },
+];
+
+function LangToggle() {
+  const { lang, setLang, t } = useI18n();
+  return (
+    <button type="button" className="btn btn-ghost lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label={t('lang.switchLabel')} data-testid="lang-toggle">
+      {t('lang.switch')}
+    </button>
+  );
+}
+
+function Shell({ user, signOut, children }: { user: User; signOut: () => void; children: ReactNode }) {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const items = NAV.filter((item) => item.show(user.role));
+  const active = (to: string) => path === to || (to === '/contracts' && path.startsWith('/contracts/') && path !== '/contracts/new');
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            合
+          </span>
+          <div>
+            <div className="brand-title">{t('app.title')}</div>
+            <div className="brand-sub">{t('app.subtitle')}</div>
+          </div>
+        </div>
+        <div className="who">
+          <span className="user-name" data-testid="user-name">
+            {user.name}
+          </span>
+          <span className="badge role" data-testid="user-role">
+            {t(`role.${user.role}`)}
+          </span>
+          <LangToggle />
+          <button type="button" className="btn btn-ghost" onClick={signOut}>
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </header>
+      <nav className="nav" aria-label={t('nav.menu')}>
+        {items.map((item) => (
+          <Link key={item.to} to={item.to} className={active(item.to) ? 'active' : undefined} aria-current={active(item.to) ? 'page' : undefined}>
+            {t(typeof item.label === 'function' ? item.label(user.role) : item.label)}
+          </Link>
+        ))}
+      </nav>
+      <main className="main">{children}</main>
+    </div>
+  );
+}
+
+export function App() {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const [user, setUser] = useState<User | null>(null);
+  const [checking, setChecking] = useState<boolean>(() => session.token() !== null);
+  const [error, setError] = useState<unknown>(null);
+
+  const signOut = useCallback(() => {
+    session.clear();
+    setUser(null);
+    navigate('/signin', { replace: true });
+  }, []);
+
+  useEffect(() => setUnauthenticatedHandler(signOut), [signOut]);
+
+  const loadMe = useCallback(() => {
+    if (!session.token()) {
+      setChecking(false);
+      return;
+    }
+    setChecking(true);
+    setError(null);
+    apiGet<User>('/api/me').then(
+      (me) => {
+        setUser(me);
+        setChecking(false);
+      },
+      (e: unknown) => {
+        setError(e);
+        setChecking(false);
+      },
+    );
+  }, []);
+  useEffect(loadMe, [loadMe]);
+
+  if (checking) return <Loading />;
+  if (!user) {
+    if (error && session.token()) return <ErrorBox error={error} onRetry={loadMe} />;
+    if (path !== '/signin') {
+      const next = path === '/' ? '' : `?next=${encodeURIComponent(path + location.search)}`;
+      return <Redirect to={`/signin${next}`} />;
+    }
+    return (
+      <SignInPage
+        onSignedIn={(me) => {
+          setUser(me);
+          const next = new URLSearchParams(location.search).get('next');
+          navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/contracts', { replace: true });
+        }}
+        langToggle={<LangToggle />}
+      />
+    );
+  }
+  if (path === '/' || path === '/signin') return <Redirect to={features.contracts(user.role) ? '/contracts' : '/compose'} />;
+
+  let page: ReactNode = <p className="card">{t('common.notFound')}</p>;
+  for (const def of PAGES) {
+    const params = matchPath(def.pattern, path);
+    if (params) {
+      page = def.show(user.role) ? def.render(params) : <p className="card">{t('common.forbidden')}</p>;
+      break;
+    }
+  }
+  return (
+    <AuthContext.Provider value={{ user, signOut }}>
+      <Shell user={user} signOut={signOut}>
+        {page}
+      </Shell>
+    </AuthContext.Provider>
+  );
+}

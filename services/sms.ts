@@ -1,0 +1,382 @@
+/**
+ * Submitting messages under a contract (issue 6): content rules, recipients,
+ * suppressions, frequency caps and quota decided in one transaction with the
+ * message rows, the quota debit, the audit event and the owed start of the
+ * dispatch workflow (transactional outbox, like contract creation); the
+ * workflow is started right after and decides the timing (the sending
+ * window runs on Temporal's clock).
+ *
+ * Idempotent on (contract, idempotencyKey): the same key and body answer the
+ * same results again without a second debit; the same key with another body
+ * is refused.
+ */
+import { createHash } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { AppError } from '../api/errors';
+import { stableStringify } from '../api/idempotency';
+import { appendAudit } from '../db/audit';
+import type { ContractRow } from '../db/contracts';
+import { grantedQuota } from '../db/invoices';
+import { completeWorkflowStart, enqueueWorkflowStart, recordWorkflowStartFailure } from '../db/outbox';
+import {
+  debitQuota,
+  ensureSender,
+  findSubmissionByKey,
+  findSuppressed,
+  holdMessages,
+  insertMessages,
+  insertSubmission,
+  listSubmissionMessages,
+  lockCustomer,
+  lockQuotaUsage,
+  quotaUsed,
+  recentHistory,
+  type MessageRow,
+  type NewMessage,
+  type SubmissionRow,
+  type UnlistedInput,
+} from '../db/sms';
+import { contractYearOf } from '../domain/billing';
+import type { Actor } from '../domain/contract';
+import { applyFrequencyCap, fitQuota, REJECTION_MESSAGES, screenRecipients, type RecipientInput, type RecipientOutcome } from '../domain/sms/dispatch';
+import { lintMessage, type LintIssue } from '../domain/sms/lint';
+import { nextSendingInstant, type SmsCategory } from '../domain/sms/windows';
+import type { SmsSettings } from '../platform/sms-config';
+import { WorkflowExecutionAlreadyStartedError } from '../platform/temporal';
+import { getSmsDispatchQuery, type SmsDispatchInput, type SmsDispatchView } from '../workflows/sms-dispatch';
+import type { WorkflowStarterDeps } from './contracts';
+
+export type SubmitMessagesRequest = {
+  category: SmsCategory;
+  content: string;
+  recipients: RecipientInput[];
+  idempotencyKey: string;
+  appendUnsubscribe?: boolean | undefined;
+  allowPartial?: boolean | undefined;
+};
+
+export type SmsServiceDeps = WorkflowStarterDeps & { settings: SmsSettings; queryTimeoutMs: number };
+
+export type RecipientResult = {
+  index: number;
+  /** as the caller wrote it (invalid numbers only) */
+  input?: string;
+  recipient?: string;
+  status: RecipientOutcome;
+  reason?: string;
+  message?: string;
+  messageEn?: string;
+  sendAt?: string;
+  messageId?: string;
+  duplicateOf?: number | null;
+};
+
+export type SubmissionResponse = {
+  submissionId: string;
+  workflowId: string;
+  replayed: boolean;
+  contractId: string;
+  category: SmsCategory;
+  content: string;
+  appendedUnsubscribe: boolean;
+  encoding: 'GSM7' | 'UCS2';
+  partsPerMessage: number;
+  senderAddress: string;
+  keywordListVersion: string;
+  window: { held: boolean; sendAt: string | null; reason: string | null; reasonZh: string | null };
+  counts: Record<RecipientOutcome, number> & { total: number };
+  debitedParts: number;
+  quota: { contractYear: number; totalParts: number; usedParts: number; remainingParts: number };
+  results: RecipientResult[];
+};
+
+export const dispatchWorkflowId = (contractId: string, idempotencyKey: string) =>
+  `sms-${contractId}-${createHash('sha256').update(idempotencyKey, 'utf8').digest('hex').slice(0, 20)}`;
+
+export const contentHashOf = (content: string) => createHash('sha256').update(content, 'utf8').digest('hex');
+
+/** "位置 12–14" positions for people; the structured issue carries start/end too. */
+function describeIssue(issue: LintIssue): string {
+  const where = issue.start !== undefined ? ` [${issue.start}, ${issue.end})` : '';
+  return `${issue.code}${where}: ${issue.messageEn}`;
+}
+
+/** The contract year's quota, in parts: package plus paid top-ups. */
+async function quotaOf(deps: SmsServiceDeps, contract: ContractRow, contractYear: number): Promise<number> {
+  const grants = await grantedQuota(deps.db, contract.id);
+  return contract.terms.package.smsPerYear + (grants.get(contractYear) ?? 0);
+}
+
+export async function submitMessages(
+  deps: SmsServiceDeps,
+  input: { contract: ContractRow; request: SubmitMessagesRequest; actor: Actor },
+): Promise<{ response: SubmissionResponse; created: boolean }> {
+  const { contract, request, actor } = input;
+  const requestHash = createHash('sha256').update(stableStringify(request)).digest('hex');
+  const submissionId = dispatchWorkflowId(contract.id, request.idempotencyKey);
+
+  const earlier = await findSubmissionByKey(deps.db, contract.id, request.idempotencyKey);
+  if (earlier) return { response: await replay(deps, contract, earlier, requestHash), created: false };
+
+  if (contract.status === 'frozen') {
+    throw new AppError('INVALID_STATE', `contract ${contract.number} is frozen after a content violation (Art.8 §5): no message can be sent under it`);
+  }
+  if (contract.status !== 'active' || !contract.effectiveAt) {
+    throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: messages are sent under an active contract only`);
+  }
+
+  const lint = lintMessage({
+    content: request.content,
+    category: request.category,
+    signature: contract.terms.sms.signature,
+    appendUnsubscribe: request.appendUnsubscribe ?? false,
+  });
+  if (!lint.ok) {
+    throw new AppError('BUSINESS_RULE', `the message breaks ${lint.issues.length} content rule${lint.issues.length === 1 ? '' : 's'}; nothing was sent`, {
+      issues: lint.issues.map((issue) => ({ path: 'body.content', message: describeIssue(issue) })),
+      lint: { issues: lint.issues, keywordListVersion: lint.keywordListVersion, segments: lint.segments },
+    });
+  }
+  const partsPerMessage = lint.segments.parts;
+  const contentHash = contentHashOf(lint.content);
+  const customer = contract.partyAName;
+  const screened = screenRecipients(request.recipients, request.category);
+  const contractYear = contractYearOf(contract.effectiveAt, Date.now()).index;
+  const totalParts = await quotaOf(deps, contract, contractYear);
+
+  const outcome = await deps.db.withTransaction(async (tx) => {
+    await lockCustomer(tx, customer);
+    // a concurrent request with the same key may have won while we waited for the lock
+    const raced = await findSubmissionByKey(tx, contract.id, request.idempotencyKey);
+    if (raced) return { raced } as const;
+
+    const sourceAddr = await ensureSender(tx, { contractId: contract.id, customer, serviceCode: deps.settings.serviceCode });
+    const candidates = screened.flatMap((s) => (s.outcome === 'candidate' ? [s] : []));
+    const suppressed = await findSuppressed(tx, customer, candidates.map((c) => c.e164));
+    const history = await recentHistory(tx, {
+      customer,
+      recipients: candidates.filter((c) => !suppressed.has(c.e164)).map((c) => c.e164),
+      contentHash,
+      category: request.category,
+      sameContentMs: deps.settings.caps.sameContentMs,
+      alertDedupMs: deps.settings.caps.alertDedupMs,
+    });
+
+    const messages: NewMessage[] = [];
+    const unlisted: UnlistedInput[] = [];
+    const wanting: NewMessage[] = [];
+    for (const s of screened) {
+      switch (s.outcome) {
+        case 'invalid':
+          unlisted.push({ index: s.index, input: s.input, outcome: 'rejected', reason: s.reason, message: s.message, messageEn: s.messageEn });
+          break;
+        case 'duplicate':
+          unlisted.push({ index: s.index, input: s.input, outcome: 'duplicate', recipient: s.e164, duplicateOf: s.duplicateOf });
+          break;
+        case 'not_member':
+          messages.push({ seq: s.index, recipient: s.e164, member: s.member, decision: 'rejected', reason: 'not_member', debitedParts: 0 });
+          break;
+        case 'candidate': {
+          if (suppressed.has(s.e164)) {
+            messages.push({ seq: s.index, recipient: s.e164, member: s.member, decision: 'suppressed', reason: 'opted_out', debitedParts: 0 });
+            break;
+          }
+          const cap = applyFrequencyCap(request.category, history.get(s.e164), deps.settings.caps);
+          if (cap.outcome === 'duplicate') {
+            unlisted.push({ index: s.index, input: s.input, outcome: 'duplicate', recipient: s.e164, duplicateOf: null });
+          } else if (cap.outcome === 'rejected') {
+            messages.push({ seq: s.index, recipient: s.e164, member: s.member, decision: 'rejected', reason: cap.reason, debitedParts: 0 });
+          } else {
+            const message: NewMessage = { seq: s.index, recipient: s.e164, member: s.member, decision: 'accepted', reason: null, debitedParts: partsPerMessage };
+            wanting.push(message);
+            messages.push(message);
+          }
+          break;
+        }
+      }
+    }
+
+    const usedParts = await lockQuotaUsage(tx, contract.id, contractYear);
+    const fit = fitQuota({ messages: wanting.length, partsPerMessage, remainingParts: totalParts - usedParts, allowPartial: request.allowPartial ?? false });
+    if (fit.outcome === 'refused') {
+      throw new AppError(
+        'CONFLICT',
+        `quota exceeded: the batch needs ${fit.requestedParts} parts (${wanting.length} messages × ${partsPerMessage}) but contract year ${contractYear} has ${fit.remainingParts} of ${totalParts} left; nothing was sent (buy a top-up, send fewer, or set allowPartial)`,
+        { quota: { contractYear, totalParts, usedParts, remainingParts: fit.remainingParts, requestedParts: fit.requestedParts, messages: wanting.length, partsPerMessage } },
+      );
+    }
+    for (const message of wanting.slice(fit.accepted)) Object.assign(message, { decision: 'rejected', reason: 'quota_exceeded', debitedParts: 0 });
+    const accepted = fit.accepted;
+
+    const submission: Omit<SubmissionRow, 'createdAt'> = {
+      id: submissionId,
+      contractId: contract.id,
+      customer,
+      idempotencyKey: request.idempotencyKey,
+      requestHash,
+      category: request.category,
+      content: lint.content,
+      appendedUnsubscribe: lint.appendedUnsubscribe,
+      encoding: lint.segments.encoding,
+      partsPerMessage,
+      sourceAddr,
+      keywordListVersion: String(lint.keywordListVersion),
+      contractYear,
+      unlisted,
+      requestedBy: actor.id,
+    };
+    await insertSubmission(tx, submission);
+    await insertMessages(tx, { submissionId, contractId: contract.id, customer, category: request.category, contentHash, parts: partsPerMessage, contractYear, messages });
+    await debitQuota(tx, contract.id, contractYear, fit.parts);
+    const workflowInput: SmsDispatchInput = {
+      submissionId,
+      contractId: contract.id,
+      category: request.category,
+      sms: contract.terms.sms,
+      messages: accepted,
+      validityMs: deps.settings.validityMs,
+    };
+    if (accepted > 0) await enqueueWorkflowStart(tx, { workflowId: submissionId, workflow: 'smsDispatch', input: workflowInput });
+    await appendAudit(tx, {
+      type: 'sms.submitted',
+      contractId: contract.id,
+      actor,
+      after: { submissionId, accepted, debitedParts: fit.parts },
+      data: {
+        category: request.category,
+        recipients: request.recipients.length,
+        partsPerMessage,
+        rejected: messages.filter((m) => m.decision === 'rejected').length + unlisted.filter((u) => u.outcome === 'rejected').length,
+        suppressed: messages.filter((m) => m.decision === 'suppressed').length,
+        duplicates: unlisted.filter((u) => u.outcome === 'duplicate').length,
+      },
+    });
+    return { submission, workflowInput, accepted } as const;
+  });
+
+  if ('raced' in outcome) return { response: await replay(deps, contract, outcome.raced!, requestHash), created: false };
+
+  let view: SmsDispatchView | null = null;
+  if (outcome.accepted > 0) {
+    const started = await startDispatch(deps, outcome.workflowInput);
+    if (started) view = await queryDispatch(deps, deps.temporal.workflow.getHandle(submissionId));
+    // the workflow decides on Temporal's clock; until it answers (or if it cannot be started now) the API's clock stands in
+    const plan = view ?? localPlan(contract, request.category);
+    if (plan.held) await holdMessages(deps.db, submissionId, plan.sendAt);
+    const messages = await listSubmissionMessages(deps.db, submissionId);
+    return {
+      response: await buildResponse(deps, contract, { ...outcome.submission, createdAt: new Date().toISOString() }, messages, plan, false),
+      created: true,
+    };
+  }
+  const messages = await listSubmissionMessages(deps.db, submissionId);
+  return { response: await buildResponse(deps, contract, { ...outcome.submission, createdAt: new Date().toISOString() }, messages, null, false), created: true };
+}
+
+type Plan = { held: boolean; sendAt: string; reason: string | null; reasonZh: string | null };
+
+function localPlan(contract: ContractRow, category: SmsCategory): Plan {
+  const decision = nextSendingInstant({ now: new Date(), category, sms: contract.terms.sms });
+  return { held: decision.held, sendAt: decision.sendAt.toISOString(), reason: decision.reason, reasonZh: decision.reasonZh };
+}
+
+async function startDispatch(deps: SmsServiceDeps, input: SmsDispatchInput): Promise<boolean> {
+  try {
+    await deps.temporal.workflow.start('smsDispatch', {
+      workflowId: input.submissionId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+      deps.logger.warn({ workflowId: input.submissionId, err: (error as Error).message }, 'sms dispatch start failed; the sweeper will retry');
+      await recordWorkflowStartFailure(deps.db, input.submissionId, (error as Error).message).catch(() => undefined);
+      return false;
+    }
+  }
+  await completeWorkflowStart(deps.db, input.submissionId);
+  return true;
+}
+
+async function queryDispatch(deps: SmsServiceDeps, handle: WorkflowHandle): Promise<(SmsDispatchView & Plan) | null> {
+  try {
+    const view = await deps.temporal.connection.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(getSmsDispatchQuery));
+    return { ...view, sendAt: view.sendAt };
+  } catch (error) {
+    deps.logger.warn({ workflowId: handle.workflowId, err: (error as Error).message }, 'sms dispatch did not answer; the API clock decides the window for the response');
+    return null;
+  }
+}
+
+async function replay(deps: SmsServiceDeps, contract: ContractRow, submission: SubmissionRow, requestHash: string): Promise<SubmissionResponse> {
+  if (submission.requestHash !== requestHash) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', `idempotencyKey ${JSON.stringify(submission.idempotencyKey)} was already used on this contract with a different request`);
+  }
+  const messages = await listSubmissionMessages(deps.db, submission.id);
+  const held = messages.find((m) => m.decision === 'held');
+  const accepted = messages.some((m) => m.decision === 'accepted');
+  const plan: Plan | null = held ? { held: true, sendAt: held.sendAt!, reason: null, reasonZh: null } : accepted ? { held: false, sendAt: submission.createdAt, reason: null, reasonZh: null } : null;
+  return buildResponse(deps, contract, submission, messages, plan, true);
+}
+
+async function buildResponse(
+  deps: SmsServiceDeps,
+  contract: ContractRow,
+  submission: SubmissionRow,
+  messages: MessageRow[],
+  plan: Plan | null,
+  replayed: boolean,
+): Promise<SubmissionResponse> {
+  const results: RecipientResult[] = [];
+  for (const m of messages) {
+    const base = { index: m.seq, recipient: m.recipient, messageId: m.id };
+    if (m.decision === 'accepted') results.push({ ...base, status: 'accepted' });
+    else if (m.decision === 'held') results.push({ ...base, status: 'held', sendAt: m.sendAt ?? plan?.sendAt ?? '' });
+    else if (m.decision === 'suppressed') {
+      results.push({ ...base, status: 'suppressed', reason: 'opted_out', message: '该号码已退订或投诉，不再向其发送（第四条第6款）', messageEn: 'this number opted out or complained and is never sent to again (Art.4 §6)' });
+    } else {
+      const [message, messageEn] = REJECTION_MESSAGES[m.reason as keyof typeof REJECTION_MESSAGES] ?? ['已拒绝', 'rejected'];
+      results.push({ ...base, status: 'rejected', reason: m.reason ?? 'rejected', message, messageEn });
+    }
+  }
+  for (const u of submission.unlisted) {
+    if (u.outcome === 'rejected') results.push({ index: u.index, input: u.input, status: 'rejected', reason: u.reason, message: u.message, messageEn: u.messageEn });
+    else
+      results.push({
+        index: u.index,
+        recipient: u.recipient,
+        status: 'duplicate',
+        duplicateOf: u.duplicateOf,
+        reason: u.duplicateOf === null ? 'same_alert_recently' : 'repeated_in_request',
+        ...(u.duplicateOf === null ? { message: '相同预警短信刚刚已发送给该号码', messageEn: 'the same alert went to this number moments ago' } : {}),
+      });
+  }
+  results.sort((a, b) => a.index - b.index);
+  const counts = { accepted: 0, held: 0, rejected: 0, suppressed: 0, duplicate: 0, total: results.length };
+  for (const r of results) counts[r.status] += 1;
+  const totalParts = await quotaOf(deps, contract, submission.contractYear);
+  const usedParts = await quotaUsed(deps.db, contract.id, submission.contractYear);
+  deps.logger.info(
+    { submissionId: submission.id, contractId: contract.id, replayed, ...counts },
+    'sms submission answered',
+  );
+  return {
+    submissionId: submission.id,
+    workflowId: submission.id,
+    replayed,
+    contractId: contract.id,
+    category: submission.category,
+    content: submission.content,
+    appendedUnsubscribe: submission.appendedUnsubscribe,
+    encoding: submission.encoding,
+    partsPerMessage: submission.partsPerMessage,
+    senderAddress: submission.sourceAddr,
+    keywordListVersion: submission.keywordListVersion,
+    window: plan ? { held: plan.held, sendAt: plan.held ? plan.sendAt : null, reason: plan.reason, reasonZh: plan.reasonZh } : { held: false, sendAt: null, reason: null, reasonZh: null },
+    counts,
+    debitedParts: messages.reduce((sum, m) => sum + m.debitedParts, 0),
+    quota: { contractYear: submission.contractYear, totalParts, usedParts, remainingParts: Math.max(0, totalParts - usedParts) },
+    results,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * How the API process serves the console: index.html at / and at every
+ * client route, hashed assets, security headers (a CSP without inline
+ * scripts), and the API's own 404s untouched. No database or Temporal is
+ * needed to serve files, so the app gets inert dependencies.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import supertest from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type AppDeps } from '../../api/app';
+import { CONSOLE_DIST } from '../../api/console';
+import { ensureConsoleBuilt } from './browser';
+
+let agent: ReturnType<typeof supertest>;
+
+beforeAll(() => {
+  ensureConsoleBuilt();
+  const deps = { db: {} as AppDeps['db'], temporal: {} as AppDeps['temporal'], taskQueue: 'none', logger: pino({ level: 'silent' }), bodyLimit: '256kb', queryTimeoutMs: 1 } as AppDeps;
+  agent = supertest(createApp(deps));
+});
+
+const expectConsoleHeaders = (res: supertest.Response) => {
+  const csp = res.headers['content-security-policy'] as string;
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  expect(csp).not.toContain("'unsafe-eval'");
+  expect(res.headers['x-content-type-options']).toBe('nosniff');
+  expect(res.headers['referrer-policy']).toBe('no-referrer');
+};
+
+describe('the console served by the API process', () => {
+  it('serves index.html at / with security headers and no inline script', async () => {
+    const res = await agent.get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expectConsoleHeaders(res);
+    expect(res.text).toContain('<div id="root"></div>');
+    // every script is an external file from the same origin
+    const scripts = [...res.text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, body] of scripts) {
+      expect(attrs).toMatch(/src="\/assets\/[^"]+\.js"/);
+      expect(body!.trim()).toBe('');
+    }
+  });
+
+  it('falls back to index.html for client routes, deep links included', async () => {
+    for (const route of ['/contracts', '/contracts/new', '/contracts/3f0c9f4e-1111-4222-8333-944455556666/sign?party=A', '/finance', '/compose', '/signin']) {
+      const res = await agent.get(route);
+      expect(res.status, route).toBe(200);
+      expect(res.text, route).toContain('<div id="root"></div>');
+      expectConsoleHeaders(res);
+    }
+  });
+
+  it('serves hashed assets as immutable with their content type, and 404s missing files', async () => {
+    const assets = readdirSync(path.join(CONSOLE_DIST, 'assets'));
+    const js = assets.find((f) => f.endsWith('.js'))!;
+    const css = assets.find((f) => f.endsWith('.css'))!;
+    const script = await agent.get(`/assets/${js}`);
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toMatch(/javascript/);
+    expect(script.headers['cache-control']).toContain('immutable');
+    expect(script.headers['x-content-type-options']).toBe('nosniff');
+    expect(script.text).toBe(readFileSync(path.join(CONSOLE_DIST, 'assets', js), 'utf8'));
+    expect((await agent.get(`/assets/${css}`)).headers['content-type']).toMatch(/text\/css/);
+    expect((await agent.get('/assets/missing-0000.js')).status).toBe(404);
+    expect((await agent.get('/favicon.ico')).status).toBe(404);
+    // the build stamp is not served
+    expect((await agent.get('/.inputs.sha256')).status).toBe(404);
+  });
+
+  it('leaves the API alone: unknown /api paths are JSON 404s, and writes to console paths are not pages', async () => {
+    const res = await agent.get('/api/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+    expect(res.text).not.toContain('<div id="root">');
+    const post = await agent.post('/contracts').send({});
+    expect(post.status).toBe(404);
+    expect(post.text).not.toContain('<div id="root">');
+  });
+});

@@ -1,0 +1,361 @@
+/**
+ * A breach case (Art.10): a written notice is served; within the cure period
+ * (10 days by the Civil Code count, from service) the notified party cures
+ * and confirms in writing, or objects in writing and the parties negotiate
+ * for a limited time. Silence, or a negotiation that runs out unsettled,
+ * escalates the case: legal and the account owner are alerted, and the case
+ * records the breaching party's liability for direct losses and the serving
+ * party's route to Party B's local court. The serving party may withdraw.
+ *
+ * Workflow id: breach-<caseId>. The case row exists before the workflow
+ * starts (opened by the API or by billing's non-payment ladder).
+ */
+import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type * as activities from '../activities';
+import { createHolidayCalendar, type HolidayOverride } from '../domain/calendar';
+import type { Actor, DeadlineState } from '../domain/contract';
+import { contactAudienceOf, escalationRecord, type BreachStatus, type CaseDocumentRef, type EscalationRecord } from '../domain/legal';
+import { computeDeadline } from '../domain/periods';
+import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
+import { createSerial, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
+import { DeadlineBook, deadlineFrom } from './deadline-book';
+import { getDeadlinesQuery } from './queries';
+import { nowIso, waitUntil } from './shared';
+
+const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export type BreachCaseInput = {
+  caseId: string;
+  contractId: string;
+  contractNumber: string;
+  servedBy: PartyCode;
+  clause: string;
+  clauseText?: string;
+  description: string;
+  evidence?: string;
+  servedAt: string;
+  /** computed once by whoever served the notice (computeDeadline, 'act', from service) */
+  cure: DeadlineState;
+  /** the negotiation limit after an objection (terms.legal.negotiationDays unless set on the notice) */
+  negotiationDays: number;
+  /** Party B's local court (terms.legal.disputeVenue) */
+  disputeVenue: string;
+  holidayOverrides: HolidayOverride[];
+  /** what served it: 'api' or the workflow (e.g. the payment workflow of an unpaid invoice) */
+  source: string;
+  actor: Actor;
+  /** a non-payment case: paying the invoice in full within the cure period cures it */
+  invoiceNumber?: string;
+};
+
+export type BreachCaseView = {
+  caseId: string;
+  contractId: string;
+  status: BreachStatus;
+  servedBy: PartyCode;
+  breachingParty: PartyCode;
+  servedAt: string;
+  cure: DeadlineState;
+  negotiation: DeadlineState | null;
+  escalation: EscalationRecord | null;
+  noticeDocumentId: string | null;
+  deadlines: DeadlineState[];
+};
+
+export type CureBreachInput = { confirmation: CaseDocumentRef; note?: string; actor: Actor };
+export type ObjectBreachInput = { reason: string; document?: CaseDocumentRef; actor: Actor };
+export type WithdrawBreachInput = { reason: string; actor: Actor };
+export type SettleBreachInput = { summary: string; document?: CaseDocumentRef; actor: Actor };
+
+export const getBreachCaseQuery = defineQuery<BreachCaseView>('getBreachCaseQuery');
+export const cureBreachUpdate = defineUpdate<BreachCaseView, [CureBreachInput]>('cureBreachUpdate');
+export const objectBreachUpdate = defineUpdate<BreachCaseView, [ObjectBreachInput]>('objectBreachUpdate');
+export const withdrawBreachUpdate = defineUpdate<BreachCaseView, [WithdrawBreachInput]>('withdrawBreachUpdate');
+export const settleBreachUpdate = defineUpdate<BreachCaseView, [SettleBreachInput]>('settleBreachUpdate');
+
+const DAY_MS = 86_400_000;
+const BILLING_ACTOR: Actor = { id: 'system:billing', role: 'system' };
+
+const STATUS_ZH: Record<BreachStatus, string> = {
+  served: '已送达，纠正期内',
+  negotiating: '协商中',
+  escalated: '已升级（诉讼）',
+  cured: '已纠正',
+  settled: '已和解',
+  withdrawn: '已撤回',
+};
+
+export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView> {
+  const workflowId = workflowInfo().workflowId;
+  const { caseId, contractId } = input;
+  const breaching = otherParty(input.servedBy);
+  const book = new DeadlineBook();
+  book.put(input.cure);
+  const serial = createSerial();
+  const calendar = createHolidayCalendar(input.holidayOverrides);
+  let status: BreachStatus = 'served';
+  let negotiation: DeadlineState | null = null;
+  let escalation: EscalationRecord | null = null;
+  let noticeDocumentId: string | null = null;
+
+  const view = (): BreachCaseView => ({
+    caseId,
+    contractId,
+    status,
+    servedBy: input.servedBy,
+    breachingParty: breaching,
+    servedAt: input.servedAt,
+    cure: input.cure,
+    negotiation,
+    escalation,
+    noticeDocumentId,
+    deadlines: book.open,
+  });
+  const requireStatus = (allowed: BreachStatus[], action: string) => {
+    if (!allowed.includes(status)) {
+      throw invalidState(`breach case ${caseId} is ${status} (${STATUS_ZH[status]}): ${action} is possible only while it is ${allowed.join(' or ')}`);
+    }
+  };
+  const requireWithinCurePeriod = (action: string) => {
+    if (Date.now() > Date.parse(input.cure.dueAt)) {
+      throw invalidState(`the cure period of case ${caseId} ended at ${input.cure.dueAt}: too late for ${action} (${input.cure.explanationEn})`);
+    }
+  };
+  const sync = () => ({ workflowId, open: book.open, closed: book.drainClosed() });
+  const tell = (id: string, audiences: ('party_a_contact' | 'party_b_contact' | 'owner' | 'legal')[], reason: string, subject: string, body: string) =>
+    acts.notify({ id: `${workflowId}:${id}`, contractId, audiences, reason, subject, body });
+  const head = `合同 ${input.contractNumber} 违约案件 ${caseId}`;
+
+  setHandler(getBreachCaseQuery, view);
+  setHandler(getDeadlinesQuery, () => book.open);
+
+  setHandler(
+    cureBreachUpdate,
+    async (request) => {
+      const at = nowIso();
+      status = 'cured';
+      book.close('cure', caseId, 'met');
+      const deadlines = sync();
+      await serial(() =>
+        acts.recordCaseTransition({
+          caseId,
+          from: ['served'],
+          to: 'cured',
+          close: true,
+          due: null,
+          event: { key: 'cured', type: 'cured', at, actor: request.actor, data: { documentId: request.confirmation.documentId, note: request.note ?? null } },
+          documents: [{ documentId: request.confirmation.documentId, role: 'cure_confirmation' }],
+          data: { cure: { at, by: request.actor.id, documentId: request.confirmation.documentId, sha256: request.confirmation.sha256 } },
+          deadlines,
+          audit: { type: 'case.cured', data: { documentId: request.confirmation.documentId } },
+        }),
+      );
+      await tell('cured', [contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_cured', `${head}：违约已纠正并书面确认`, `${PARTY_LABELS[breaching]}已于 ${at} 在纠正期限内纠正违约并提交书面确认（${request.confirmation.title}），案件结案。`);
+      return view();
+    },
+    {
+      validator: (_request: CureBreachInput) => {
+        requireStatus(['served'], 'a cure');
+        requireWithinCurePeriod('a cure');
+      },
+    },
+  );
+
+  setHandler(
+    objectBreachUpdate,
+    async (request) => {
+      const at = nowIso();
+      status = 'negotiating';
+      book.close('cure', caseId, 'met');
+      const limit = computeDeadline({
+        from: at,
+        period: { unit: 'days', amount: input.negotiationDays },
+        rule: 'act',
+        calendar,
+        what: { zh: '协商解决', en: 'settling by negotiation' },
+        trigger: { zh: '书面异议', en: 'the written objection' },
+      });
+      negotiation = deadlineFrom('negotiation', caseId, limit);
+      book.put(negotiation);
+      const deadlines = sync();
+      await serial(() =>
+        acts.recordCaseTransition({
+          caseId,
+          from: ['served'],
+          to: 'negotiating',
+          due: { kind: 'negotiation', dueAt: limit.dueAt, explanation: limit.explanation },
+          event: { key: 'objected', type: 'objected', at, actor: request.actor, data: { reason: request.reason, documentId: request.document?.documentId ?? null, negotiationDueAt: limit.dueAt } },
+          documents: request.document ? [{ documentId: request.document.documentId, role: 'objection' }] : [],
+          data: { objection: { at, by: request.actor.id, reason: request.reason }, negotiation: { dueAt: limit.dueAt, days: input.negotiationDays } },
+          deadlines,
+          audit: { type: 'case.objected', data: { negotiationDueAt: limit.dueAt } },
+        }),
+      );
+      await tell('objected', [contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_objected', `${head}：对方提出书面异议，进入协商`, `${PARTY_LABELS[breaching]}于 ${at} 提出书面异议：${request.reason}。协商期限：${limit.explanation}`);
+      return view();
+    },
+    {
+      validator: (_request: ObjectBreachInput) => {
+        requireStatus(['served'], 'an objection');
+        requireWithinCurePeriod('an objection');
+      },
+    },
+  );
+
+  setHandler(
+    withdrawBreachUpdate,
+    async (request) => {
+      const at = nowIso();
+      const before = status;
+      status = 'withdrawn';
+      book.closeAll('cancelled');
+      const deadlines = sync();
+      await serial(() =>
+        acts.recordCaseTransition({
+          caseId,
+          from: [before],
+          to: 'withdrawn',
+          close: true,
+          due: null,
+          event: { key: 'withdrawn', type: 'withdrawn', at, actor: request.actor, data: { reason: request.reason } },
+          data: { withdrawal: { at, by: request.actor.id, reason: request.reason } },
+          deadlines,
+          audit: { type: 'case.withdrawn', data: { reason: request.reason } },
+        }),
+      );
+      await tell('withdrawn', [contactAudienceOf(breaching), 'owner', 'legal'], 'breach_withdrawn', `${head}：违约通知已撤回`, `${PARTY_LABELS[input.servedBy]}于 ${at} 撤回违约通知：${request.reason}`);
+      return view();
+    },
+    { validator: (_request: WithdrawBreachInput) => requireStatus(['served', 'negotiating', 'escalated'], 'a withdrawal') },
+  );
+
+  setHandler(
+    settleBreachUpdate,
+    async (request) => {
+      const at = nowIso();
+      const before = status;
+      status = 'settled';
+      book.closeAll('met');
+      const deadlines = sync();
+      await serial(() =>
+        acts.recordCaseTransition({
+          caseId,
+          from: [before],
+          to: 'settled',
+          close: true,
+          due: null,
+          event: { key: 'settled', type: 'settled', at, actor: request.actor, data: { summary: request.summary, documentId: request.document?.documentId ?? null } },
+          documents: request.document ? [{ documentId: request.document.documentId, role: 'settlement' }] : [],
+          data: { settlement: { at, by: request.actor.id, summary: request.summary } },
+          deadlines,
+          audit: { type: 'case.settled', data: { summary: request.summary } },
+        }),
+      );
+      await tell('settled', [contactAudienceOf(breaching), contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_settled', `${head}：双方已协商解决`, `双方于 ${at} 达成和解：${request.summary}`);
+      return view();
+    },
+    { validator: (_request: SettleBreachInput) => requireStatus(['negotiating', 'escalated'], 'a settlement') },
+  );
+
+  async function cureByPayment(settlement: { paidAt: string | null; references: string[]; amountFen: number }): Promise<void> {
+    const at = nowIso();
+    status = 'cured';
+    book.close('cure', caseId, 'met');
+    const deadlines = sync();
+    const payment = { invoiceNumber: input.invoiceNumber, paidAt: settlement.paidAt, references: settlement.references, amountFen: settlement.amountFen };
+    await serial(() =>
+      acts.recordCaseTransition({
+        caseId,
+        from: ['served'],
+        to: 'cured',
+        close: true,
+        due: null,
+        event: { key: 'cured', type: 'cured', at, actor: BILLING_ACTOR, data: { by: 'payment', ...payment } },
+        data: { cure: { at, by: BILLING_ACTOR.id, payment } },
+        deadlines,
+        audit: { type: 'case.cured', data: { by: 'payment', invoiceNumber: input.invoiceNumber } },
+      }),
+    );
+    await tell('cured', [contactAudienceOf(breaching), 'owner', 'legal'], 'breach_cured', `${head}：欠款已付清，违约已纠正`, `发票 ${input.invoiceNumber} 已于 ${settlement.paidAt} 付清（付款参考号：${settlement.references.join('、')}），在纠正期限内纠正了违约，案件结案。`);
+  }
+
+  async function escalate(reason: EscalationRecord['reason']): Promise<void> {
+    const at = nowIso();
+    const before = status;
+    status = 'escalated';
+    book.closeAll('lapsed');
+    escalation = { ...escalationRecord(breaching, input.servedBy, input.disputeVenue), at, reason };
+    const record = escalation;
+    const deadlines = sync();
+    await serial(() =>
+      acts.recordCaseTransition({
+        caseId,
+        from: [before],
+        to: 'escalated',
+        due: null,
+        addFlags: ['escalated_to_litigation'],
+        event: { key: 'escalated', type: 'escalated', at, actor: LEGAL_SYSTEM_ACTOR, data: { reason, liability: record.liability, disputeRoute: record.disputeRoute } },
+        data: { escalation: record },
+        deadlines,
+        audit: { type: 'case.escalated', data: { reason, breachingParty: breaching, venue: input.disputeVenue } },
+      }),
+    );
+    const why = reason === 'cure_period_lapsed' ? `纠正期限届满（${input.cure.explanation}）未纠正亦未提出书面异议` : `协商期限届满（${negotiation?.explanation ?? ''}）未能协商解决`;
+    await tell('escalated', ['legal', 'owner'], 'breach_escalated', `${head}已升级：${why}`, `${why}。${record.liability}${record.disputeRoute}`);
+  }
+
+  // The notice: a PDF quoting the clause, the facts, the cure deadline and the dispute route; the other party is told.
+  noticeDocumentId = (
+    await acts.produceDocument({
+      kind: 'breach_notice',
+      contractId,
+      caseId,
+      servedBy: input.servedBy,
+      clause: input.clause,
+      clauseText: input.clauseText,
+      description: input.description,
+      evidence: input.evidence,
+      servedAt: input.servedAt,
+      cureDueAt: input.cure.dueAt,
+      cureExplanation: input.cure.explanation,
+    })
+  ).id;
+  await tell(
+    'served',
+    [contactAudienceOf(breaching), 'owner', 'legal'],
+    'breach_notice_served',
+    `违约通知书：合同 ${input.contractNumber}（${input.clause}）`,
+    `${PARTY_LABELS[input.servedBy]}就合同${input.clause}向${PARTY_LABELS[breaching]}送达违约通知：${input.description} 请在期限内纠正违约并书面确认，或提出书面异议。${input.cure.explanation}`,
+  );
+
+  // handlers change the status while the timers run: read it afresh after each wait
+  const current = (): BreachStatus => status;
+  const cureDueMs = Date.parse(input.cure.dueAt);
+  if (input.invoiceNumber) {
+    // a non-payment case: the payment itself is the cure, looked for daily and at the deadline
+    while (current() === 'served') {
+      await waitUntil(() => current() !== 'served', Math.min(Date.now() + DAY_MS, cureDueMs));
+      if (current() !== 'served') break;
+      const settlement = await acts.findInvoiceSettlement({ invoiceNumber: input.invoiceNumber });
+      if (settlement?.paid && current() === 'served') {
+        await cureByPayment(settlement);
+        break;
+      }
+      if (Date.now() >= cureDueMs) break;
+    }
+  } else {
+    await waitUntil(() => current() !== 'served', input.cure.dueAt);
+  }
+  if (current() === 'served') await escalate('cure_period_lapsed');
+  if (current() === 'negotiating') {
+    await waitUntil(() => current() !== 'negotiating', negotiation!.dueAt);
+    if (current() === 'negotiating') await escalate('negotiation_lapsed');
+  }
+  // an escalated case stays open for legal until settled out of court or withdrawn
+  await condition(() => status === 'cured' || status === 'settled' || status === 'withdrawn');
+  await condition(allHandlersFinished);
+  return view();
+}

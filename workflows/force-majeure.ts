@@ -1,0 +1,182 @@
+/**
+ * Force majeure (Art.9): the affected party declares the event and must give
+ * written proof within 15 days of it (Civil Code count, 'act' rule). Proof
+ * on time closes the case; none by the deadline flags it (proof missing), and
+ * proof filed later is recorded and flagged as late.
+ *
+ * Workflow id: force-majeure-<caseId>. The case row exists before the
+ * workflow starts (POST /api/contracts/:id/force-majeure).
+ */
+import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type * as activities from '../activities';
+import type { Actor, DeadlineState } from '../domain/contract';
+import { contactAudienceOf, type CaseDocumentRef, type ForceMajeureStatus } from '../domain/legal';
+import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
+import { createSerial, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
+import { DeadlineBook } from './deadline-book';
+import { getDeadlinesQuery } from './queries';
+import { nowIso, waitUntil } from './shared';
+
+const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export type ForceMajeureInput = {
+  caseId: string;
+  contractId: string;
+  contractNumber: string;
+  declaredBy: PartyCode;
+  event: string;
+  occurredAt: string;
+  description: string;
+  /** computeDeadline, days from the event, 'act' rule */
+  proof: DeadlineState;
+  actor: Actor;
+};
+
+export type ForceMajeureView = {
+  caseId: string;
+  contractId: string;
+  status: ForceMajeureStatus;
+  declaredBy: PartyCode;
+  occurredAt: string;
+  proof: DeadlineState;
+  proofFiledAt: string | null;
+  proofOnTime: boolean | null;
+  flaggedMissingAt: string | null;
+  noticeDocumentId: string | null;
+};
+
+export type FileProofInput = { document: CaseDocumentRef; note?: string; actor: Actor };
+
+export const getForceMajeureQuery = defineQuery<ForceMajeureView>('getForceMajeureQuery');
+export const fileForceMajeureProofUpdate = defineUpdate<ForceMajeureView, [FileProofInput]>('fileForceMajeureProofUpdate');
+
+export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeureView> {
+  const workflowId = workflowInfo().workflowId;
+  const { caseId, contractId } = input;
+  const book = new DeadlineBook();
+  book.put(input.proof);
+  const serial = createSerial();
+  const recipient = otherParty(input.declaredBy);
+  let status: ForceMajeureStatus = 'declared';
+  let proofFiledAt: string | null = null;
+  let proofOnTime: boolean | null = null;
+  let flaggedMissingAt: string | null = null;
+  let noticeDocumentId: string | null = null;
+  const view = (): ForceMajeureView => ({
+    caseId,
+    contractId,
+    status,
+    declaredBy: input.declaredBy,
+    occurredAt: input.occurredAt,
+    proof: input.proof,
+    proofFiledAt,
+    proofOnTime,
+    flaggedMissingAt,
+    noticeDocumentId,
+  });
+  const head = `合同 ${input.contractNumber} 不可抗力案件 ${caseId}`;
+
+  setHandler(getForceMajeureQuery, view);
+  setHandler(getDeadlinesQuery, () => book.open);
+
+  setHandler(
+    fileForceMajeureProofUpdate,
+    async (request) => {
+      const at = nowIso();
+      const onTime = Date.now() <= Date.parse(input.proof.dueAt);
+      const before = status;
+      status = onTime ? 'proof_filed' : 'proof_filed_late';
+      proofFiledAt = at;
+      proofOnTime = onTime;
+      book.close('force_majeure_proof', caseId, onTime ? 'met' : 'lapsed');
+      const closed = book.drainClosed();
+      await serial(() =>
+        acts.recordCaseTransition({
+          caseId,
+          from: [before],
+          to: status,
+          close: true,
+          due: null,
+          addFlags: onTime ? [] : ['proof_late'],
+          event: { key: 'proof_filed', type: onTime ? 'proof_filed' : 'proof_filed_late', at, actor: request.actor, data: { documentId: request.document.documentId, onTime, dueAt: input.proof.dueAt, note: request.note ?? null } },
+          documents: [{ documentId: request.document.documentId, role: 'force_majeure_proof' }],
+          data: { proof: { at, onTime, by: request.actor.id, documentId: request.document.documentId, dueAt: input.proof.dueAt } },
+          deadlines: { workflowId, open: book.open, closed },
+          audit: { type: onTime ? 'case.proof_filed' : 'case.proof_filed_late', data: { documentId: request.document.documentId, dueAt: input.proof.dueAt } },
+        }),
+      );
+      await acts.notify({
+        id: `${workflowId}:proof`,
+        contractId,
+        audiences: [contactAudienceOf(recipient), 'owner', 'legal'],
+        reason: onTime ? 'force_majeure_proof_filed' : 'force_majeure_proof_late',
+        subject: `${head}：书面证明已${onTime ? '按期' : '逾期'}提交`,
+        body: `${PARTY_LABELS[input.declaredBy]}于 ${at} 提交不可抗力书面证明（${request.document.title}）${onTime ? '，在期限内' : `，已超过期限（${input.proof.explanation}）`}。`,
+      });
+      return view();
+    },
+    {
+      validator: (_request: FileProofInput) => {
+        if (status !== 'declared' && status !== 'proof_overdue') throw invalidState(`force majeure case ${caseId} already has its proof (${status}, filed at ${proofFiledAt})`);
+      },
+    },
+  );
+
+  noticeDocumentId = (
+    await acts.produceDocument({
+      kind: 'force_majeure_notice',
+      contractId,
+      caseId,
+      declaredBy: input.declaredBy,
+      event: input.event,
+      occurredAt: input.occurredAt,
+      description: input.description,
+      proofDueAt: input.proof.dueAt,
+      proofExplanation: input.proof.explanation,
+      issuedAt: workflowInfo().startTime.toISOString(),
+    })
+  ).id;
+  await acts.notify({
+    id: `${workflowId}:declared`,
+    contractId,
+    audiences: [contactAudienceOf(recipient), 'owner', 'legal'],
+    reason: 'force_majeure_declared',
+    subject: `${head}：${PARTY_LABELS[input.declaredBy]}通知发生不可抗力`,
+    body: `${input.event}（发生于 ${input.occurredAt}）。书面证明期限：${input.proof.explanation}`,
+  });
+
+  await waitUntil(() => status !== 'declared', input.proof.dueAt);
+  if (status === 'declared') {
+    const at = nowIso();
+    status = 'proof_overdue';
+    flaggedMissingAt = at;
+    book.close('force_majeure_proof', caseId, 'lapsed');
+    const closed = book.drainClosed();
+    await serial(() =>
+      acts.recordCaseTransition({
+        caseId,
+        from: ['declared'],
+        to: 'proof_overdue',
+        addFlags: ['proof_missing'],
+        event: { key: 'proof_missing', type: 'proof_missing', at, actor: LEGAL_SYSTEM_ACTOR, data: { dueAt: input.proof.dueAt } },
+        data: { proofMissing: { flaggedAt: at, dueAt: input.proof.dueAt } },
+        deadlines: { workflowId, open: book.open, closed },
+        audit: { type: 'case.proof_missing', data: { dueAt: input.proof.dueAt } },
+      }),
+    );
+    await acts.notify({
+      id: `${workflowId}:proof-missing`,
+      contractId,
+      audiences: [contactAudienceOf(input.declaredBy), 'owner', 'legal'],
+      reason: 'force_majeure_proof_missing',
+      subject: `${head}：书面证明逾期未提交`,
+      body: `${PARTY_LABELS[input.declaredBy]}未在期限内提交不可抗力书面证明（合同第九条第2款）：${input.proof.explanation}`,
+    });
+  }
+  await condition(() => status === 'proof_filed' || status === 'proof_filed_late');
+  await condition(allHandlersFinished);
+  return view();
+}
