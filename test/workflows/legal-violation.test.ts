@@ -75,6 +75,18 @@ describe('violation confirmed (Art.8 §5)', () => {
     const history = await h.env.client.workflow.getHandle(`contract-${c.id}`).fetchHistory();
     const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'freezeContractSignal');
     expect(signals).toHaveLength(1);
+    // the lifecycle froze the contract: it ended, its deadlines closed, and the SMS service refuses every submission
+    await h.env.client.workflow.getHandle(`contract-${c.id}`).result();
+    const frozen = (await h.api('legal').get(`/api/contracts/${c.id}`).expect(200)).body;
+    expect(frozen.status).toBe('frozen');
+    expect(frozen.deadlines).toEqual([]);
+    const refused = await h.api('customer').post(`/api/contracts/${c.id}/messages`, {
+      category: 'notification',
+      content: '【内蒙古自治区地震局】地震速报：请注意防范。',
+      recipients: ['13800000011'],
+      idempotencyKey: 'after-freeze',
+    });
+    expect(refused.status).toBe(409);
     const told = await notificationsOf(h, { contractId: c.id, reason: 'violation_confirmed' });
     expect(told.map((n) => n.audience).sort()).toEqual(['legal', 'operations', 'owner', 'party_a_contact']);
     expect(told[0]!.body).toContain('不可申请重新开通');
