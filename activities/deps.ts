@@ -13,4 +13,8 @@ export type ActivityDeps = {
   temporal?: Client;
   /** the SMPP transport SMS goes out through; defaults to one made from SMPP_URL (activities/sms.ts) */
   sms?: SmsGateway;
+  /** the worker's task queue (the SMS dispatch of notices is started on it); defaults to the running activity's */
+  taskQueue?: string;
+  /** lifecycle notices with a phone number also go out as SMS (activities/notifications.ts); defaults to SMS_SYSTEM_NOTICES (on) */
+  systemSms?: boolean;
 };

@@ -229,7 +229,8 @@ export function createSmsActivities(deps: ActivityDeps) {
     const submission = await findSubmission(db, input.submissionId);
     if (!submission) throw ApplicationFailure.nonRetryable(`submission ${input.submissionId} not found`, 'NOT_FOUND');
     const contract = await findContract(db, submission.contractId);
-    if (contract?.status === 'frozen') {
+    // Party B's own notices (system) still go out under a frozen contract: they are owed to the parties
+    if (contract?.status === 'frozen' && !submission.system) {
       const ended = await db.withTransaction(async (tx) => {
         const n = await endUnsentMessages(tx, { submissionId: submission.id, status: 'cancelled', reason: 'contract_frozen', refund: false });
         if (n > 0) await appendAudit(tx, { type: 'sms.cancelled', contractId: submission.contractId, actor: { id: 'system:sms', role: 'system' }, data: { submissionId: submission.id, messages: n, reason: 'contract_frozen' } });

@@ -162,6 +162,8 @@ export type SubmissionRow = {
   contractYear: number;
   unlisted: UnlistedInput[];
   requestedBy: string;
+  /** Party B's own message (a lifecycle notice): no quota, sent whatever the contract's status */
+  system?: boolean;
   createdAt: string;
 };
 
@@ -172,7 +174,7 @@ export type UnlistedInput =
   | { index: number; input: string; outcome: 'duplicate'; recipient: string; duplicateOf: number | null };
 
 const SUBMISSION_COLUMNS = `id, contract_id, customer, idempotency_key, request_hash, category, content, appended_unsubscribe, encoding,
-  parts_per_message, source_addr, keyword_list_version, contract_year, unlisted, requested_by, created_at`;
+  parts_per_message, source_addr, keyword_list_version, contract_year, unlisted, requested_by, system, created_at`;
 
 function toSubmission(row: Record<string, unknown>): SubmissionRow {
   return {
@@ -191,6 +193,7 @@ function toSubmission(row: Record<string, unknown>): SubmissionRow {
     contractYear: row.contract_year as number,
     unlisted: row.unlisted as UnlistedInput[],
     requestedBy: row.requested_by as string,
+    system: row.system as boolean,
     createdAt: (row.created_at as Date).toISOString(),
   };
 }
@@ -209,11 +212,11 @@ export async function findSubmissionByKey(db: Queryable, contractId: string, ide
 export async function insertSubmission(tx: Queryable, s: Omit<SubmissionRow, 'createdAt'>): Promise<boolean> {
   const { rowCount } = await tx.query(
     `INSERT INTO sms_submissions (id, contract_id, customer, idempotency_key, request_hash, category, content, appended_unsubscribe, encoding,
-       parts_per_message, source_addr, keyword_list_version, contract_year, unlisted, requested_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING`,
+       parts_per_message, source_addr, keyword_list_version, contract_year, unlisted, requested_by, system)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING`,
     [
       s.id, s.contractId, s.customer, s.idempotencyKey, s.requestHash, s.category, s.content, s.appendedUnsubscribe, s.encoding,
-      s.partsPerMessage, s.sourceAddr, s.keywordListVersion, s.contractYear, JSON.stringify(s.unlisted), s.requestedBy,
+      s.partsPerMessage, s.sourceAddr, s.keywordListVersion, s.contractYear, JSON.stringify(s.unlisted), s.requestedBy, s.system ?? false,
     ],
   );
   return rowCount === 1;
@@ -231,20 +234,21 @@ export type NewMessage = {
 /** Inserts the submission's messages in one statement (up to 10,000 rows). */
 export async function insertMessages(
   tx: Queryable,
-  input: { submissionId: string; contractId: string; customer: string; category: SmsCategory; contentHash: string; parts: number; contractYear: number; messages: NewMessage[] },
+  input: { submissionId: string; contractId: string; customer: string; category: SmsCategory; contentHash: string; parts: number; contractYear: number; messages: NewMessage[]; system?: boolean },
 ): Promise<void> {
   if (input.messages.length === 0) return;
   const m = input.messages;
   await tx.query(
     `INSERT INTO sms_messages (id, submission_id, contract_id, customer, seq, recipient, member, category, content_hash, parts, decision, reason, status,
-       contract_year, debited_parts, final_at)
+       contract_year, debited_parts, final_at, system)
      SELECT $1 || ':' || r.seq, $1, $2, $3, r.seq, r.recipient, r.member, $4, $5, $6, r.decision, r.reason,
             CASE r.decision WHEN 'accepted' THEN 'queued' ELSE r.decision END, $7, r.debited,
-            CASE WHEN r.decision = 'accepted' THEN NULL ELSE now() END
+            CASE WHEN r.decision = 'accepted' THEN NULL ELSE now() END, $14
        FROM unnest($8::int[], $9::text[], $10::boolean[], $11::text[], $12::text[], $13::int[]) AS r(seq, recipient, member, decision, reason, debited)`,
     [
       input.submissionId, input.contractId, input.customer, input.category, input.contentHash, input.parts, input.contractYear,
       m.map((x) => x.seq), m.map((x) => x.recipient), m.map((x) => x.member), m.map((x) => x.decision), m.map((x) => x.reason), m.map((x) => x.debitedParts),
+      input.system ?? false,
     ],
   );
 }
@@ -311,7 +315,8 @@ export async function listSubmissionMessages(db: Queryable, submissionId: string
 export type MessageFilter = { contractId: string; status?: SmsMessageStatus; submissionId?: string; recipient?: string; limit: number; offset: number };
 
 export async function listMessages(db: Queryable, filter: MessageFilter): Promise<{ items: MessageRow[]; total: number; byStatus: Record<string, number> }> {
-  const where = ['contract_id = $1'];
+  // Party B's own notices (system) are not the customer's messages
+  const where = ['contract_id = $1', 'NOT system'];
   const values: unknown[] = [filter.contractId];
   if (filter.status) where.push(`status = $${values.push(filter.status)}`);
   if (filter.submissionId) where.push(`submission_id = $${values.push(filter.submissionId)}`);
@@ -680,7 +685,7 @@ export async function ledger(db: Queryable, input: { contractId: string; from: s
     `SELECT to_char(COALESCE(released_at, created_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, status,
             count(*)::int AS messages, sum(parts)::int AS parts, sum(debited_parts)::int AS debited
        FROM sms_messages
-      WHERE contract_id = $1
+      WHERE contract_id = $1 AND NOT system
         AND COALESCE(released_at, created_at) >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')
         AND COALESCE(released_at, created_at) < (($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
       GROUP BY 1, 2 ORDER BY 1, 2`,

@@ -14,6 +14,7 @@
  * | `SMPP_WINDOW` | submit_sm awaiting their response at most | 10 |
  * | `SMS_AMBIGUOUS_GRACE_SECONDS` | how long an ambiguous part waits for a receipt before the policy applies | 60 |
  * | `SMS_AMBIGUOUS_POLICY` | `resubmit` (at least once) or `hold` (at most once: stays `unknown`) | resubmit |
+ * | `SMS_SYSTEM_NOTICES` | lifecycle notices to the parties' contact persons also go out as SMS (Party B's own, 【中国联通】) | on |
  */
 import { z } from 'zod';
 import { ConfigError } from './config';
@@ -39,6 +40,7 @@ const ZSmsEnv = z.object({
   SMPP_WINDOW: z.coerce.number().int().min(1).max(1_000).default(10),
   SMS_AMBIGUOUS_GRACE_SECONDS: z.coerce.number().min(0).max(86_400).default(60),
   SMS_AMBIGUOUS_POLICY: z.enum(['resubmit', 'hold']).default('resubmit'),
+  SMS_SYSTEM_NOTICES: z.enum(['on', 'off']).default('on'),
 });
 
 export type FrequencyCaps = {
@@ -60,6 +62,8 @@ export type SmsSettings = {
   windowSize: number;
   ambiguousGraceMs: number;
   ambiguousPolicy: 'resubmit' | 'hold';
+  /** lifecycle notices with a phone number also go out as SMS */
+  systemNotices: boolean;
 };
 
 export function loadSmsSettings(env: NodeJS.ProcessEnv = process.env): SmsSettings {
@@ -78,5 +82,6 @@ export function loadSmsSettings(env: NodeJS.ProcessEnv = process.env): SmsSettin
     windowSize: e.SMPP_WINDOW,
     ambiguousGraceMs: Math.round(e.SMS_AMBIGUOUS_GRACE_SECONDS * 1000),
     ambiguousPolicy: e.SMS_AMBIGUOUS_POLICY,
+    systemNotices: e.SMS_SYSTEM_NOTICES === 'on',
   };
 }

@@ -38,8 +38,9 @@ import {
 } from '../db/sms';
 import { contractYearOf } from '../domain/billing';
 import type { Actor } from '../domain/contract';
-import { applyFrequencyCap, fitQuota, REJECTION_MESSAGES, screenRecipients, type RecipientInput, type RecipientOutcome } from '../domain/sms/dispatch';
+import { applyFrequencyCap, fitQuota, REJECTION_MESSAGES, screenRecipients, type QuotaFit, type RecipientInput, type RecipientOutcome } from '../domain/sms/dispatch';
 import { lintMessage, type LintIssue } from '../domain/sms/lint';
+import { SYSTEM_SMS_CUSTOMER, SYSTEM_SMS_SIGNATURE, systemNoticeKey, systemNoticeText } from '../domain/sms/system';
 import { nextSendingInstant, type SmsCategory } from '../domain/sms/windows';
 import type { SmsSettings } from '../platform/sms-config';
 import { WorkflowExecutionAlreadyStartedError } from '../platform/temporal';
@@ -53,6 +54,14 @@ export type SubmitMessagesRequest = {
   idempotencyKey: string;
   appendUnsubscribe?: boolean | undefined;
   allowPartial?: boolean | undefined;
+  /**
+   * Party B's own message (a lifecycle notice, see `sendSystemNotice`): signed
+   * 【中国联通】 and linted against that signature (symbols and keywords still
+   * apply), sent from the bare service code, recorded under Party B's
+   * suppression list, not capped, not debited from the quota, and sent whatever
+   * the contract's status (a frozen or ended contract still gets its notices).
+   */
+  system?: boolean | undefined;
 };
 
 export type SmsServiceDeps = WorkflowStarterDeps & { settings: SmsSettings; queryTimeoutMs: number };
@@ -114,21 +123,22 @@ export async function submitMessages(
   const { contract, request, actor } = input;
   const requestHash = createHash('sha256').update(stableStringify(request)).digest('hex');
   const submissionId = dispatchWorkflowId(contract.id, request.idempotencyKey);
+  const system = request.system === true;
 
   const earlier = await findSubmissionByKey(deps.db, contract.id, request.idempotencyKey);
   if (earlier) return { response: await replay(deps, contract, earlier, requestHash), created: false };
 
-  if (contract.status === 'frozen') {
+  if (!system && contract.status === 'frozen') {
     throw new AppError('INVALID_STATE', `contract ${contract.number} is frozen after a content violation (Art.8 §5): no message can be sent under it`);
   }
-  if (contract.status !== 'active' || !contract.effectiveAt) {
+  if (!system && (contract.status !== 'active' || !contract.effectiveAt)) {
     throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: messages are sent under an active contract only`);
   }
 
   const lint = lintMessage({
     content: request.content,
     category: request.category,
-    signature: contract.terms.sms.signature,
+    signature: system ? SYSTEM_SMS_SIGNATURE : contract.terms.sms.signature,
     appendUnsubscribe: request.appendUnsubscribe ?? false,
   });
   if (!lint.ok) {
@@ -139,10 +149,10 @@ export async function submitMessages(
   }
   const partsPerMessage = lint.segments.parts;
   const contentHash = contentHashOf(lint.content);
-  const customer = contract.partyAName;
+  const customer = system ? SYSTEM_SMS_CUSTOMER : contract.partyAName;
   const screened = screenRecipients(request.recipients, request.category);
-  const contractYear = contractYearOf(contract.effectiveAt, Date.now()).index;
-  const totalParts = await quotaOf(deps, contract, contractYear);
+  const contractYear = contract.effectiveAt ? contractYearOf(contract.effectiveAt, Date.now()).index : 1;
+  const totalParts = system ? 0 : await quotaOf(deps, contract, contractYear);
 
   const outcome = await deps.db.withTransaction(async (tx) => {
     await lockCustomer(tx, customer);
@@ -150,7 +160,8 @@ export async function submitMessages(
     const raced = await findSubmissionByKey(tx, contract.id, request.idempotencyKey);
     if (raced) return { raced } as const;
 
-    const sourceAddr = await ensureSender(tx, { contractId: contract.id, customer, serviceCode: deps.settings.serviceCode });
+    // Party B's own messages come from the bare access number (no customer's extension)
+    const sourceAddr = system ? deps.settings.serviceCode : await ensureSender(tx, { contractId: contract.id, customer, serviceCode: deps.settings.serviceCode });
     const candidates = screened.flatMap((s) => (s.outcome === 'candidate' ? [s] : []));
     const suppressed = await findSuppressed(tx, customer, candidates.map((c) => c.e164));
     const history = await recentHistory(tx, {
@@ -181,13 +192,14 @@ export async function submitMessages(
             messages.push({ seq: s.index, recipient: s.e164, member: s.member, decision: 'suppressed', reason: 'opted_out', debitedParts: 0 });
             break;
           }
-          const cap = applyFrequencyCap(request.category, history.get(s.e164), deps.settings.caps);
+          // contractual notices are not capped: each one is owed
+          const cap = system ? ({ outcome: 'ok' } as const) : applyFrequencyCap(request.category, history.get(s.e164), deps.settings.caps);
           if (cap.outcome === 'duplicate') {
             unlisted.push({ index: s.index, input: s.input, outcome: 'duplicate', recipient: s.e164, duplicateOf: null });
           } else if (cap.outcome === 'rejected') {
             messages.push({ seq: s.index, recipient: s.e164, member: s.member, decision: 'rejected', reason: cap.reason, debitedParts: 0 });
           } else {
-            const message: NewMessage = { seq: s.index, recipient: s.e164, member: s.member, decision: 'accepted', reason: null, debitedParts: partsPerMessage };
+            const message: NewMessage = { seq: s.index, recipient: s.e164, member: s.member, decision: 'accepted', reason: null, debitedParts: system ? 0 : partsPerMessage };
             wanting.push(message);
             messages.push(message);
           }
@@ -196,8 +208,8 @@ export async function submitMessages(
       }
     }
 
-    const usedParts = await lockQuotaUsage(tx, contract.id, contractYear);
-    const fit = fitQuota({ messages: wanting.length, partsPerMessage, remainingParts: totalParts - usedParts, allowPartial: request.allowPartial ?? false });
+    const usedParts = system ? 0 : await lockQuotaUsage(tx, contract.id, contractYear);
+    const fit: QuotaFit = system ? { outcome: 'fits', accepted: wanting.length, parts: 0 } : fitQuota({ messages: wanting.length, partsPerMessage, remainingParts: totalParts - usedParts, allowPartial: request.allowPartial ?? false });
     if (fit.outcome === 'refused') {
       throw new AppError(
         'CONFLICT',
@@ -224,15 +236,17 @@ export async function submitMessages(
       contractYear,
       unlisted,
       requestedBy: actor.id,
+      system,
     };
     await insertSubmission(tx, submission);
-    await insertMessages(tx, { submissionId, contractId: contract.id, customer, category: request.category, contentHash, parts: partsPerMessage, contractYear, messages });
+    await insertMessages(tx, { submissionId, contractId: contract.id, customer, category: request.category, contentHash, parts: partsPerMessage, contractYear, messages, system });
     await debitQuota(tx, contract.id, contractYear, fit.parts);
     const workflowInput: SmsDispatchInput = {
       submissionId,
       contractId: contract.id,
       category: request.category,
-      sms: contract.terms.sms,
+      // Party B's own notices keep to the 08:00–22:00 window whatever permit the customer holds
+      sms: system ? { ...contract.terms.sms, permit24h: false } : contract.terms.sms,
       messages: accepted,
       validityMs: deps.settings.validityMs,
     };
@@ -243,6 +257,7 @@ export async function submitMessages(
       actor,
       after: { submissionId, accepted, debitedParts: fit.parts },
       data: {
+        ...(system ? { system: true } : {}),
         category: request.category,
         recipients: request.recipients.length,
         partsPerMessage,
@@ -379,4 +394,58 @@ async function buildResponse(
     quota: { contractYear: submission.contractYear, totalParts, usedParts, remainingParts: Math.max(0, totalParts - usedParts) },
     results,
   };
+}
+
+export type SystemNoticeInput = {
+  contract: ContractRow;
+  /** the recorded notification's id (`<workflow>:<step>:<audience>`): the dispatch key is derived from it */
+  notificationId: string;
+  phone: string;
+  subject: string;
+  body: string;
+};
+
+export type SystemNoticeOutcome = {
+  submissionId: string;
+  /** accepted / held / rejected / suppressed for the one recipient, or `lint_rejected` (nothing was submitted) */
+  status: RecipientOutcome | 'lint_rejected';
+  reason?: string;
+  replayed: boolean;
+};
+
+const NOTICE_ACTOR: Actor = { id: 'system:notify', role: 'system' };
+
+/**
+ * A lifecycle notice as Party B's own SMS, through `submitMessages` with
+ * `system: true`: exactly once per notification id (the idempotency key and
+ * so the dispatch workflow id are derived from it; a retried call replays the
+ * submission). Content that breaks a rule (a forbidden symbol or keyword in a
+ * notice's text) is not sent and not retried: the notification itself stays
+ * recorded.
+ */
+export async function sendSystemNotice(deps: SmsServiceDeps, notice: SystemNoticeInput): Promise<SystemNoticeOutcome> {
+  const idempotencyKey = systemNoticeKey(notice.notificationId);
+  const request: SubmitMessagesRequest = {
+    category: 'notification',
+    content: systemNoticeText(notice.subject, notice.body),
+    recipients: [notice.phone],
+    idempotencyKey,
+    system: true,
+  };
+  try {
+    const { response } = await submitMessages(deps, { contract: notice.contract, request, actor: NOTICE_ACTOR });
+    const result = response.results[0];
+    return {
+      submissionId: response.submissionId,
+      status: result?.status ?? 'rejected',
+      ...(result?.reason ? { reason: result.reason } : {}),
+      replayed: response.replayed,
+    };
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'BUSINESS_RULE') {
+      const codes = ((error.details as { lint?: { issues?: LintIssue[] } } | undefined)?.lint?.issues ?? []).map((i) => i.code);
+      return { submissionId: dispatchWorkflowId(notice.contract.id, idempotencyKey), status: 'lint_rejected', reason: [...new Set(codes)].join(',') || 'lint', replayed: false };
+    }
+    throw error;
+  }
 }

@@ -24,7 +24,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(options.deps),
+    activities: createActivities({ taskQueue: options.taskQueue, ...options.deps }),
     // drain: activities in flight get this long to finish on shutdown
     shutdownGraceTime: '20 seconds',
     ...options.overrides,

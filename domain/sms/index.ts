@@ -10,3 +10,4 @@ export * from './segments';
 export * from './symbols';
 export * from './windows';
 export { foldWidthAndCase, foldForMatching, isInvisible } from './text';
+export * from './system';

@@ -10,7 +10,9 @@ import { createHarness, type Harness } from '../support/harness';
 
 export type SmsRig = { h: Harness; smsc: SmscSimulator; gateway: SmsGateway; close(): Promise<void> };
 
-export async function startSmsRig(options: { settings?: Partial<SmsGatewaySettings>; receiptDelayMs?: number; windowSize?: number } = {}): Promise<SmsRig> {
+export async function startSmsRig(
+  options: { settings?: Partial<SmsGatewaySettings>; receiptDelayMs?: number; windowSize?: number; /** lifecycle notices as SMS too (off: they would reach the simulator in other tests) */ systemSms?: boolean } = {},
+): Promise<SmsRig> {
   const smsc = await startSmscSimulator({ port: 0, receiptDelayMs: options.receiptDelayMs ?? 20 });
   const gateway = createSmsGateway({
     url: smsc.url(),
@@ -24,7 +26,7 @@ export async function startSmsRig(options: { settings?: Partial<SmsGatewaySettin
     settings: { ambiguousGraceMs: 1_500, ...options.settings },
   });
   await gateway.transport.start();
-  const h = await createHarness({ activityDeps: { sms: gateway } });
+  const h = await createHarness({ activityDeps: { sms: gateway, systemSms: options.systemSms ?? false } });
   return {
     h,
     smsc,

@@ -65,7 +65,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    deps: { db: database.db, logger, temporal: env.client, ...options.activityDeps },
+    // lifecycle notices go out as SMS only where a test asks (activityDeps.systemSms, with an SMSC in activityDeps.sms)
+    deps: { db: database.db, logger, temporal: env.client, systemSms: false, ...options.activityDeps },
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const running = worker.run();
