@@ -24,7 +24,7 @@ export type DbOptions = {
   connectionString: string;
   max?: number;
   applicationName?: string;
-  /** run every session as this role (SET ROLE): the application's own, least-privileged role */
+  /** run every session as this role (the `role` setting at connection start): the application's own, least-privileged role; a plain identifier */
   role?: string;
 };
 
@@ -35,15 +35,12 @@ export function createDb(options: DbOptions): Db {
     application_name: options.applicationName ?? 'sms-contracts',
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    // every session acts as the application's role from its first statement on
+    ...(options.role ? { options: `-c role=${options.role}` } : {}),
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
-  if (options.role) {
-    const setRole = `SET ROLE ${pg.escapeIdentifier(options.role)}`;
-    pool.on('connect', (client) => {
-      client.query(setRole).catch(() => client.release(new Error(`cannot act as database role ${options.role}`)));
-    });
-  }
+
 
   return {
     pool,
