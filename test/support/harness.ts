@@ -19,6 +19,8 @@ import { createTestDatabase, type TestDatabase } from './postgres';
 
 export type HarnessOptions = {
   server?: 'time-skipping' | 'dev';
+  /** dev server only: a fixed port and a database file, so the server can be restarted with its state */
+  devServer?: { port: number; dbFilename: string };
   /** extra worker dependencies (e.g. `sms`: an SMPP transport over an in-process simulator) */
   activityDeps?: Partial<ActivityDeps>;
 };
@@ -36,6 +38,8 @@ export type Harness = {
     get: (path: string) => supertest.Test;
     post: (path: string, body?: unknown) => supertest.Test;
   };
+  /** dev server with `devServer` set: stops the worker and the server, starts both again on the same port and database */
+  restartTemporal: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -56,20 +60,24 @@ export const ROLE_LIST: Role[] = ['sales', 'legal', 'finance', 'customer', 'oper
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   installQuietRuntime();
   const database = await createTestDatabase(inject('adminUrl'), inject('templateDb'));
-  const env =
+  const startServer = () =>
     options.server === 'dev'
-      ? await TestWorkflowEnvironment.createLocal({ server: { executable: temporalExecutable('temporal'), ip: '127.0.0.1' } })
-      : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalExecutable('temporal-test-server') } });
+      ? TestWorkflowEnvironment.createLocal({ server: { executable: temporalExecutable('temporal'), ip: '127.0.0.1', ...options.devServer } })
+      : TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalExecutable('temporal-test-server') } });
+  let env = await startServer();
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    // lifecycle notices go out as SMS only where a test asks (activityDeps.systemSms, with an SMSC in activityDeps.sms)
-    deps: { db: database.db, logger, temporal: env.client, systemSms: false, ...options.activityDeps },
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  const running = worker.run();
+  const startWorker = async () => {
+    const w = await createWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      // lifecycle notices go out as SMS only where a test asks (activityDeps.systemSms, with an SMSC in activityDeps.sms)
+      deps: { db: database.db, logger, temporal: env.client, systemSms: false, ...options.activityDeps },
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    return { worker: w, running: w.run() };
+  };
+  let { worker, running } = await startWorker();
 
   const deps: AppDeps = { db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', queryTimeoutMs: 5_000 };
   const app = createApp(deps);
@@ -94,7 +102,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     };
   };
 
-  return {
+  const harness: Harness = {
     database,
     env,
     worker,
@@ -104,6 +112,18 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     tokens,
     users,
     api,
+    restartTemporal: async () => {
+      if (!options.devServer) throw new Error('restartTemporal needs a dev server with a fixed port and database file');
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await env.teardown();
+      env = await startServer();
+      ({ worker, running } = await startWorker());
+      // the app reads deps.temporal per request: point it at the new connection
+      deps.temporal = env.client;
+      harness.env = env;
+      harness.worker = worker;
+    },
     close: async () => {
       worker.shutdown();
       await running.catch(() => undefined);
@@ -111,4 +131,5 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       await database.drop();
     },
   };
+  return harness;
 }
