@@ -1,5 +1,5 @@
 /**
- * Submitting messages under a contract (issue 6): content rules, recipients,
+ * Submitting messages under a contract: content rules, recipients,
  * suppressions, frequency caps and quota decided in one transaction with the
  * message rows, the quota debit, the audit event and the owed start of the
  * dispatch workflow (transactional outbox, like contract creation); the

@@ -1,5 +1,5 @@
 /**
- * One submission's dispatch (issue 6; DESIGN.md: SMS dispatch): the workflow
+ * One submission's dispatch (DESIGN.md: SMS dispatch): the workflow
  * `sms-<contract id>-<hash of the idempotency key>`.
  *
  * 1. Window (Art.5 §2, Art.8 §4): outside the sending window the messages are

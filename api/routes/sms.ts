@@ -1,5 +1,5 @@
 /**
- * SMS under a contract (issue 6): submit messages, list them with their
+ * SMS under a contract: submit messages, list them with their
  * status, the reconciliation ledger (发送信息对账, Art.5 §3) with a CSV
  * export, and the suppression list (opt-outs and complaints, Art.4 §6).
  *

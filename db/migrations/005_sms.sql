@@ -1,4 +1,4 @@
--- Contract-aware SMS sending (issue 6): submissions, one row per recipient,
+-- Contract-aware SMS sending: submissions, one row per recipient,
 -- one row per SMPP part with its SMSC message id, the quota debited per
 -- contract year, the suppression list per customer, the sender address each
 -- contract sends from (MO replies are routed back by it), delivery receipts

@@ -1,4 +1,4 @@
--- Party B's own SMS (issue 6: every message the system sends goes through one
+-- Party B's own SMS (every message the system sends goes through one
 -- dispatcher): lifecycle notices to the parties' contact persons are
 -- submissions of the contract like a customer's, flagged `system`: signed
 -- 【中国联通】, not debited from the quota, sent whatever the contract's status,

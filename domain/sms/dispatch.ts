@@ -1,5 +1,5 @@
 /**
- * What happens to each recipient of a submission (issue 6), as pure rules
+ * What happens to each recipient of a submission, as pure rules
  * shared by the API, the dispatch workflow and the console:
  *
  * - numbers are normalised to E.164; an invalid one is rejected on its own,

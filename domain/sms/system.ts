@@ -1,5 +1,5 @@
 /**
- * Party B's own SMS (issue 6, "every message the system sends goes through
+ * Party B's own SMS ("every message the system sends goes through
  * one dispatcher"): lifecycle notices to the parties' contact persons go out
  * through the same dispatcher as customer messages, signed as the provider,
  * never debited from the customer's quota.

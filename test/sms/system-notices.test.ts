@@ -1,5 +1,5 @@
 /**
- * Lifecycle notices as Party B's own SMS (issue 6: every message the system
+ * Lifecycle notices as Party B's own SMS (every message the system
  * sends goes through one dispatcher): the 'contract_signed' notice reaches both
  * party contacts through the dispatch workflow and the in-process SMSC, signed
  * 【中国联通】, exactly once per notification id (a retried notify replays), not
