@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
-import { issueToken, registerToken, upsertUser, type Role } from '../db/users';
+import { registerToken, upsertUser, type Role } from '../db/users';
 import { loadConfig } from '../platform/config';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
 import { findExecutable } from '../platform/temporal-binaries';
@@ -139,7 +139,9 @@ async function main(): Promise<void> {
   if (config.env !== 'production') {
     for (const user of DEMO_USERS) {
       await upsertUser(db, user);
-      if (!demoTokens[user.role]) demoTokens[user.role] = await issueToken(db, user.id, 'demo');
+      // kept across restarts in DATA_DIR, and registered again if the database was started afresh
+      demoTokens[user.role] ??= `smsc_${randomBytes(32).toString('base64url')}`;
+      await registerToken(db, user.id, demoTokens[user.role]!, 'demo');
     }
     writeFileSync(demoTokensFile, JSON.stringify(demoTokens, null, 2), { mode: 0o600 });
   } else {
