@@ -185,11 +185,11 @@ describe('outgoing webhooks', () => {
       secret = created.body.secret;
       await h.api('admin').post('/api/users', { name: '租约测试', role: 'legal' }).expect(201);
       // a dispatcher claims it and dies before sending or recording anything
-      const claimed = await claimDueDeliveries(h.database.db, 10, 300);
+      const claimed = await claimDueDeliveries(h.database.db, 1_000, 2_000);
       expect(claimed.filter((c) => c.eventType === 'user.created' && c.url === receiver.url)).toHaveLength(1);
       const second = createWebhookDispatcher({ db: h.database.db, logger, intervalMs: 0, baseDelayMs: 10, jitter: 0 });
       expect(await second.drain()).toBe(0); // still leased
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 2_500));
       expect(await second.drain()).toBeGreaterThanOrEqual(1);
       expect([...receiver.processed.values()].filter((e) => e.type === 'user.created')).toHaveLength(1);
       await second.stop();
