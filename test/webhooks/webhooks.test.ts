@@ -210,7 +210,7 @@ describe('outgoing webhooks', () => {
 
     const created = await h.api('admin').post('/api/webhooks', { url: 'http://127.0.0.1:9/closed', events: ['user.created'] }).expect(201);
     await h.api('admin').post('/api/users', { name: '放弃测试', role: 'legal' }).expect(201);
-    const quick = createWebhookDispatcher({ db: h.database.db, logger, intervalMs: 0, baseDelayMs: 20, maxDelayMs: 80, giveUpAfterMs: 400, jitter: 0, timeoutMs: 500 });
+    const quick = createWebhookDispatcher({ db: h.database.db, logger, intervalMs: 0, baseDelayMs: 20, maxDelayMs: 80, giveUpAfterMs: 1_500, jitter: 0, timeoutMs: 500 });
     await waitFor(
       async () => {
         await quick.drain();
@@ -220,7 +220,7 @@ describe('outgoing webhooks', () => {
       10_000,
     );
     const [failed] = (await h.api('admin').get(`/api/webhooks/${created.body.id}/deliveries?status=failed`).expect(200)).body.items;
-    expect(failed.attempts).toBeGreaterThan(2);
+    expect(failed.attempts).toBeGreaterThanOrEqual(2);
     expect(failed.log).toHaveLength(failed.attempts);
     expect(failed.log.every((a: { statusCode: number | null; error: string }) => a.statusCode === null && a.error)).toBe(true);
     await quick.stop();
