@@ -79,13 +79,14 @@ describe('creating and signing a contract', () => {
     // the paper contract's payment period (from 2024-05-14) already lapsed: its consequences are applied, the term runs on
     expect(active.deadlines.map((x: { kind: string }) => x.kind)).toContain('term_end');
     expect(active.deadlines.map((x: { kind: string }) => x.kind)).not.toContain('signing');
-    expect(active.audit.map((e: { type: string }) => e.type)).toEqual([
+    // the contract's own events (the invoice the activation starts may already be issued too)
+    expect(active.audit.map((e: { type: string }) => e.type).filter((t: string) => t.startsWith('contract.'))).toEqual([
       'contract.created',
       'contract.signed_by_party',
       'contract.signed_by_party',
       'contract.activated',
     ]);
-    const activated = active.audit.at(-1);
+    const activated = active.audit.find((e: { type: string }) => e.type === 'contract.activated');
     expect(activated.before).toEqual({ status: 'awaiting_signatures' });
     expect(activated.after.status).toBe('active');
     expect(activated.actorId).toBe(h.users.sales);
