@@ -3,7 +3,7 @@
  * no-op workflow starts on the same server and worker; (2) API latency under
  * a fixed open-loop load, against GET /healthz on the same process.
  */
-import { say } from './env';
+import { cpuSecondsOf, say } from './env';
 import { row, type Row } from './report';
 import type { Stack } from './stack';
 import { closedLoop, openLoop, percentile, sleep, type OpenLoopResult } from './stats';
@@ -100,13 +100,23 @@ export async function benchLatency(stack: Stack, contractIds: string[], options:
   };
   let live = 0;
   let readModel = 0;
+  /** CPU cores each process used during a run (API, worker, Temporal server) */
+  const cores: Record<string, { api: number; worker: number; temporal: number }> = {};
   const run = async (what: string, op: (i: number) => Promise<void>): Promise<OpenLoopResult> => {
     say(`(2) ${what}: ${options.perSecond}/s open loop for ${options.durationMs / 1000} s`);
+    const pids = { api: stack.api.pid, worker: stack.worker.pid, temporal: stack.server.pid ?? 0 };
+    const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSecondsOf(pid)]));
     const result = await openLoop(op, options);
+    const used = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.max(0, cpuSecondsOf(pid) - before[k]!) / result.seconds])) as (typeof cores)[string];
+    cores[what] = used;
     if (result.failed > 0) say(`    ${result.failed} failed: ${result.firstError}`);
-    say(`    p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`);
+    say(`    p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms; cores used: API ${used.api.toFixed(2)}, worker ${used.worker.toFixed(2)}, Temporal ${used.temporal.toFixed(2)}`);
     await sleep(1_000);
     return result;
+  };
+  const coresNote = (what: string) => {
+    const c = cores[what];
+    return c ? `cores used: API ${c.api.toFixed(2)}, worker ${c.worker.toFixed(2)}, Temporal server ${c.temporal.toFixed(2)}` : '';
   };
 
   const health = await run('GET /healthz', async () => {
@@ -117,6 +127,10 @@ export async function benchLatency(stack: Stack, contractIds: string[], options:
     const text = await expect(await fetch(`${stack.apiBase}/api/contracts/${id}`, { headers: auth }), 200, 'GET /api/contracts/:id');
     if ((JSON.parse(text) as { deadlinesSource: string }).deadlinesSource === 'workflow') live += 1;
     else readModel += 1;
+  });
+  // the live query alone, from a client beside the API: Temporal → the worker's workflow thread → back
+  const query = await run('workflow query alone', async (i) => {
+    await stack.awaitLifecycleQuery(contractIds[i % contractIds.length]!);
   });
   const create = await run('POST /api/contracts', async () => {
     await stack.createContract();
@@ -146,7 +160,16 @@ export async function benchLatency(stack: Stack, contractIds: string[], options:
       baseline,
       target: '< 50 ms',
       check: ({ value }) => value < 50 && read.failed === 0,
-      note: `${options.perSecond}/s for ${options.durationMs / 1000} s over ${Math.min(contractIds.length, read.sent)} contracts; ${live} answered live by the workflow, ${readModel} from the read model${errors(read)}`,
+      note: `${options.perSecond}/s for ${options.durationMs / 1000} s over ${Math.min(contractIds.length, read.sent)} contracts; ${live} answered live by the workflow, ${readModel} from the read model${errors(read)}; ${coresNote('GET /api/contracts/:id')} (healthz: ${coresNote('GET /healthz')})`,
+    }),
+    row({
+      id: '2f',
+      measure: 'the workflow query alone (getContractStateQuery) p99 (diagnostic)',
+      value: query.p99,
+      unit: 'ms',
+      baseline,
+      target: null,
+      note: `same contracts and rate, from a Temporal client beside the API: the part of a read that goes through Temporal to the worker; p50 ${query.p50.toFixed(1)} ms; ${coresNote('workflow query alone')}`,
     }),
     row({
       id: '2c',
@@ -164,7 +187,7 @@ export async function benchLatency(stack: Stack, contractIds: string[], options:
       baseline,
       target: '< 150 ms',
       check: ({ value }) => value < 150 && create.failed === 0,
-      note: `${options.perSecond}/s for ${options.durationMs / 1000} s (each one also queues a contract PDF in the worker)${errors(create)}; generator send lag p99 ${Math.max(health.sendLagP99, read.sendLagP99, create.sendLagP99).toFixed(1)} ms`,
+      note: `${options.perSecond}/s for ${options.durationMs / 1000} s (each one also queues a contract PDF in the worker)${errors(create)}; ${coresNote('POST /api/contracts')}; generator send lag p99 ${Math.max(health.sendLagP99, read.sendLagP99, create.sendLagP99).toFixed(1)} ms`,
     }),
     row({
       id: '2e',
@@ -173,8 +196,8 @@ export async function benchLatency(stack: Stack, contractIds: string[], options:
       unit: 'ms',
       baseline,
       target: null,
-      note: `the same load with no worker running: Postgres writes and the workflow start only, nothing rendered; p50 ${createAlone.p50.toFixed(1)} ms${errors(createAlone)}`,
+      note: `the same load with no worker running: Postgres writes and the workflow start only, nothing rendered; p50 ${createAlone.p50.toFixed(1)} ms${errors(createAlone)}; ${coresNote('POST /api/contracts with the worker stopped')}`,
     }),
   ];
-  return { rows, raw: { health, read: { ...read, live, readModel }, create, createAlone } };
+  return { rows, raw: { health, read: { ...read, live, readModel }, query, create, createAlone, cores } };
 }
