@@ -20,7 +20,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listContracts, type ContractFilter } from '../db/contracts';
+import { contractFilterWhere, listContracts, type ContractFilter } from '../db/contracts';
 import type { Queryable } from '../db/pool';
 import { REFERENCE_TERMS } from '../domain/terms';
 import { createBenchDatabase, ROOT, say } from './env';
@@ -123,19 +123,7 @@ async function explain(db: Queryable, filter: ContractFilter): Promise<string> {
  * count(*) OVER () over every matching row. Returns the same ids and total.
  */
 function pageFirstSql(filter: ContractFilter): { page: string; count: string; values: unknown[] } {
-  const where: string[] = [];
-  const values: unknown[] = [];
-  const add = (clause: string, value: unknown) => {
-    values.push(value);
-    where.push(clause.replace('?', `$${values.length}`));
-  };
-  if (filter.status) add('c.status = ?', filter.status);
-  if (filter.ownerId) add('c.owner_id = ?', filter.ownerId);
-  if (filter.partyAName) add('c.party_a_name = ?', filter.partyAName);
-  if (filter.deadlineWithinDays !== undefined) {
-    add(`EXISTS (SELECT 1 FROM deadlines d WHERE d.contract_id = c.id AND d.status = 'open' AND d.due_at <= now() + make_interval(days => ?))`, filter.deadlineWithinDays);
-  }
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const { whereSql, values } = contractFilterWhere(filter);
   return {
     page: `SELECT c.id, c.number, c.owner_id, c.status, c.terms, c.party_a_name, c.party_b_name, c.effective_at, c.term_ends_at,
               c.workflow_id, c.workflow_started_at, c.created_at, c.updated_at,

@@ -86,7 +86,8 @@ export type ContractFilter = {
 
 export type ContractListItem = ContractRow & { nextDeadline: { kind: string; dueAt: string; explanation: string } | null };
 
-export async function listContracts(db: Queryable, filter: ContractFilter): Promise<{ items: ContractListItem[]; total: number }> {
+/** The list's filters as a parameterised WHERE clause over `contracts c`. */
+export function contractFilterWhere(filter: Omit<ContractFilter, 'limit' | 'offset'>): { whereSql: string; values: unknown[] } {
   const where: string[] = [];
   const values: unknown[] = [];
   const add = (clause: string, value: unknown) => {
@@ -102,7 +103,11 @@ export async function listContracts(db: Queryable, filter: ContractFilter): Prom
       filter.deadlineWithinDays,
     );
   }
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', values };
+}
+
+export async function listContracts(db: Queryable, filter: ContractFilter): Promise<{ items: ContractListItem[]; total: number }> {
+  const { whereSql, values } = contractFilterWhere(filter);
   const { rows } = await db.query(
     `SELECT ${COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')}, count(*) OVER () AS total,
             nd.kind AS nd_kind, nd.due_at AS nd_due_at, nd.explanation AS nd_explanation
