@@ -26,6 +26,8 @@ const ZEnv = z.object({
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TASK_QUEUE: z.string().min(1).default('contracts'),
+  /** workflows kept in the worker's cache; each costs ~1.6 MiB of heap (docs/performance.md), the SDK default would exhaust it */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -41,7 +43,7 @@ export type Config = {
   databaseUrl: string | undefined;
   databaseRole: string | undefined;
   embeddedPostgresPort: number;
-  temporal: { address: string | undefined; namespace: string; port: number; uiPort: number; taskQueue: string };
+  temporal: { address: string | undefined; namespace: string; port: number; uiPort: number; taskQueue: string; maxCachedWorkflows: number };
   adminToken: string | undefined;
   dataDir: string;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       taskQueue: e.TASK_QUEUE,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     },
     adminToken: e.ADMIN_TOKEN,
     dataDir: resolve(e.DATA_DIR),

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const billing = config.billingUrl ? createHttpBilling({ baseUrl: config.billingUrl }) : createLedgerBilling();
   const clientConnection = await Connection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps: { db, logger, temporal, billing } });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps: { db, logger, temporal, billing },
+    overrides: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
+  });
 
   // outgoing webhooks: a durable loop over webhook_deliveries (see webhooks/dispatcher.ts)
   const webhooks = createWebhookDispatcher({ db, logger });
