@@ -188,10 +188,13 @@ describe('outgoing webhooks', () => {
       const claimed = await claimDueDeliveries(h.database.db, 1_000, 2_000);
       expect(claimed.filter((c) => c.eventType === 'user.created' && c.url === receiver.url)).toHaveLength(1);
       const second = createWebhookDispatcher({ db: h.database.db, logger, intervalMs: 0, baseDelayMs: 10, jitter: 0 });
-      expect(await second.drain()).toBe(0); // still leased
+      const delivered = () => [...receiver.processed.values()].filter((e) => e.type === 'user.created');
+      // other tests' retries may be due too: what counts is that this delivery waits for its lease
+      await second.drain();
+      expect(delivered()).toHaveLength(0); // still leased
       await new Promise((r) => setTimeout(r, 2_500));
-      expect(await second.drain()).toBeGreaterThanOrEqual(1);
-      expect([...receiver.processed.values()].filter((e) => e.type === 'user.created')).toHaveLength(1);
+      await second.drain();
+      expect(delivered()).toHaveLength(1);
       await second.stop();
     } finally {
       await receiver.close();
