@@ -310,21 +310,24 @@ describe('contract PDF', () => {
     expect(flat(pdfText(buf, 'contract-hostile'))).toContain(flat('<b>甲方</b> (javascript:alert(1)) https://example.com/x'));
   });
 
-  it('renders the full contract warm in under 150 ms and under 400 KB', async () => {
+  it('renders the full contract warm in under 150 ms of CPU and under 400 KB', async () => {
     await renderContractPdf(contractInput); // fonts and caches warm
     await renderContractPdf(contractInput);
+    // CPU time, not wall time: the suite runs files side by side on few cores, and waiting for a core is not rendering
+    // (docs/performance.md (4) has the wall time on a quiet machine, from npm run bench)
     const times: number[] = [];
     let size = 0;
     for (let i = 0; i < 7; i++) {
-      const started = performance.now();
+      const started = process.cpuUsage();
       const buf = await renderContractPdf(contractInput);
-      times.push(performance.now() - started);
+      const used = process.cpuUsage(started);
+      times.push((used.user + used.system) / 1000);
       size = buf.length;
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
     console.log(
-      `[pdf] contract: warm median ${median.toFixed(1)} ms (min ${times[0]!.toFixed(1)}, max ${times[times.length - 1]!.toFixed(1)}), ${size} bytes (${(size / 1024).toFixed(1)} KB)`,
+      `[pdf] contract: warm median ${median.toFixed(1)} ms of CPU (min ${times[0]!.toFixed(1)}, max ${times[times.length - 1]!.toFixed(1)}), ${size} bytes (${(size / 1024).toFixed(1)} KB)`,
     );
     expect(median).toBeLessThan(150);
     expect(size).toBeLessThan(400 * 1024);
