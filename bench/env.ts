@@ -21,7 +21,7 @@ import { migrate } from '../db/migrate';
 import { createDb, type Db } from '../db/pool';
 import { temporalExecutable } from '../platform/temporal-binaries';
 import { resolveAdminUrl, withAdminClient } from '../test/support/postgres';
-import { WORKFLOWS_PATH } from '../worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../worker';
 
 export const ROOT = resolve(__dirname, '..');
 /** Child process logs (gitignored: .data/). */
@@ -159,7 +159,7 @@ let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const noop = () => undefined;
   bundlePromise ??= bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
+    ...WORKFLOW_BUNDLE_OPTIONS,
     logger: { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => say(m), log: noop },
   });
   return bundlePromise;

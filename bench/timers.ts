@@ -13,10 +13,9 @@
  * signing deadline, `syncDeadlines` (the read-model row), then the wait on the
  * first signing-reminder timer (23 days ahead).
  *
- * The worker's workflow cache is set to `maxCachedWorkflows` (default 1,000):
- * with the SDK default (≈ 2,300 on this heap) and ≈ 1.6 MiB of live heap per
- * cached workflow of this bundle, the workflow thread runs out of heap and
- * thrashes long before 10,000 (docs/performance.md, (6)).
+ * The worker's workflow cache is set to `maxCachedWorkflows` (default: the
+ * product's, WORKER_MAX_CACHED_WORKFLOWS): past it, workflows are evicted and
+ * replayed from history when their timer fires.
  *
  * Baseline: the same N bare timer workflows (`noop` with `timerMs`) on a
  * fresh worker that bundles workflows/noop.ts only (the SDK's own floor),

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     deps: { db, logger, temporal, billing: createLedgerBilling() },
     overrides: {
       ...(maxCached ? { maxCachedWorkflows: Number(maxCached) } : {}),
-      ...(workflowsPath ? { workflowsPath: resolve(workflowsPath) } : {}),
+      ...(workflowsPath ? { workflowsPath: resolve(workflowsPath), bundlerOptions: {} } : {}),
     },
   });
   const stop = () => {

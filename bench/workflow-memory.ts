@@ -14,16 +14,19 @@
  */
 import { join } from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../worker';
 import { cleanup, ROOT, startDevServer } from './env';
 import { sleep } from './stats';
 
 type Gc = () => void;
 
-async function perWorkflow(workflowsPath: string, count: number, server: Awaited<ReturnType<typeof startDevServer>>): Promise<{ kib: number; bundleKiB: number }> {
+type BundleChoice = { workflowsPath: string; preloadModules?: string[] };
+
+async function perWorkflow(choice: BundleChoice, count: number, server: Awaited<ReturnType<typeof startDevServer>>): Promise<{ kib: number; bundleKiB: number }> {
   const gc = (globalThis as { gc?: Gc }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
   const noop = () => undefined;
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop } });
+  const bundle = await bundleWorkflowCode({ ...choice, logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop } });
   const taskQueue = `memory-${Math.random().toString(36).slice(2, 8)}`;
   const worker = await Worker.create({ connection: server.env.nativeConnection, taskQueue, workflowBundle: bundle, debugMode: true, maxCachedWorkflows: count + 50 });
   let kib = 0;
@@ -48,9 +51,10 @@ async function perWorkflow(workflowsPath: string, count: number, server: Awaited
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 300);
   const server = await startDevServer();
-  const sdkOnly = await perWorkflow(join(ROOT, 'workflows', 'noop.ts'), count, server);
-  const product = await perWorkflow(join(ROOT, 'workflows', 'index.ts'), count, server);
-  process.stdout.write(`${JSON.stringify({ count, sdkOnly, product })}\n`);
+  const sdkOnly = await perWorkflow({ workflowsPath: join(ROOT, 'workflows', 'noop.ts') }, count, server);
+  const product = await perWorkflow(WORKFLOW_BUNDLE_OPTIONS, count, server);
+  const unshared = await perWorkflow({ workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath }, count, server);
+  process.stdout.write(`${JSON.stringify({ count, sdkOnly, product, unshared })}\n`);
 }
 
 main()

@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { migrate } from '../../db/migrate';
 import { createDb } from '../../db/pool';
-import { WORKFLOWS_PATH } from '../../worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker';
 import { resolveAdminUrl, templateDbName, withAdminClient } from './postgres';
 
 const ROOT = resolve(__dirname, '../..');
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
 
   const dir = join(ROOT, 'test-results');
   mkdirSync(dir, { recursive: true });
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const bundle = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
 
