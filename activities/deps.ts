@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { BillingSystem } from '../billing';
 import type { Db } from '../db/pool';
+import type { PdfRenderer } from '../pdf/renderer';
 import type { Logger } from '../platform/logger';
 import type { SmsGateway } from '../sms/gateway';
 
@@ -17,4 +18,6 @@ export type ActivityDeps = {
   taskQueue?: string;
   /** lifecycle notices with a phone number also go out as SMS (activities/notifications.ts); defaults to SMS_SYSTEM_NOTICES (on) */
   systemSms?: boolean;
+  /** where documents are rendered; defaults to this process (the worker passes its render pool: pdf/renderer.ts) */
+  pdf?: PdfRenderer;
 };

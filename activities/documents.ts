@@ -6,18 +6,9 @@ import { findInvoice } from '../db/invoices';
 import { linkCaseDocument } from '../db/legal';
 import type { OutageCause } from '../domain/legal';
 import type { InvoiceType, PartyCode } from '../domain/terms';
-import {
-  renderBreachNoticePdf,
-  renderContractPdf,
-  renderDeliveryConfirmationPdf,
-  renderForceMajeureNoticePdf,
-  renderOutageNoticePdf,
-  renderPaymentNoticePdf,
-  renderRestorationNoticePdf,
-  renderSignedContractPdf,
-  sha256Hex,
-} from '../pdf';
+import { sha256Hex } from '../pdf';
 import { quoteClause } from '../pdf/legal-documents';
+import { IN_PROCESS_RENDERER } from '../pdf/renderer';
 import type { ActivityDeps } from './deps';
 
 export type DocumentRequest =
@@ -85,7 +76,7 @@ const refOf = (request: DocumentRequest) => ('invoiceNumber' in request ? reques
  * Renders and stores a document once: its id comes from the contract and the
  * kind, so a retried activity finds the stored one instead of rendering twice.
  */
-export function createDocumentActivities({ db }: ActivityDeps) {
+export function createDocumentActivities({ db, pdf = IN_PROCESS_RENDERER }: ActivityDeps) {
   async function requireInvoice(number: string) {
     const invoice = await findInvoice(db, number);
     if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${number} not found`, 'NOT_FOUND');
@@ -97,10 +88,10 @@ export function createDocumentActivities({ db }: ActivityDeps) {
     if (!contract) throw ApplicationFailure.nonRetryable(`contract ${request.contractId} not found`, 'NOT_FOUND');
     switch (request.kind) {
       case 'contract':
-        return renderContractPdf({ documentId: id, contractNumber: contract.number, terms: contract.terms, issuedAt: contract.createdAt });
+        return pdf.render('contract', { documentId: id, contractNumber: contract.number, terms: contract.terms, issuedAt: contract.createdAt });
       case 'payment_notice': {
         const invoice = await requireInvoice(request.invoiceNumber);
-        return renderPaymentNoticePdf({
+        return pdf.render('payment_notice', {
           documentId: id,
           contractNumber: contract.number,
           invoiceNumber: invoice.number,
@@ -115,7 +106,7 @@ export function createDocumentActivities({ db }: ActivityDeps) {
       }
       case 'delivery_confirmation': {
         const invoice = await requireInvoice(request.invoiceNumber);
-        return renderDeliveryConfirmationPdf({
+        return pdf.render('delivery_confirmation', {
           documentId: id,
           contractNumber: contract.number,
           terms: contract.terms,
@@ -129,7 +120,7 @@ export function createDocumentActivities({ db }: ActivityDeps) {
       case 'signed_contract': {
         const original = await findDocumentMeta(db, documentId(request.contractId, 'contract'));
         if (!original) throw new Error(`the original contract document of ${request.contractId} is not stored yet`);
-        return renderSignedContractPdf({
+        return pdf.render('signed_contract', {
           documentId: id,
           contractNumber: contract.number,
           terms: contract.terms,
@@ -141,7 +132,7 @@ export function createDocumentActivities({ db }: ActivityDeps) {
         });
       }
       case 'breach_notice':
-        return renderBreachNoticePdf({
+        return pdf.render('breach_notice', {
           documentId: id,
           contractNumber: contract.number,
           terms: contract.terms,
@@ -170,11 +161,11 @@ export function createDocumentActivities({ db }: ActivityDeps) {
           noticeHours: contract.terms.legal.outageNoticeHours,
         };
         return request.kind === 'outage_notice'
-          ? renderOutageNoticePdf(common)
-          : renderRestorationNoticePdf({ ...common, restoredAt: request.restoredAt });
+          ? pdf.render('outage_notice', common)
+          : pdf.render('restoration_notice', { ...common, restoredAt: request.restoredAt });
       }
       case 'force_majeure_notice':
-        return renderForceMajeureNoticePdf({
+        return pdf.render('force_majeure_notice', {
           documentId: id,
           contractNumber: contract.number,
           terms: contract.terms,

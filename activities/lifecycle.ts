@@ -6,7 +6,7 @@ import type { ContractTerms, PartyCode } from '../domain/terms';
 import { appendAudit } from '../db/audit';
 import { findContract, updateContractStatus } from '../db/contracts';
 import type { DocumentMeta } from '../db/documents';
-import { renderAmendmentPdf, renderExpiryNoticePdf, renderRenewalNoticePdf } from '../pdf';
+import { IN_PROCESS_RENDERER } from '../pdf/renderer';
 import type { ActivityDeps } from './deps';
 import { renderOnce } from './render-once';
 
@@ -17,7 +17,7 @@ export type LifecycleDocumentRequest =
   | { kind: 'expiry_notice'; contractId: string; ref: string; expiredAt: string; objection: { party: PartyCode; reason: string } }
   | { kind: 'amendment'; contractId: string; seq: number; termsBefore: ContractTerms; changes: AmendmentChanges; signatures: SignatureRecord[]; issuedAt: string };
 
-export function createLifecycleActivities({ db }: ActivityDeps) {
+export function createLifecycleActivities({ db, pdf = IN_PROCESS_RENDERER }: ActivityDeps) {
   return {
     async produceLifecycleDocument(request: LifecycleDocumentRequest): Promise<DocumentMeta> {
       const contract = await findContract(db, request.contractId);
@@ -27,7 +27,7 @@ export function createLifecycleActivities({ db }: ActivityDeps) {
       switch (request.kind) {
         case 'renewal_notice':
           return renderOnce(db, { id, contractId: contract.id, kind: request.kind, title: '续约提醒（自动顺延通知）' }, () =>
-            renderRenewalNoticePdf({
+            pdf.render('renewal_notice', {
               documentId: id,
               contractNumber: contract.number,
               terms: contract.terms,
@@ -40,11 +40,11 @@ export function createLifecycleActivities({ db }: ActivityDeps) {
           );
         case 'expiry_notice':
           return renderOnce(db, { id, contractId: contract.id, kind: request.kind, title: '合同到期终止通知' }, () =>
-            renderExpiryNoticePdf({ documentId: id, contractNumber: contract.number, terms: contract.terms, expiredAt: request.expiredAt, objection: request.objection, issuedAt: request.expiredAt }),
+            pdf.render('expiry_notice', { documentId: id, contractNumber: contract.number, terms: contract.terms, expiredAt: request.expiredAt, objection: request.objection, issuedAt: request.expiredAt }),
           );
         case 'amendment':
           return renderOnce(db, { id, contractId: contract.id, kind: request.kind, title: `补充协议（第 ${request.seq} 号）` }, () =>
-            renderAmendmentPdf({
+            pdf.render('amendment', {
               documentId: id,
               contractNumber: contract.number,
               amendmentNumber: request.seq,

@@ -73,7 +73,7 @@ export async function benchStarts(stack: Stack, options: StartsOptions): Promise
       unit: '/s',
       baseline: { measure: 'same on a worker bundling workflows/noop.ts only', value: sdkOnly.perSecond, unit: '/s' },
       target: null,
-      note: `what instantiating the product bundle's modules (zod schemas, the holiday calendar, SMS keyword lists…) for every new workflow costs; no-op p50 ${percentile(sdkOnly.latenciesMs, 0.5).toFixed(0)} ms there`,
+      note: `what the product bundle costs a new workflow beyond the SDK's own (its workflow modules; the domain modules are shared: workflows/shared-modules.ts); no-op p50 ${percentile(sdkOnly.latenciesMs, 0.5).toFixed(0)} ms there`,
     }),
   ];
   return {
@@ -187,7 +187,7 @@ export async function benchLatency(stack: Stack, contractIds: string[], options:
       baseline,
       target: '< 150 ms',
       check: ({ value }) => value < 150 && create.failed === 0,
-      note: `${options.perSecond}/s for ${options.durationMs / 1000} s (each one also queues a contract PDF in the worker)${errors(create)}; ${coresNote('POST /api/contracts')}; generator send lag p99 ${Math.max(health.sendLagP99, read.sendLagP99, create.sendLagP99).toFixed(1)} ms`,
+      note: `${options.perSecond}/s for ${options.durationMs / 1000} s (each one also queues a contract PDF in the worker's render process)${errors(create)}; ${coresNote('POST /api/contracts')}; generator send lag p99 ${Math.max(health.sendLagP99, read.sendLagP99, create.sendLagP99).toFixed(1)} ms`,
     }),
     row({
       id: '2e',

@@ -19,7 +19,7 @@
  *   BENCH_TIMERS=2000           (6) how many workflows wait on timers; 10000 is the issue's figure but takes
  *                               ~18 min on 2 cores (each new workflow costs ~50 ms of worker and ~50 ms of
  *                               server CPU: docs/performance.md, (6)), so the default keeps the run near 8 min
- *   BENCH_MAX_CACHED_WORKFLOWS  (6) the worker's workflow cache (default 1000; `default`: the SDK's)
+ *   BENCH_MAX_CACHED_WORKFLOWS  (6) the worker's workflow cache (default: the product's, WORKER_MAX_CACHED_WORKFLOWS; `default`: the SDK's)
  *   BENCH_TIMERS_IN_FLIGHT=500  (6) most workflows started but not yet waiting on their timer
  *   BENCH_DURATION_S=10         (1) and (2) window per measurement
  *   BENCH_CONCURRENCY=16        (1) requests / starts in flight
@@ -33,6 +33,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../platform/config';
 import { benchLatency, benchStarts } from './api-load';
 import { cleanup, ensureTemporalBinaries, LOG_DIR, ROOT, say } from './env';
 import { benchLifecycle } from './lifecycle';
@@ -54,7 +55,7 @@ const num = (name: string, fallback: number) => {
 
 const settings = {
   timers: num('BENCH_TIMERS', 2_000),
-  maxCachedWorkflows: process.env.BENCH_MAX_CACHED_WORKFLOWS === 'default' ? ('default' as const) : num('BENCH_MAX_CACHED_WORKFLOWS', 1_000),
+  maxCachedWorkflows: process.env.BENCH_MAX_CACHED_WORKFLOWS === 'default' ? ('default' as const) : num('BENCH_MAX_CACHED_WORKFLOWS', loadConfig({}).temporal.maxCachedWorkflows),
   maxWaiting: num('BENCH_TIMERS_IN_FLIGHT', 500),
   durationMs: num('BENCH_DURATION_S', 10) * 1000,
   concurrency: num('BENCH_CONCURRENCY', 16),
@@ -94,7 +95,7 @@ async function runSmsBench(): Promise<{ figures: SmsFigures | null; output: stri
 }
 
 /** bench/workflow-memory.ts in a child with --expose-gc: live heap per cached workflow, by bundle. */
-async function runWorkflowMemory(count: number): Promise<{ sdkOnly: { kib: number }; product: { kib: number } } | null> {
+async function runWorkflowMemory(count: number): Promise<{ sdkOnly: { kib: number }; product: { kib: number }; unshared?: { kib: number } } | null> {
   const output = await new Promise<string>((done) => {
     const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/workflow-memory.ts', String(count)], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'ignore'] });
     let text = '';
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
             unit: 'KiB',
             baseline: { measure: 'same, bundle of workflows/noop.ts only', value: memory.sdkOnly.kib, unit: 'KiB' },
             target: null,
-            note: '300 bare timer workflows per bundle, heap after full GCs: each workflow instantiates every module of its bundle (zod schemas, the holiday calendar, SMS rules)',
+            note: `300 bare timer workflows per bundle, heap after full GCs; the same bundle without sharing its domain modules (workflows/shared-modules.ts): ${memory.unshared ? Math.round(memory.unshared.kib).toLocaleString('en-US') : '?'} KiB`,
           })
         : row({ id: '6c', measure: 'live JS heap per cached workflow', value: null, unit: 'KiB', baseline: null, target: null, note: 'bench/workflow-memory.ts failed' }),
     );

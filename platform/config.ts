@@ -26,8 +26,12 @@ const ZEnv = z.object({
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TASK_QUEUE: z.string().min(1).default('contracts'),
-  /** workflows kept in the worker's cache; each costs ~1.6 MiB of heap (docs/performance.md), the SDK default would exhaust it */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+  /** workflows kept in the worker's cache, ≈ 80 KiB of heap each (docs/performance.md (6)); past it they are evicted and replayed when next needed */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(2_000),
+  /** the worker's document render processes (pdf/renderer.ts); 0 renders on the worker's own main thread */
+  PDF_RENDER_PROCESSES: z.coerce.number().int().min(0).max(64).default(1),
+  /** their CPU niceness: documents take the CPU that deadlines, queries and the API leave */
+  PDF_RENDER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -49,6 +53,7 @@ export type Config = {
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   smppUrl: string | undefined;
   billingUrl: string | undefined;
+  pdfRender: { processes: number; nice: number };
 };
 
 export class ConfigError extends Error {
@@ -81,5 +86,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     smppUrl: e.SMPP_URL,
     billingUrl: e.BILLING_URL,
+    pdfRender: { processes: e.PDF_RENDER_PROCESSES, nice: e.PDF_RENDER_NICE },
   };
 }

@@ -9,6 +9,7 @@ import { createDb } from '../db/pool';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { ensureDigestSchedule } from '../platform/schedules';
+import { createRenderPool, IN_PROCESS_RENDERER } from '../pdf/renderer';
 import { createWorker } from './index';
 import { createWebhookDispatcher } from '../webhooks/dispatcher';
 
@@ -22,7 +23,13 @@ async function main(): Promise<void> {
   const billing = config.billingUrl ? createHttpBilling({ baseUrl: config.billingUrl }) : createLedgerBilling();
   const clientConnection = await Connection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps: { db, logger, temporal, billing },
+  // documents render in their own, lower-priority processes, never on the thread that runs workflow activations
+  const pdf = config.pdfRender.processes > 0 ? createRenderPool({ ...config.pdfRender, logger }) : IN_PROCESS_RENDERER;
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { db, logger, temporal, billing, pdf },
     overrides: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
   });
 
@@ -42,6 +49,7 @@ async function main(): Promise<void> {
   logger.info({ schedule: await ensureDigestSchedule(temporal, config.temporal.taskQueue) }, 'renewal digest schedule (daily 09:00 Asia/Shanghai)');
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
+  await pdf.close();
   await webhooks.stop();
   await connection.close();
   await clientConnection.close();

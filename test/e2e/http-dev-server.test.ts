@@ -1,18 +1,22 @@
 /**
  * End to end over real HTTP against the Temporal dev server (the same server
- * `npm start` runs), a real Postgres and the real worker.
+ * `npm start` runs), a real Postgres and the real worker, its documents
+ * rendered by a render pool as worker/main.ts does.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRenderPool, type RenderPool } from '../../pdf/renderer';
 import { createHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 let server: Server;
 let base: string;
+let pdf: RenderPool;
 
 beforeAll(async () => {
-  h = await createHarness({ server: 'dev' });
+  pdf = createRenderPool({ processes: 1 });
+  h = await createHarness({ server: 'dev', activityDeps: { pdf } });
   server = h.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -20,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((r) => server?.close(r));
   await h?.close();
+  await pdf?.close();
 });
 
 const call = async (method: string, path: string, token: string | null, body?: unknown) => {
