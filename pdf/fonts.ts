@@ -109,11 +109,17 @@ interface GlyphRecord {
   codePoints: number[];
 }
 
+/**
+ * No ligatures: document ids, hashes and numbers must read and copy exactly as
+ * written (with the font's default `liga`, "ff" in a SHA-256 became one glyph, ﬀ).
+ */
+const NO_LIGATURES = { liga: false, clig: false, dlig: false, hlig: false };
+
 function pinCodePoints(font: FontkitFont): void {
   const byGlyph = canonicalCodePoints(font);
   const layout = font.layout.bind(font);
-  font.layout = (text: string, ...rest: unknown[]) => {
-    const run = layout(text, ...rest);
+  font.layout = (text: string, features?: unknown, ...rest: unknown[]) => {
+    const run = layout(text, features ?? NO_LIGATURES, ...rest);
     const codePoints = typeof text === 'string' ? Array.from(text, (char) => char.codePointAt(0)!) : null;
     const oneToOne = codePoints !== null && codePoints.length === run.glyphs.length;
     run.glyphs = run.glyphs.map((glyph, i): GlyphRecord => {

@@ -381,6 +381,13 @@ describe('signed contract PDF', () => {
       '2,997.00',
     ]);
   });
+
+  it('prints a hash exactly as it is, with no ligature joining its letters', async () => {
+    const originalSha256 = 'ab0a7509e5f025d2f48bb77cb0b2ca4395f28ff83548325b0910b33251b84f87'; // "ff" became one glyph, ﬀ
+    const text = pdfText(await renderSignedContractPdf({ ...signedInput, originalSha256 }), 'signed-ff');
+    expect(flat(text)).toContain(originalSha256);
+    expect(text).not.toMatch(/[\uFB00-\uFB06]/);
+  });
 });
 
 describe('notices', () => {
