@@ -65,11 +65,31 @@ export async function loadContract(deps: AppDeps, user: User, rawId: string | un
 /**
  * Every open deadline of the contract, read live from the workflows holding
  * them (the lifecycle, payment workflows, cases); a workflow that cannot
- * answer in time is served from the read model.
+ * answer in time is served from the read model. The read model and the other
+ * holders' queries run while the lifecycle's own query is in flight.
  */
-async function liveDeadlines(deps: AppDeps, contract: ContractRow, lifecycle: ContractStateView | null): Promise<{ deadlines: DeadlineState[]; source: 'workflow' | 'read-model' | 'mixed' }> {
+async function liveDeadlines(
+  deps: AppDeps,
+  contract: ContractRow,
+  lifecycleState: Promise<ContractStateView | null>,
+): Promise<{ deadlines: DeadlineState[]; source: 'workflow' | 'read-model' | 'mixed' }> {
   const rows = await listOpenDeadlines(deps.db, contract.id);
   const holders = new Set(rows.map((r) => r.workflowId).filter((id) => id !== contract.workflowId));
+  const [lifecycle, answers] = await Promise.all([
+    lifecycleState,
+    Promise.all(
+      [...holders].map(async (workflowId) => {
+        try {
+          const live = await deps.temporal.connection.withDeadline(Date.now() + deps.queryTimeoutMs, () =>
+            deps.temporal.workflow.getHandle(workflowId).query(getDeadlinesQuery),
+          );
+          return { live, workflowId };
+        } catch {
+          return { live: null, workflowId };
+        }
+      }),
+    ),
+  ]);
   const sources = new Set<string>();
   const deadlines: DeadlineState[] = [];
   if (lifecycle) {
@@ -79,18 +99,6 @@ async function liveDeadlines(deps: AppDeps, contract: ContractRow, lifecycle: Co
     deadlines.push(...rows.filter((r) => r.workflowId === contract.workflowId));
     sources.add('read-model');
   }
-  const answers = await Promise.all(
-    [...holders].map(async (workflowId) => {
-      try {
-        const live = await deps.temporal.connection.withDeadline(Date.now() + deps.queryTimeoutMs, () =>
-          deps.temporal.workflow.getHandle(workflowId).query(getDeadlinesQuery),
-        );
-        return { live, workflowId };
-      } catch {
-        return { live: null, workflowId };
-      }
-    }),
-  );
   for (const { live, workflowId } of answers) {
     if (live) {
       deadlines.push(...live);
@@ -104,11 +112,13 @@ async function liveDeadlines(deps: AppDeps, contract: ContractRow, lifecycle: Co
   return { deadlines: deadlines.map(({ kind, ref, dueAt, explanation, explanationEn }) => ({ kind, ref, dueAt, explanation, explanationEn })), source: sources.size > 1 ? 'mixed' : (sources.values().next().value as 'workflow' | 'read-model') };
 }
 
+/** The contract as the API shows it; every read (workflow queries, Postgres) runs at once. */
 export async function contractDetail(deps: AppDeps, contract: ContractRow, live?: ContractStateView | null) {
   const now = Date.now();
-  const state = live === undefined ? await queryLiveState(deps.temporal.workflow.getHandle(contract.workflowId), deps) : live;
-  const { deadlines, source } = await liveDeadlines(deps, contract, state);
-  const [signatures, documents, audit, notifications, owner, invoices] = await Promise.all([
+  const lifecycle = live === undefined ? queryLiveState(deps.temporal.workflow.getHandle(contract.workflowId), deps) : Promise.resolve(live);
+  const [state, { deadlines, source }, signatures, documents, audit, notifications, owner, invoices] = await Promise.all([
+    lifecycle,
+    liveDeadlines(deps, contract, lifecycle),
     listSignatures(deps.db, contract.id),
     listDocuments(deps.db, contract.id),
     listAuditForContract(deps.db, contract.id),
