@@ -1,7 +1,8 @@
 /**
  * (7) The contract list query (db/contracts.ts `listContracts`, what
  * GET /api/contracts runs) on 100,000 synthetic contracts: p50/p99 over many
- * runs per filter set, and each plan (EXPLAIN (ANALYZE, BUFFERS)) written to
+ * runs per filter set, and the plans (EXPLAIN (ANALYZE, BUFFERS)) of the two
+ * statements it sends in parallel, the page and the total, written to
  * bench/plans/<filter set>.txt. The same plans and timings without the
  * indexes of db/migrations/008_list_indexes.sql (dropped inside a transaction
  * that is rolled back) go to bench/plans/<filter set>.before-008.txt.
@@ -20,7 +21,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contractFilterWhere, listContracts, type ContractFilter } from '../db/contracts';
+import { listContracts, type ContractFilter } from '../db/contracts';
 import type { Queryable } from '../db/pool';
 import { REFERENCE_TERMS } from '../domain/terms';
 import { createBenchDatabase, ROOT, say } from './env';
@@ -97,65 +98,36 @@ async function seed(db: Queryable, count: number): Promise<void> {
   await db.query('VACUUM ANALYZE users');
 }
 
-/** The SQL and parameters `listContracts` sends for a filter. */
-async function capturedSql(filter: ContractFilter): Promise<{ text: string; values: unknown[] }> {
-  let captured: { text: string; values: unknown[] } | undefined;
+type Statement = { text: string; values: unknown[] };
+
+/** The statements `listContracts` sends for a filter, in the order it sends them (the page, then the total). */
+async function capturedSql(filter: ContractFilter): Promise<Statement[]> {
+  const captured: Statement[] = [];
   const capture: Queryable = {
     query: (async (text: string, values?: unknown[]) => {
-      captured = { text, values: values ?? [] };
-      return { rows: [], rowCount: 0, command: 'SELECT', oid: 0, fields: [] };
+      captured.push({ text, values: values ?? [] });
+      // an empty page, and a total of 0 for the statement that counts
+      const rows = text.includes('AS total') ? [{ total: 0 }] : [];
+      return { rows, rowCount: rows.length, command: 'SELECT', oid: 0, fields: [] };
     }) as Queryable['query'],
   };
   await listContracts(capture, filter);
-  return captured!;
+  return captured;
 }
 
+/** Each statement `listContracts` sends, with its parameters and plan. */
 async function explain(db: Queryable, filter: ContractFilter): Promise<string> {
-  const { text, values } = await capturedSql(filter);
-  const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
-  return rows.map((r) => r['QUERY PLAN']).join('\n');
-}
-
-/**
- * A proposal, not the product's query: the same filters and order, but the
- * page (50 ids) is chosen first, the next-deadline LATERAL runs for those 50
- * rows only, and the total is counted apart (in parallel) instead of with
- * count(*) OVER () over every matching row. Returns the same ids and total.
- */
-function pageFirstSql(filter: ContractFilter): { page: string; count: string; values: unknown[] } {
-  const { whereSql, values } = contractFilterWhere(filter);
-  return {
-    page: `SELECT c.id, c.number, c.owner_id, c.status, c.terms, c.party_a_name, c.party_b_name, c.effective_at, c.term_ends_at,
-              c.workflow_id, c.workflow_started_at, c.created_at, c.updated_at,
-              nd.kind AS nd_kind, nd.due_at AS nd_due_at, nd.explanation AS nd_explanation
-         FROM (SELECT * FROM contracts c ${whereSql} ORDER BY c.created_at DESC, c.id LIMIT ${Number(filter.limit)} OFFSET ${Number(filter.offset)}) c
-         LEFT JOIN LATERAL (
-           SELECT kind, due_at, explanation FROM deadlines d
-            WHERE d.contract_id = c.id AND d.status = 'open' ORDER BY due_at LIMIT 1
-         ) nd ON true
-        ORDER BY c.created_at DESC, c.id`,
-    count: `SELECT count(*)::int AS total FROM contracts c ${whereSql}`,
-    values,
-  };
-}
-
-/**
- * A proposal, not the product's query: the same filters and order, but the
- * page (50 rows) is chosen first, the next-deadline LATERAL runs for those 50
- * rows only, and the total is counted apart (in parallel) instead of with
- * count(*) OVER () over every matching row. Returns the same ids and total.
- */
-export async function listContractsPageFirst(db: Queryable, filter: ContractFilter): Promise<{ ids: string[]; total: number }> {
-  const sql = pageFirstSql(filter);
-  const [page, count] = await Promise.all([db.query<{ id: string }>(sql.page, sql.values), db.query<{ total: number }>(sql.count, sql.values)]);
-  return { ids: page.rows.map((r) => r.id), total: count.rows[0]!.total };
+  const explained: string[] = [];
+  for (const sql of await capturedSql(filter)) {
+    const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`, sql.values);
+    explained.push([`-- parameters: ${JSON.stringify(sql.values)}`, '', sql.text.replace(/\n\s+/g, '\n  ').trim(), '', ...rows.map((r) => r['QUERY PLAN'])].join('\n'));
+  }
+  return explained.join('\n\n');
 }
 
 type Timing = { p50: number; p99: number; runs: number; rows: number; total: number };
 
-type ListFn = (db: Queryable, filter: ContractFilter) => Promise<{ total: number; items?: unknown[]; ids?: string[] }>;
-
-async function timeFilter(db: Queryable, set: FilterSet, options: { runs: number; maxMs: number }, list: ListFn = listContracts): Promise<Timing> {
+async function timeFilter(db: Queryable, set: FilterSet, options: { runs: number; maxMs: number }): Promise<Timing> {
   const samples: number[] = [];
   let rows = 0;
   let total = 0;
@@ -164,9 +136,9 @@ async function timeFilter(db: Queryable, set: FilterSet, options: { runs: number
   for (let i = -3; i < options.runs && (i < 10 || performance.now() < until); i++) {
     const owner = `bench-owner-${String(1 + ((i + 3) * 37) % OWNERS).padStart(3, '0')}`;
     const t = performance.now();
-    const result = await list(db, set.filter(owner));
+    const result = await listContracts(db, set.filter(owner));
     if (i >= 0) samples.push(performance.now() - t);
-    rows = (result.items ?? result.ids ?? []).length;
+    rows = result.items.length;
     total = result.total;
   }
   return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), runs: samples.length, rows, total };
@@ -199,17 +171,17 @@ function indexesOf008(): string[] {
   }
 }
 
-function planFile(name: string, suffix: string, describe: string, sql: { text: string; values: unknown[] }, plan: string, timing: Timing, count: number): void {
+function planFile(name: string, suffix: string, describe: string, explained: string, timing: Timing, count: number): void {
   mkdirSync(PLANS_DIR, { recursive: true });
   const header = [
     `-- listContracts (db/contracts.ts): ${describe}, limit 50`,
     `-- ${count.toLocaleString('en-US')} contracts (bench/list-query.ts), ${suffix ? 'WITHOUT the indexes of migration 008' : 'all migrations applied'}`,
     `-- ${timing.runs} runs through listContracts: p50 ${timing.p50.toFixed(2)} ms, p99 ${timing.p99.toFixed(2)} ms; ${timing.rows} rows returned of ${timing.total}`,
-    `-- parameters: ${JSON.stringify(sql.values)}`,
+    suffix
+      ? '-- two statements, one after the other (the indexes are dropped in one connection\'s transaction): the page (its rows, then their next deadline), and the total'
+      : '-- two statements, sent in parallel: the page (its rows, then their next deadline), and the total',
     '',
-    sql.text.replace(/\n\s+/g, '\n  ').trim(),
-    '',
-    plan,
+    explained,
     '',
   ].join('\n');
   writeFileSync(join(PLANS_DIR, `${name}${suffix}.txt`), header);
@@ -232,40 +204,10 @@ export async function benchListQuery(options: { count: number; runs: number; max
     for (const set of FILTER_SETS) {
       const filter = set.filter('bench-owner-001');
       await explain(db, filter); // warm the cache for the plan we keep
-      planFile(set.name, '', set.describe, await capturedSql(filter), await explain(db, filter), (after[set.name] = await timeFilter(db, set, { runs: options.runs, maxMs: options.maxMsPerSet })), options.count);
+      planFile(set.name, '', set.describe, await explain(db, filter), (after[set.name] = await timeFilter(db, set, { runs: options.runs, maxMs: options.maxMsPerSet })), options.count);
       say(`    ${set.describe}: p50 ${after[set.name]!.p50.toFixed(1)} ms, p99 ${after[set.name]!.p99.toFixed(1)} ms (${after[set.name]!.runs} runs)`);
     }
     const byIds = await timeByIds(db, options);
-
-    // the proposal: same answers (checked), then timed
-    const proposed: Record<string, Timing> = {};
-    for (const set of FILTER_SETS) {
-      const filter = set.filter('bench-owner-001');
-      const [current, paged] = await Promise.all([listContracts(db, filter), listContractsPageFirst(db, filter)]);
-      if (current.total !== paged.total || current.items.map((c) => c.id).join() !== paged.ids.join()) {
-        throw new Error(`the page-first query disagrees with listContracts for ${set.describe}`);
-      }
-      proposed[set.name] = await timeFilter(db, set, { runs: options.runs, maxMs: options.maxMsPerSet }, listContractsPageFirst);
-      const sql = pageFirstSql(filter);
-      const plans: string[] = [];
-      for (const text of [sql.page, sql.count]) {
-        const { rows: planRows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, sql.values);
-        plans.push(`${text.replace(/\n\s+/g, '\n  ').trim()}\n\n${planRows.map((r) => r['QUERY PLAN']).join('\n')}`);
-      }
-      writeFileSync(
-        join(PLANS_DIR, `${set.name}.page-first.txt`),
-        [
-          `-- PROPOSAL (bench/list-query.ts listContractsPageFirst, not the product's query): ${set.describe}, limit 50`,
-          `-- the page first, the next deadline for its 50 rows only, the total counted apart (both in parallel); same ids and total as listContracts (checked)`,
-          `-- ${proposed[set.name]!.runs} runs: p50 ${proposed[set.name]!.p50.toFixed(2)} ms, p99 ${proposed[set.name]!.p99.toFixed(2)} ms`,
-          `-- parameters: ${JSON.stringify(sql.values)}`,
-          '',
-          plans.join('\n\n-- the total, counted apart\n'),
-          '',
-        ].join('\n'),
-      );
-      say(`    page-first proposal, ${set.describe}: p50 ${proposed[set.name]!.p50.toFixed(1)} ms, p99 ${proposed[set.name]!.p99.toFixed(1)} ms`);
-    }
 
     const dropped = indexesOf008();
     if (dropped.length > 0) {
@@ -277,7 +219,7 @@ export async function benchListQuery(options: { count: number; runs: number; max
         for (const set of FILTER_SETS) {
           const filter = set.filter('bench-owner-001');
           await explain(client, filter);
-          planFile(set.name, '.before-008', set.describe, await capturedSql(filter), await explain(client, filter), (before[set.name] = await timeFilter(client, set, { runs: options.runs, maxMs: options.maxMsPerSet })), options.count);
+          planFile(set.name, '.before-008', set.describe, await explain(client, filter), (before[set.name] = await timeFilter(client, set, { runs: options.runs, maxMs: options.maxMsPerSet })), options.count);
           say(`    ${set.describe}: p50 ${before[set.name]!.p50.toFixed(1)} ms, p99 ${before[set.name]!.p99.toFixed(1)} ms`);
         }
       } finally {
@@ -290,7 +232,6 @@ export async function benchListQuery(options: { count: number; runs: number; max
     const rows = FILTER_SETS.map((set, i) => {
       const a = after[set.name]!;
       const b = before[set.name];
-      const p = proposed[set.name]!;
       return row({
         id: `7${String.fromCharCode(97 + i)}`,
         measure: `listContracts p99, ${set.describe}`,
@@ -299,10 +240,10 @@ export async function benchListQuery(options: { count: number; runs: number; max
         baseline,
         target: set.target ? '< 20 ms' : null,
         check: set.target ? ({ value }) => value < 20 : undefined,
-        note: `p50 ${a.p50.toFixed(1)} ms over ${a.runs} runs, ${a.total.toLocaleString('en-US')} matching${b ? `; without migration 008: p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms` : ''}; page-first proposal: p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms; plan in bench/plans/${set.name}.txt`,
+        note: `p50 ${a.p50.toFixed(1)} ms over ${a.runs} runs, ${a.total.toLocaleString('en-US')} matching${b ? `; without migration 008: p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms` : ''}; plans in bench/plans/${set.name}.txt`,
       });
     });
-    return { rows, raw: { sizes: sizes[0], after, before, proposed, byIds, indexes008: dropped } };
+    return { rows, raw: { sizes: sizes[0], after, before, byIds, indexes008: dropped } };
   } finally {
     await database.drop();
   }

@@ -86,48 +86,102 @@ export type ContractFilter = {
 
 export type ContractListItem = ContractRow & { nextDeadline: { kind: string; dueAt: string; explanation: string } | null };
 
-/** The list's filters as a parameterised WHERE clause over `contracts c`. */
-export function contractFilterWhere(filter: Omit<ContractFilter, 'limit' | 'offset'>): { whereSql: string; values: unknown[] } {
-  const where: string[] = [];
-  const values: unknown[] = [];
-  const add = (clause: string, value: unknown) => {
-    values.push(value);
-    where.push(clause.replace('?', `$${values.length}`));
-  };
-  if (filter.status) add('c.status = ?', filter.status);
-  if (filter.ownerId) add('c.owner_id = ?', filter.ownerId);
-  if (filter.partyAName) add('c.party_a_name = ?', filter.partyAName);
-  if (filter.deadlineWithinDays !== undefined) {
-    add(
-      `EXISTS (SELECT 1 FROM deadlines d WHERE d.contract_id = c.id AND d.status = 'open' AND d.due_at <= now() + make_interval(days => ?))`,
-      filter.deadlineWithinDays,
-    );
-  }
-  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', values };
+/** A condition with one parameter, written `?`. */
+type Condition = [clause: string, value: unknown];
+
+/** Open deadlines due within `?` days, over `deadlines d`: the deadlineWithinDays filter. */
+const OPEN_DUE_WITHIN = `d.status = 'open' AND d.due_at <= now() + make_interval(days => ?)`;
+
+/** The filters on the contract's own columns, over `contracts c`. */
+function contractColumnConditions(filter: Omit<ContractFilter, 'limit' | 'offset'>): Condition[] {
+  const conditions: Condition[] = [];
+  if (filter.status) conditions.push(['c.status = ?', filter.status]);
+  if (filter.ownerId) conditions.push(['c.owner_id = ?', filter.ownerId]);
+  if (filter.partyAName) conditions.push(['c.party_a_name = ?', filter.partyAName]);
+  return conditions;
 }
 
-export async function listContracts(db: Queryable, filter: ContractFilter): Promise<{ items: ContractListItem[]; total: number }> {
+/** The conditions as a WHERE clause, each `?` numbered $1, $2, … in order. */
+function whereOf(conditions: Condition[]): { whereSql: string; values: unknown[] } {
+  const clauses = conditions.map(([clause], i) => clause.replace('?', `$${i + 1}`));
+  return { whereSql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', values: conditions.map(([, value]) => value) };
+}
+
+/** The list's filters as a parameterised WHERE clause over `contracts c`. */
+function contractFilterWhere(filter: Omit<ContractFilter, 'limit' | 'offset'>): { whereSql: string; values: unknown[] } {
+  const conditions = contractColumnConditions(filter);
+  if (filter.deadlineWithinDays !== undefined) {
+    conditions.push([`EXISTS (SELECT 1 FROM deadlines d WHERE d.contract_id = c.id AND ${OPEN_DUE_WITHIN})`, filter.deadlineWithinDays]);
+  }
+  return whereOf(conditions);
+}
+
+type Statement = { text: string; values: unknown[] };
+
+/**
+ * The page: its rows are chosen first (ORDER BY ... LIMIT over the filters, an
+ * index walk that stops after offset + limit matches), and the next open
+ * deadline is looked up for those rows only, not for every matching contract.
+ * The outer ORDER BY repeats the inner one: a join does not promise to keep it.
+ */
+function pageStatement(filter: ContractFilter): Statement {
   const { whereSql, values } = contractFilterWhere(filter);
-  const { rows } = await db.query(
-    `SELECT ${COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')}, count(*) OVER () AS total,
-            nd.kind AS nd_kind, nd.due_at AS nd_due_at, nd.explanation AS nd_explanation
-       FROM contracts c
-       LEFT JOIN LATERAL (
-         SELECT kind, due_at, explanation FROM deadlines d
-          WHERE d.contract_id = c.id AND d.status = 'open' ORDER BY due_at LIMIT 1
-       ) nd ON true
-       ${whereSql}
-      ORDER BY c.created_at DESC, c.id
-      LIMIT ${Number(filter.limit)} OFFSET ${Number(filter.offset)}`,
-    values,
-  );
   return {
-    total: rows[0] ? Number(rows[0].total) : 0,
-    items: rows.map((row) => ({
-      ...toContract(row),
-      nextDeadline: row.nd_kind ? { kind: row.nd_kind, dueAt: (row.nd_due_at as Date).toISOString(), explanation: row.nd_explanation } : null,
-    })),
+    text: `SELECT ${COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')},
+              nd.kind AS nd_kind, nd.due_at AS nd_due_at, nd.explanation AS nd_explanation
+         FROM (SELECT ${COLUMNS} FROM contracts c ${whereSql}
+                ORDER BY c.created_at DESC, c.id LIMIT $${values.length + 1} OFFSET $${values.length + 2}) c
+         LEFT JOIN LATERAL (
+           SELECT kind, due_at, explanation FROM deadlines d
+            WHERE d.contract_id = c.id AND d.status = 'open' ORDER BY due_at LIMIT 1
+         ) nd ON true
+        ORDER BY c.created_at DESC, c.id`,
+    values: [...values, filter.limit, filter.offset],
   };
+}
+
+/**
+ * The number of contracts the filters match, counted apart from the page so
+ * that no wide row is carried for it. With the deadline filter it counts the
+ * distinct contracts of the open deadlines due in time (a range of the index of
+ * migration 010) instead of probing the deadlines of every contract;
+ * count(contract_id) because a deadline's contract_id may be null.
+ */
+function countStatement(filter: ContractFilter): Statement {
+  if (filter.deadlineWithinDays === undefined) {
+    const { whereSql, values } = contractFilterWhere(filter);
+    return { text: `SELECT count(*) AS total FROM contracts c ${whereSql}`, values };
+  }
+  const contractConditions = contractColumnConditions(filter);
+  const { whereSql, values } = whereOf([[OPEN_DUE_WITHIN, filter.deadlineWithinDays], ...contractConditions]);
+  // every non-null contract_id names a contract (foreign key): the join is needed only to filter on its columns
+  const from = contractConditions.length ? 'deadlines d JOIN contracts c ON c.id = d.contract_id' : 'deadlines d';
+  return {
+    text: `SELECT count(contract_id) AS total FROM (SELECT DISTINCT d.contract_id FROM ${from} ${whereSql}) due`,
+    values,
+  };
+}
+
+function toListItem(row: Record<string, unknown>): ContractListItem {
+  return {
+    ...toContract(row),
+    nextDeadline: row.nd_kind
+      ? { kind: row.nd_kind as string, dueAt: (row.nd_due_at as Date).toISOString(), explanation: row.nd_explanation as string }
+      : null,
+  };
+}
+
+/**
+ * A page of contracts, newest first, with the total the filters match (also
+ * past the last page). The page and the total are two statements, run in
+ * parallel; each sees its own snapshot, so a contract created in between may
+ * be counted and not listed, or listed and not counted.
+ */
+export async function listContracts(db: Queryable, filter: ContractFilter): Promise<{ items: ContractListItem[]; total: number }> {
+  const page = pageStatement(filter);
+  const count = countStatement(filter);
+  const [pageRows, countRows] = await Promise.all([db.query(page.text, page.values), db.query<{ total: number }>(count.text, count.values)]);
+  return { total: Number(countRows.rows[0]!.total), items: pageRows.rows.map(toListItem) };
 }
 
 /** Guarded status change: returns false when the contract was not in `from` (someone else won the race). */
