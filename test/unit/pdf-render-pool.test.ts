@@ -54,11 +54,9 @@ describe('the document render pool', () => {
   it('fails a render whose process dies, with the reason, and renders the next one in a fresh process', async () => {
     const before = pool.pids();
     const dying = pool.render('contract', { ...contract, documentId: 'c-0002:contract:1' });
-    const victim = before[0]!;
-    process.kill(victim, 'SIGKILL');
-    process.kill(before[1]!, 'SIGKILL');
+    for (const pid of before) process.kill(pid, 'SIGKILL'); // whichever took the request
     await expect(dying).rejects.toThrow(/render process \d+ exited \(SIGKILL\) while rendering contract/);
-    await waitFor(async () => pool.pids(), (pids) => pids.length === 2 && !pids.includes(victim), 'two fresh render processes');
+    await waitFor(async () => pool.pids(), (pids) => pids.length === 2 && !pids.some((pid) => before.includes(pid)), 'two fresh render processes');
     const next = await pool.render('contract', contract);
     expect(sha256Hex(next)).toBe(sha256Hex(await IN_PROCESS_RENDERER.render('contract', contract)));
   }, 60_000);
