@@ -17,6 +17,12 @@
  * A retried activity never submits a part that is `submitted`, `submitting`
  * or `unknown`: only `pending` parts can be claimed, by one attempt.
  *
+ * Postgres stays off the SMPP window's path: a group of messages is claimed
+ * (one statement) while the groups before it are on the wire, and answers are
+ * written in batches as they come. A crash anywhere in between loses nothing:
+ * a claimed part whose answer was not written is `submitting` to the next
+ * attempt, that is ambiguous, never sent again blindly.
+ *
  * Ambiguity is resolved with delivery receipts, which the SMSC sends for
  * every message it accepted (registered_delivery = 1): once the link is back,
  * a receipt for an id no part has, from the same recipient, is adopted by the
@@ -34,7 +40,6 @@
  *
  * Logs carry ids and counts, never numbers or text.
  */
-import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { appendAudit } from '../db/audit';
@@ -49,14 +54,17 @@ import {
   expireOpenParts,
   findSubmission,
   holdMessages,
-  markSending,
   markStaleSubmittingUnknown,
   messagesToSend,
   recordPartResults,
   refreshMessageStatuses,
+  releaseAndClaimParts,
   releaseUnknownParts,
+  type ClaimedPart,
+  type MessageToSend,
   type PartClaim,
   type PartResult,
+  type SubmissionRow,
 } from '../db/sms';
 import { concatReferenceOf, partRefOf } from '../domain/sms/dispatch';
 import { loadSmsSettings } from '../platform/sms-config';
@@ -74,8 +82,27 @@ export type SendChunkInput = {
   /** the sending window closes then (workflow time); no new message is handed over after it. null: any hour (permit) */
   windowEndsAt?: string | null;
 };
-/** messages claimed per statement; the next group is claimed while the previous one is on the wire */
-const CLAIM_GROUP = 100;
+/** messages released and claimed per statement (each one a commit) */
+const CLAIM_GROUP = 250;
+/**
+ * Parts claimed and not answered yet, at most, when the next group is
+ * claimed: enough to keep the SMPP window full across a claim's round trip,
+ * few enough that a crash leaves little to resolve as ambiguous (a claimed
+ * part the link never carried is `unknown` to the next attempt).
+ */
+const CLAIM_AHEAD_PARTS = 1_000;
+/** answers written per statement at most, and how long an answer waits for others to share its write */
+const RESULT_BATCH = 1_000;
+const RESULT_FLUSH_MS = 20;
+/**
+ * One attempt takes chunk after chunk for this long, each read while the one
+ * before is on the wire (no pause between chunks); the workflow applies a
+ * cancel between activities, so it still takes effect within about this long.
+ */
+const CHUNK_RUN_MS = 10_000;
+
+/** a message's parts as submitted, by message id (part n at index n - 1) */
+type Planned = Map<string, SubmitPart[]>;
 
 function smppLoggerOf(logger: ActivityDeps['logger']): SmppLogger | undefined {
   if (!logger) return undefined;
@@ -140,61 +167,116 @@ export function createSmsActivities(deps: ActivityDeps) {
 
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  /** Submits the claimed parts (the transport windows them), recording answers as they come. */
-  async function submitClaimed(planned: Map<string, SubmitPart>, claimed: { messageId: string; partNo: number }[]): Promise<PartResult[]> {
+  /** What a refused or unanswered submit makes of the part. */
+  function refusedResult({ messageId, partNo }: ClaimedPart, error: unknown): PartResult {
+    if (error instanceof SmppSubmitError) {
+      const state = error.ambiguous ? 'unknown' : error.retryable ? 'pending' : 'failed';
+      return { messageId, partNo, state, smscMessageId: null, error: `${error.code}: ${error.message}`.slice(0, 300) };
+    }
+    return { messageId, partNo, state: 'failed', smscMessageId: null, error: String((error as Error)?.message ?? error).slice(0, 300) };
+  }
+
+  /**
+   * Answers are written in batches, one write at a time: every write takes the
+   * receipts lock, so one writer per attempt instead of one per group keeps
+   * the pool's connections for the claims and the receiver.
+   */
+  function resultWriter() {
+    let buffer: PartResult[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let writing: Promise<void> | undefined;
+    let failure: unknown;
+    const writeAll = async () => {
+      while (buffer.length > 0 && failure === undefined) {
+        const batch = buffer.slice(0, RESULT_BATCH);
+        buffer = buffer.slice(batch.length);
+        // a failed write leaves its parts `submitting`: the next attempt resolves them as ambiguous, never resubmits them blindly
+        await recordPartResults(db, batch).catch((error: unknown) => (failure = error));
+      }
+    };
+    const flush = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (writing || buffer.length === 0 || failure !== undefined) return;
+      writing = writeAll().then(() => {
+        writing = undefined;
+        flush();
+      });
+    };
+    return {
+      add(result: PartResult) {
+        buffer.push(result);
+        if (buffer.length >= RESULT_BATCH) flush();
+        else timer ??= setTimeout(flush, RESULT_FLUSH_MS);
+      },
+      /** resolves once everything added so far is written; throws if a write failed */
+      async written(): Promise<void> {
+        flush();
+        while (writing) await writing;
+        if (failure !== undefined) throw failure;
+      },
+    };
+  }
+
+  /**
+   * Hands claimed parts to the transport (which windows them) and records each
+   * answer as it comes. Cancelling the activity aborts the parts still queued
+   * (they go back to `pending`, never sent).
+   */
+  function partSender() {
     const { transport } = gatewayOf();
-    // one abort listener per queued part: a chunk has hundreds
+    const writer = resultWriter();
+    const results: PartResult[] = [];
+    let unanswered = 0;
+    let waiters: { limit: number; resolve: () => void }[] = [];
     const aborter = new AbortController();
-    setMaxListeners(0, aborter.signal);
-    const cancellation = Context.current().cancellationSignal;
+    const ctx = Context.current();
+    const cancellation = ctx.cancellationSignal;
     const forward = () => aborter.abort();
     if (cancellation.aborted) aborter.abort();
     else cancellation.addEventListener('abort', forward, { once: true });
-    const signal = aborter.signal;
-    const all: PartResult[] = [];
-    let buffer: PartResult[] = [];
-    let writes: Promise<void> = Promise.resolve();
-    const flush = () => {
-      if (buffer.length === 0) return;
-      const batch = buffer;
-      buffer = [];
-      writes = writes.then(() => recordPartResults(db, batch));
+    // the attempt's waits are short and many: beat for all of them
+    const beat = setInterval(() => ctx.heartbeat(), 2_000);
+
+    const answered = (result: PartResult) => {
+      results.push(result);
+      writer.add(result);
+      unanswered -= 1;
+      if (waiters.length === 0) return;
+      const ready = waiters.filter((w) => unanswered <= w.limit);
+      waiters = waiters.filter((w) => unanswered > w.limit);
+      for (const w of ready) w.resolve();
     };
-    const ticker = setInterval(flush, 50);
-    try {
-      await heartbeating(
-        Promise.all(
-          claimed.map(async ({ messageId, partNo }) => {
-            const part = planned.get(`${messageId}#${partNo}`)!;
-            let result: PartResult;
-            try {
-              const { messageId: smscId } = await transport.submit(part, { signal });
-              result = { messageId, partNo, state: 'submitted', smscMessageId: smscId, error: null };
-            } catch (error) {
-              if (error instanceof SmppSubmitError) {
-                const state = error.ambiguous ? 'unknown' : error.retryable ? 'pending' : 'failed';
-                result = { messageId, partNo, state, smscMessageId: null, error: `${error.code}: ${error.message}`.slice(0, 300) };
-              } else {
-                result = { messageId, partNo, state: 'failed', smscMessageId: null, error: String((error as Error).message ?? error).slice(0, 300) };
-              }
-            }
-            all.push(result);
-            buffer.push(result);
-            if (buffer.length >= 200) flush();
-          }),
-        ),
-      );
-    } finally {
-      cancellation.removeEventListener('abort', forward);
-      clearInterval(ticker);
-      flush();
-      await writes;
-    }
-    return all;
+    /** resolves once at most `limit` parts await their answer */
+    const roomFor = (limit: number) => (unanswered <= limit ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ limit, resolve })));
+
+    return {
+      send(planned: Planned, claimed: ClaimedPart[]): void {
+        unanswered += claimed.length;
+        for (const claim of claimed) {
+          transport.submit(planned.get(claim.messageId)![claim.partNo - 1]!, { signal: aborter.signal }).then(
+            (accepted) => answered({ ...claim, state: 'submitted', smscMessageId: accepted.messageId, error: null }),
+            (error: unknown) => answered(refusedResult(claim, error)),
+          );
+        }
+      },
+      roomFor,
+      /** every part answered and its answer written; the answers so far */
+      async settled(): Promise<PartResult[]> {
+        await roomFor(0);
+        await writer.written();
+        return [...results];
+      },
+      close(): void {
+        clearInterval(beat);
+        cancellation.removeEventListener('abort', forward);
+      },
+    };
   }
+  type PartSender = ReturnType<typeof partSender>;
 
   /** Ambiguous parts: adopt receipts, wait the grace period for more, then apply the policy. */
-  async function resolveAmbiguous(messageIds: string[], planned: Map<string, SubmitPart>, all: PartClaim[]): Promise<void> {
+  async function resolveAmbiguous(sender: PartSender, messageIds: string[], planned: Planned, all: PartClaim[]): Promise<void> {
     const { transport, settings } = gatewayOf();
     for (let round = 0; round < RESUBMIT_ROUNDS; round++) {
       let left = await adoptOrphanReceipts(db, messageIds);
@@ -213,12 +295,79 @@ export function createSmsActivities(deps: ActivityDeps) {
       }
       const released = await releaseUnknownParts(db, messageIds);
       log({ parts: released, round: round + 1 }, 'sms ambiguous parts without a receipt: resubmitting');
-      const claimed = await claimParts(db, all);
-      await submitClaimed(planned, claimed);
+      sender.send(planned, await claimParts(db, all));
+      await heartbeating(sender.settled());
     }
   }
 
-  /** One chunk, exactly once per part (see the header). */
+  type Chunk = { messages: MessageToSend[]; planned: Planned; claimsOf: Map<string, PartClaim[]>; ended: number; stale: number; lastSeq: number };
+
+  /** A chunk read for sending: numbers opted out since are ended (credited), parts left `submitting` by a dead attempt become ambiguous, the rest is planned. */
+  async function prepareChunk(submission: SubmissionRow, batch: MessageToSend[]): Promise<Chunk> {
+    const ended = await db.withTransaction((tx) =>
+      endUnsentMessages(tx, { messageIds: batch.map((m) => m.id), onlySuppressed: true, status: 'suppressed', reason: 'opted_out_before_sending', refund: true }),
+    );
+    const { rows: stillOpen } = await db.query(`SELECT id FROM sms_messages WHERE id = ANY($1::text[]) AND status IN ('queued', 'held', 'sending')`, [batch.map((m) => m.id)]);
+    const openIds = new Set(stillOpen.map((r) => r.id as string));
+    const messages = batch.filter((m) => openIds.has(m.id));
+    const stale = await markStaleSubmittingUnknown(db, messages.map((m) => m.id));
+    const planned: Planned = new Map();
+    const claimsOf = new Map<string, PartClaim[]>();
+    for (const message of messages) {
+      const parts = planParts({ source: submission.sourceAddr, destination: message.recipient, text: submission.content, reference: concatReferenceOf(message.id), correlationId: message.id });
+      planned.set(message.id, parts);
+      claimsOf.set(
+        message.id,
+        parts.map((_, index) => ({ messageId: message.id, partNo: index + 1, ref: partRefOf(submission.id, message.seq, index + 1), recipient: message.recipient })),
+      );
+    }
+    return { messages, planned, claimsOf, ended, stale, lastSeq: batch[batch.length - 1]!.seq };
+  }
+
+  /** The chunk after `afterSeq`, prepared; null when nothing is left. */
+  async function nextChunk(submission: SubmissionRow, afterSeq: number): Promise<Chunk | null> {
+    const batch = await messagesToSend(db, submission.id, gatewayOf().settings.chunkMessages, afterSeq);
+    return batch.length === 0 ? null : prepareChunk(submission, batch);
+  }
+
+  /**
+   * Releases the chunk's messages group by group (whole messages: a message's
+   * parts never straddle a closing window), claiming a group only once the
+   * parts ahead of it are few: the SMPP window never waits for Postgres, and
+   * little is claimed that the link has not carried yet. False when the
+   * window closed before the whole chunk was released.
+   */
+  async function releaseChunk(sender: PartSender, chunk: Chunk, releasedAt: string, windowOpen: () => boolean, released: string[]): Promise<boolean> {
+    for (let at = 0; at < chunk.messages.length; at += CLAIM_GROUP) {
+      await heartbeating(sender.roomFor(CLAIM_AHEAD_PARTS));
+      if (!windowOpen()) return false;
+      const group = chunk.messages.slice(at, at + CLAIM_GROUP).map((m) => m.id);
+      const claimed = await releaseAndClaimParts(db, { messageIds: group, releasedAt, parts: group.flatMap((id) => chunk.claimsOf.get(id)!) });
+      released.push(...group);
+      sender.send(chunk.planned, claimed);
+    }
+    return true;
+  }
+
+  /** Chunks back to back for up to CHUNK_RUN_MS, each read and prepared while the one before is on the wire. */
+  async function releaseChunks(sender: PartSender, submission: SubmissionRow, first: Chunk, input: SendChunkInput, windowOpen: () => boolean) {
+    const chunks: Chunk[] = [];
+    const released: string[] = [];
+    const runUntil = Date.now() + CHUNK_RUN_MS;
+    let chunk: Chunk | null = first;
+    while (chunk) {
+      chunks.push(chunk);
+      const upcoming: Promise<Chunk | null> = Date.now() < runUntil ? nextChunk(submission, chunk.lastSeq) : Promise.resolve(null);
+      // awaited below in every case; until then a failure must not count as unhandled
+      upcoming.catch(() => undefined);
+      const whole = await releaseChunk(sender, chunk, input.releasedAt, windowOpen, released);
+      const next: Chunk | null = await upcoming;
+      chunk = whole ? next : null;
+    }
+    return { chunks, released };
+  }
+
+  /** Chunks from the submission's next open message on, each part exactly once (see the header). */
   async function sendChunk(input: SendChunkInput): Promise<{ handedOver: number; ended: number; remaining: number }> {
     const { settings } = gatewayOf();
     // the window is on Temporal's clock: the attempt's scheduled time plus the time spent here
@@ -243,55 +392,35 @@ export function createSmsActivities(deps: ActivityDeps) {
     const batch = await messagesToSend(db, submission.id, settings.chunkMessages);
     if (batch.length === 0) return { handedOver: 0, ended: 0, remaining: 0 };
     if (!windowOpen()) return { handedOver: 0, ended: 0, remaining: await countMessagesToSend(db, submission.id) };
-    // a number may have opted out since the submission
-    const ended = await db.withTransaction((tx) =>
-      endUnsentMessages(tx, { messageIds: batch.map((m) => m.id), onlySuppressed: true, status: 'suppressed', reason: 'opted_out_before_sending', refund: true }),
-    );
-    const { rows: stillOpen } = await db.query(`SELECT id FROM sms_messages WHERE id = ANY($1::text[]) AND status IN ('queued', 'held', 'sending')`, [batch.map((m) => m.id)]);
-    const openIds = new Set(stillOpen.map((r) => r.id as string));
-    const messages = batch.filter((m) => openIds.has(m.id));
-    const ids = messages.map((m) => m.id);
-    const stale = await markStaleSubmittingUnknown(db, ids);
+    const first = await prepareChunk(submission, batch);
 
-    const planned = new Map<string, SubmitPart>();
-    const claimsOf = new Map<string, PartClaim[]>();
-    for (const message of messages) {
-      const parts = planParts({ source: submission.sourceAddr, destination: message.recipient, text: submission.content, reference: concatReferenceOf(message.id), correlationId: message.id });
-      claimsOf.set(
-        message.id,
-        parts.map((part, index) => {
-          planned.set(`${message.id}#${index + 1}`, part);
-          return { messageId: message.id, partNo: index + 1, ref: partRefOf(submission.id, message.seq, index + 1), recipient: message.recipient };
-        }),
-      );
-    }
-    // groups of whole messages (a message's parts never straddle a closing window); the next group is
-    // claimed while the transport is still sending the previous one, so the SMPP window never waits for Postgres
-    const sendingGroups: Promise<PartResult[]>[] = [];
-    const released: string[] = [];
-    let claimedParts = 0;
-    for (let at = 0; at < messages.length; at += CLAIM_GROUP) {
-      if (!windowOpen()) break;
-      const group = ids.slice(at, at + CLAIM_GROUP);
-      await markSending(db, group, input.releasedAt);
-      const claimed = await claimParts(db, group.flatMap((id) => claimsOf.get(id)!));
-      claimedParts += claimed.length;
-      released.push(...group);
-      sendingGroups.push(submitClaimed(planned, claimed));
-    }
-    const results = (await Promise.all(sendingGroups)).flat();
-    const ambiguous = results.filter((r) => r.state === 'unknown').length + stale;
-    if (ambiguous > 0 || (await countPartsInState(db, ids, ['unknown'])) > 0) await resolveAmbiguous(released, planned, released.flatMap((id) => claimsOf.get(id)!));
+    const sender = partSender();
+    try {
+      const { chunks, released } = await releaseChunks(sender, submission, first, input, windowOpen);
+      const results = await heartbeating(sender.settled());
+      const ids = chunks.flatMap((c) => c.messages.map((m) => m.id));
+      const ended = chunks.reduce((sum, c) => sum + c.ended, 0);
+      const ambiguous = results.filter((r) => r.state === 'unknown').length + chunks.reduce((sum, c) => sum + c.stale, 0);
+      if (ambiguous > 0 || (await countPartsInState(db, ids, ['unknown'])) > 0) {
+        const planned = new Map(chunks.flatMap((c) => [...c.planned]));
+        const claimsOf = new Map(chunks.flatMap((c) => [...c.claimsOf]));
+        await resolveAmbiguous(sender, released, planned, released.flatMap((id) => claimsOf.get(id)!));
+      }
 
-    await refreshMessageStatuses(db, released);
-    const pending = await countPartsInState(db, released, ['pending']);
-    const accepted = results.filter((r) => r.state === 'submitted').length;
-    log({ submissionId: submission.id, messages: released.length, parts: claimedParts, accepted, ambiguous, pending, suppressed: ended }, 'sms chunk handed over');
-    if (pending > 0) {
-      // refused for now (throttling past the transport's retries, no link): Temporal retries; pending parts are claimed again
-      throw ApplicationFailure.retryable(`${pending} parts were not accepted by the SMSC yet`, 'SMS_NOT_ACCEPTED_YET');
+      await refreshMessageStatuses(db, released);
+      const pending = await countPartsInState(db, released, ['pending']);
+      const accepted = results.filter((r) => r.state === 'submitted').length;
+      log({ submissionId: submission.id, messages: released.length, parts: results.length, accepted, ambiguous, pending, suppressed: ended }, 'sms chunk handed over');
+      if (pending > 0) {
+        // refused for now (throttling past the transport's retries, no link): Temporal retries; pending parts are claimed again
+        throw ApplicationFailure.retryable(`${pending} parts were not accepted by the SMSC yet`, 'SMS_NOT_ACCEPTED_YET');
+      }
+      return { handedOver: released.length, ended, remaining: await countMessagesToSend(db, submission.id) };
+    } finally {
+      // however the attempt ends, what is on the wire gets its answer written first (the queued parts were aborted if it was cancelled)
+      await sender.settled().catch(() => undefined);
+      sender.close();
     }
-    return { handedOver: released.length, ended, remaining: await countMessagesToSend(db, submission.id) };
   }
 
   return {

@@ -353,11 +353,11 @@ export async function listParts(db: Queryable, messageIds: string[]): Promise<Pa
 
 export type MessageToSend = { id: string; seq: number; recipient: string };
 
-/** The next messages of the submission still to hand over, in request order. */
-export async function messagesToSend(db: Queryable, submissionId: string, limit: number): Promise<MessageToSend[]> {
+/** The next messages of the submission still to hand over, in request order (after `afterSeq`: the chunk after one still sending). */
+export async function messagesToSend(db: Queryable, submissionId: string, limit: number, afterSeq = -1): Promise<MessageToSend[]> {
   const { rows } = await db.query(
-    `SELECT id, seq, recipient FROM sms_messages WHERE submission_id = $1 AND status IN ('queued', 'held', 'sending') ORDER BY seq LIMIT $2`,
-    [submissionId, limit],
+    `SELECT id, seq, recipient FROM sms_messages WHERE submission_id = $1 AND status IN ('queued', 'held', 'sending') AND seq > $3 ORDER BY seq LIMIT $2`,
+    [submissionId, limit, afterSeq],
   );
   return rows.map((r) => ({ id: r.id, seq: r.seq, recipient: r.recipient }));
 }
@@ -406,15 +406,20 @@ export async function endUnsentMessages(
   return ended;
 }
 
-export async function markSending(db: Queryable, messageIds: string[], releasedAt: string): Promise<void> {
-  if (messageIds.length === 0) return;
-  await db.query(
-    `UPDATE sms_messages SET status = 'sending', released_at = COALESCE(released_at, $2) WHERE id = ANY($1::text[]) AND status IN ('queued', 'held', 'sending')`,
-    [messageIds, releasedAt],
-  );
-}
-
 export type PartClaim = { messageId: string; partNo: number; ref: string; recipient: string };
+export type ClaimedPart = { messageId: string; partNo: number };
+
+/** Creates the parts as `submitting`, or takes back the ones a definite refusal left `pending`; `$1`…`$4` are the parts. */
+const CLAIM_PARTS = `INSERT INTO sms_parts (message_id, part_no, ref, recipient, state, attempts, submitting_at)
+     SELECT r.message_id, r.part_no, r.ref, r.recipient, 'submitting', 1, now()
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS r(message_id, part_no, ref, recipient)`;
+const CLAIM_PARTS_CONFLICT = `ON CONFLICT (message_id, part_no) DO UPDATE
+       SET state = 'submitting', attempts = sms_parts.attempts + 1, submitting_at = now(), last_error = NULL
+       WHERE sms_parts.state = 'pending'
+     RETURNING message_id, part_no`;
+
+const claimValues = (parts: PartClaim[]) => [parts.map((p) => p.messageId), parts.map((p) => p.partNo), parts.map((p) => p.ref), parts.map((p) => p.recipient)];
+const toClaimed = (rows: Record<string, unknown>[]): ClaimedPart[] => rows.map((r) => ({ messageId: r.message_id as string, partNo: r.part_no as number }));
 
 /**
  * Claims parts for submitting: creates them, or takes back the ones a
@@ -422,19 +427,31 @@ export type PartClaim = { messageId: string; partNo: number; ref: string; recipi
  * a part already submitted (or being submitted by another attempt) is never
  * handed over twice.
  */
-export async function claimParts(db: Queryable, parts: PartClaim[]): Promise<{ messageId: string; partNo: number }[]> {
+export async function claimParts(db: Queryable, parts: PartClaim[]): Promise<ClaimedPart[]> {
   if (parts.length === 0) return [];
+  const { rows } = await db.query(`${CLAIM_PARTS} ${CLAIM_PARTS_CONFLICT}`, claimValues(parts));
+  return toClaimed(rows);
+}
+
+/**
+ * Releases messages to the transport (`sending`, with the workflow time) and
+ * claims their parts, in one statement: one round trip per group on the
+ * dispatch's hot path, and never a claimed part of a message that is not
+ * `sending`. Parts of messages no longer open (ended meanwhile) are not claimed.
+ */
+export async function releaseAndClaimParts(db: Queryable, input: { messageIds: string[]; releasedAt: string; parts: PartClaim[] }): Promise<ClaimedPart[]> {
+  if (input.messageIds.length === 0) return [];
   const { rows } = await db.query(
-    `INSERT INTO sms_parts (message_id, part_no, ref, recipient, state, attempts, submitting_at)
-     SELECT r.message_id, r.part_no, r.ref, r.recipient, 'submitting', 1, now()
-       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS r(message_id, part_no, ref, recipient)
-     ON CONFLICT (message_id, part_no) DO UPDATE
-       SET state = 'submitting', attempts = sms_parts.attempts + 1, submitting_at = now(), last_error = NULL
-       WHERE sms_parts.state = 'pending'
-     RETURNING message_id, part_no`,
-    [parts.map((p) => p.messageId), parts.map((p) => p.partNo), parts.map((p) => p.ref), parts.map((p) => p.recipient)],
+    `WITH released AS (
+       UPDATE sms_messages SET status = 'sending', released_at = COALESCE(released_at, $6)
+        WHERE id = ANY($5::text[]) AND status IN ('queued', 'held', 'sending')
+       RETURNING id
+     )
+     ${CLAIM_PARTS} JOIN released ON released.id = r.message_id
+     ${CLAIM_PARTS_CONFLICT}`,
+    [...claimValues(input.parts), input.messageIds, input.releasedAt],
   );
-  return rows.map((r) => ({ messageId: r.message_id as string, partNo: r.part_no as number }));
+  return toClaimed(rows);
 }
 
 /** Parts left `submitting` by an attempt that died are ambiguous: the SMSC may have them. */
@@ -468,23 +485,30 @@ export async function recordPartResults(db: { withTransaction<T>(fn: (tx: Querya
         WHERE p.message_id = r.message_id AND p.part_no = r.part_no AND p.state IN ('submitting', 'unknown')`,
       [results.map((r) => r.messageId), results.map((r) => r.partNo), results.map((r) => r.state), results.map((r) => r.smscMessageId), results.map((r) => r.error)],
     );
-    await claimOrphansById(tx, [...new Set(results.map((r) => r.messageId))]);
+    const accepted = results.filter((r) => r.smscMessageId !== null);
+    if (accepted.length > 0) await claimOrphansOf(tx, accepted.map((r) => r.smscMessageId!), [...new Set(accepted.map((r) => r.messageId))]);
   });
 }
 
-async function claimOrphansById(tx: Queryable, messageIds: string[]): Promise<void> {
+/**
+ * Orphan receipts for SMSC ids just recorded. Only these can have any: under
+ * the receipts lock a receipt for an id already recorded matches its part,
+ * so an orphan waits for exactly the write that records its id (looked up
+ * by id, not by joining every part of the messages).
+ */
+async function claimOrphansOf(tx: Queryable, smscIds: string[], messageIds: string[]): Promise<void> {
   await tx.query(
     `WITH claimed AS (
        DELETE FROM sms_orphan_receipts o USING sms_parts p
-        WHERE o.smsc_message_id = p.smsc_message_id AND p.message_id = ANY($1::text[]) AND p.state = 'submitted'
+        WHERE o.smsc_message_id = ANY($1::text[]) AND p.smsc_message_id = o.smsc_message_id AND p.message_id = ANY($2::text[]) AND p.state = 'submitted'
        RETURNING o.smsc_message_id, o.outcome, o.stat, o.error
      ), best AS (
        SELECT DISTINCT ON (smsc_message_id) * FROM claimed ORDER BY smsc_message_id, (outcome <> 'pending') DESC
      )
      UPDATE sms_parts p SET state = b.outcome, smsc_status = b.stat, last_error = b.error, final_at = now()
        FROM best b
-      WHERE p.smsc_message_id = b.smsc_message_id AND p.message_id = ANY($1::text[]) AND p.state = 'submitted' AND b.outcome <> 'pending'`,
-    [messageIds],
+      WHERE p.smsc_message_id = b.smsc_message_id AND p.message_id = ANY($2::text[]) AND p.state = 'submitted' AND b.outcome <> 'pending'`,
+    [smscIds, messageIds],
   );
 }
 
@@ -629,25 +653,25 @@ export async function applyReceipts(db: { withTransaction<T>(fn: (tx: Queryable)
   if (receipts.length === 0) return [];
   return db.withTransaction(async (tx) => {
     await lockReceipts(tx);
-    const finals = receipts.filter((r) => r.outcome !== 'pending');
+    // one statement: final receipts go to their parts, those for ids no part has (yet) are kept as orphans
+    // (the update does not change which ids parts have, so both halves see the same answer to that)
     const { rows: updated } = await tx.query(
-      `UPDATE sms_parts p SET state = r.outcome, smsc_status = r.stat, last_error = r.error, final_at = now()
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(id, outcome, stat, error)
-        WHERE p.smsc_message_id = r.id AND p.state IN ('submitted', 'unknown')
-        RETURNING p.message_id`,
-      [finals.map((r) => r.smscMessageId), finals.map((r) => r.outcome), finals.map((r) => r.stat), finals.map((r) => r.error)],
+      `WITH r AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, outcome, stat, error, recipient)
+       ), updated AS (
+         UPDATE sms_parts p SET state = r.outcome, smsc_status = r.stat, last_error = r.error, final_at = now()
+           FROM r
+          WHERE p.smsc_message_id = r.id AND r.outcome <> 'pending' AND p.state IN ('submitted', 'unknown')
+          RETURNING p.message_id
+       ), kept AS (
+         INSERT INTO sms_orphan_receipts (smsc_message_id, stat, outcome, error, recipient)
+         SELECT r.id, r.stat, r.outcome, r.error, r.recipient FROM r
+          WHERE NOT EXISTS (SELECT 1 FROM sms_parts p WHERE p.smsc_message_id = r.id)
+         ON CONFLICT DO NOTHING
+       )
+       SELECT DISTINCT message_id FROM updated`,
+      [receipts.map((r) => r.smscMessageId), receipts.map((r) => r.outcome), receipts.map((r) => r.stat), receipts.map((r) => r.error), receipts.map((r) => r.recipient)],
     );
-    const ids = [...new Set(receipts.map((r) => r.smscMessageId))];
-    const { rows: known } = await tx.query('SELECT DISTINCT smsc_message_id FROM sms_parts WHERE smsc_message_id = ANY($1::text[])', [ids]);
-    const knownIds = new Set(known.map((r) => r.smsc_message_id as string));
-    const orphans = receipts.filter((r) => !knownIds.has(r.smscMessageId));
-    if (orphans.length > 0) {
-      await tx.query(
-        `INSERT INTO sms_orphan_receipts (smsc_message_id, stat, outcome, error, recipient)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
-        [orphans.map((r) => r.smscMessageId), orphans.map((r) => r.stat), orphans.map((r) => r.outcome), orphans.map((r) => r.error), orphans.map((r) => r.recipient)],
-      );
-    }
     return refreshMessageStatuses(tx, [...new Set(updated.map((r) => r.message_id as string))]);
   });
 }

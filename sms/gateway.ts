@@ -10,7 +10,7 @@ import { loadSmsSettings, type SmsSettings } from '../platform/sms-config';
 import { createSmppTransport, type SmppLogger, type SmppTransport, type SmppTransportOptions } from './smpp-client';
 
 export type SmsGatewaySettings = {
-  /** parts per activity call are bounded by messages per chunk */
+  /** messages read and planned at a time; an activity call sends chunk after chunk for up to 10 s (activities/sms.ts) */
   chunkMessages: number;
   /** how long an ambiguous part waits for a receipt before the policy applies */
   ambiguousGraceMs: number;

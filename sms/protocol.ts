@@ -62,6 +62,75 @@ export function concatFromUdh(elements: readonly Buffer[] | undefined): ConcatIn
   return null;
 }
 
+/** The fields of a submit_sm this project sends (SMPP 3.4 §4.4.1); the rest are 0 or empty. */
+export type SubmitSmFields = {
+  serviceType: string;
+  sourceTon: number;
+  sourceNpi: number;
+  source: string;
+  destinationTon: number;
+  destinationNpi: number;
+  destination: string;
+  esmClass: number;
+  registeredDelivery: number;
+  dataCoding: number;
+  shortMessage: Buffer;
+};
+
+export const COMMAND_ID = { SUBMIT_SM: 0x00000004, DELIVER_SM_RESP: 0x80000005 } as const;
+const HEADER_OCTETS = 16;
+
+/** The 16-octet header; the sequence number stays 0 until the PDU is sent. */
+function writeHeader(pdu: Buffer, commandId: number): void {
+  pdu.writeUInt32BE(pdu.length, 0);
+  pdu.writeUInt32BE(commandId >>> 0, 4);
+  pdu.writeUInt32BE(0, 8);
+  pdu.writeUInt32BE(0, 12);
+}
+
+/** A whole PDU of a header and the given body. */
+export function encodePdu(commandId: number, body: Buffer): Buffer {
+  const pdu = Buffer.allocUnsafe(HEADER_OCTETS + body.length);
+  writeHeader(pdu, commandId);
+  body.copy(pdu, HEADER_OCTETS);
+  return pdu;
+}
+
+/** A whole submit_sm, octet for octet as the smpp package writes it, without its per-field lookups. */
+export function encodeSubmitSm(f: SubmitSmFields): Buffer {
+  const cstrings = f.serviceType.length + f.source.length + f.destination.length + 3;
+  // 2 TON/NPI pairs, esm_class, protocol_id, priority_flag, 2 empty times, registered_delivery, replace_if_present, data_coding, sm_default_msg_id, sm_length
+  const pdu = Buffer.allocUnsafe(HEADER_OCTETS + cstrings + 4 + 3 + 2 + 4 + 1 + f.shortMessage.length);
+  writeHeader(pdu, COMMAND_ID.SUBMIT_SM);
+  let at = HEADER_OCTETS;
+  const cstring = (value: string) => {
+    at += pdu.write(value, at, 'ascii');
+    pdu[at++] = 0;
+  };
+  const octet = (value: number) => {
+    pdu[at++] = value;
+  };
+  cstring(f.serviceType);
+  octet(f.sourceTon);
+  octet(f.sourceNpi);
+  cstring(f.source);
+  octet(f.destinationTon);
+  octet(f.destinationNpi);
+  cstring(f.destination);
+  octet(f.esmClass);
+  octet(0); // protocol_id
+  octet(0); // priority_flag
+  cstring(''); // schedule_delivery_time: now
+  cstring(''); // validity_period: the SMSC's default
+  octet(f.registeredDelivery);
+  octet(0); // replace_if_present_flag
+  octet(f.dataCoding);
+  octet(0); // sm_default_msg_id
+  octet(f.shortMessage.length);
+  f.shortMessage.copy(pdu, at);
+  return pdu;
+}
+
 export function encodeUcs2(text: string): Buffer {
   const buffer = Buffer.from(text, 'utf16le');
   return buffer.swap16();

@@ -108,6 +108,8 @@ export type SmscSimulator = {
   /** how many submits with this (source, destination, part text) were accepted; omitted fields match anything */
   submitCount(match: { source?: string; destination?: string; text?: string }): number;
   accepted(): AcceptedSubmit[];
+  /** how many submits it accepted: cheap enough to poll (`state()` copies everything it recorded) */
+  acceptedCount(): number;
   messages(): AssembledMessage[];
   receipts(): SentReceipt[];
   boundSessions(): number;
@@ -447,6 +449,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
         )
         .reduce((sum, entry) => sum + entry.count, 0),
     accepted: () => [...acceptedSubmits],
+    acceptedCount: () => acceptedSubmits.length,
     messages: () => [...assembled],
     receipts: () => [...sentReceipts],
     boundSessions: () => [...sessions].filter(usable).length,

@@ -25,14 +25,17 @@
  * Node code: not imported by workflows.
  */
 import { EventEmitter } from 'node:events';
-import { connect, PDU, type Session } from 'smpp';
+import { connect, PDU, type OutgoingPdu, type Session } from 'smpp';
 import { normalizeRecipient } from '../domain/sms/phone';
 import { isGsm7, splitMessage, type SmsEncoding } from '../domain/sms/segments';
 import {
+  COMMAND_ID,
   concatFromUdh,
   concatUdh,
   DATA_CODING,
   encodeGsm7,
+  encodePdu,
+  encodeSubmitSm,
   encodeUcs2,
   ESM_CLASS,
   MESSAGE_STATE,
@@ -214,11 +217,15 @@ type Connection = {
   enquireTimer?: NodeJS.Timeout;
   probe?: NodeJS.Timeout;
   closed: boolean;
+  /** the socket is corked until the end of this tick (see `write`) */
+  corked?: boolean;
 };
 
 type Pending = {
   order: number;
   part: SubmitPart;
+  /** the submit_sm, encoded (and checked) once when the part is submitted */
+  encoded: Buffer;
   resolve: (result: SubmitResult) => void;
   reject: (error: SmppSubmitError) => void;
   status: 'queued' | 'inflight' | 'settled';
@@ -229,8 +236,37 @@ type Pending = {
   sequence?: number;
   throttleRetries: number;
   signal?: AbortSignal;
-  onAbort?: () => void;
 };
+
+/** The unsettled submits made under one abort signal, and its one listener. */
+type AbortWatch = { pendings: Set<Pending>; onAbort: () => void };
+
+/**
+ * A PDU encoded here, not by the smpp package (which walks every field's
+ * definition for each PDU it writes): the submit_sm and deliver_sm_resp sent
+ * per part. The session numbers a request when it sends it.
+ */
+class EncodedPdu implements OutgoingPdu {
+  constructor(
+    readonly command: 'submit_sm' | 'deliver_sm_resp',
+    private readonly encoded: Buffer,
+    public sequence_number = 0,
+  ) {}
+
+  isResponse(): boolean {
+    return this.command === 'deliver_sm_resp';
+  }
+
+  toBuffer(): Buffer {
+    // a copy: a submit sent again after a throttle must not rewrite octets still queued on the socket
+    const buffer = Buffer.from(this.encoded);
+    buffer.writeUInt32BE(this.sequence_number, 12);
+    return buffer;
+  }
+}
+
+/** deliver_sm_resp with an empty message_id (SMPP 3.4 §4.6.2) */
+const DELIVER_SM_RESP = encodePdu(COMMAND_ID.DELIVER_SM_RESP, Buffer.from([0]));
 
 type MoFragments = { parts: Map<number, string>; total: number; timer: NodeJS.Timeout; destination: string };
 
@@ -262,6 +298,7 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
   private nextReference = Math.floor(Math.random() * 256);
   private readonly moFragments = new Map<string, MoFragments>();
   private boundWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly abortWatches = new Map<AbortSignal, AbortWatch>();
 
   constructor(private readonly options: SmppTransportOptions) {
     super();
@@ -300,9 +337,10 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
   submit(part: SubmitPart, options: SubmitOptions = {}): Promise<SubmitResult> {
     if (this.currentState === 'closed') return Promise.reject(new SmppSubmitError('CLOSED', 'the SMPP transport is closed', true, false));
     if (options.signal?.aborted) return Promise.reject(new SmppSubmitError('ABORTED', 'the submit was aborted before it was sent', true, false));
+    let encoded: Buffer;
     try {
       // fail fast on parts that can never be encoded, before anything is queued
-      this.buildSubmit(part);
+      encoded = this.buildSubmit(part);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -310,21 +348,14 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
       const pending: Pending = {
         order: this.nextOrder++,
         part,
+        encoded,
         resolve,
         reject,
         status: 'queued',
         deadline: Date.now() + this.queueTimeoutMs,
         throttleRetries: 0,
       };
-      if (options.signal) {
-        pending.signal = options.signal;
-        pending.onAbort = () => {
-          if (pending.status !== 'queued') return;
-          this.removeFromQueue(pending);
-          this.settle(pending, new SmppSubmitError('ABORTED', 'the submit was aborted before it was sent', true, false));
-        };
-        options.signal.addEventListener('abort', pending.onAbort, { once: true });
-      }
+      if (options.signal) this.watchAbort(pending, options.signal);
       this.enqueue(pending);
       if (this.currentState === 'idle') this.connect();
       this.pump();
@@ -514,6 +545,41 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
     }, wait);
   }
 
+  /**
+   * One listener per signal, not per submit: a caller queues thousands of
+   * parts under one signal, and EventTarget listeners are costly to add and
+   * remove. An abort drops the submits still queued (those in flight await
+   * their answer); the listener goes once every submit under it is settled.
+   */
+  private watchAbort(pending: Pending, signal: AbortSignal): void {
+    pending.signal = signal;
+    let watch = this.abortWatches.get(signal);
+    if (!watch) {
+      const pendings = new Set<Pending>();
+      watch = {
+        pendings,
+        onAbort: () => {
+          this.abortWatches.delete(signal);
+          for (const aborted of [...pendings]) {
+            if (aborted.status !== 'queued') continue;
+            this.removeFromQueue(aborted);
+            this.settle(aborted, new SmppSubmitError('ABORTED', 'the submit was aborted before it was sent', true, false));
+          }
+        },
+      };
+      this.abortWatches.set(signal, watch);
+      signal.addEventListener('abort', watch.onAbort, { once: true });
+    }
+    watch.pendings.add(pending);
+  }
+
+  private unwatchAbort(pending: Pending): void {
+    const watch = pending.signal && this.abortWatches.get(pending.signal);
+    if (!watch || !watch.pendings.delete(pending) || watch.pendings.size > 0) return;
+    this.abortWatches.delete(pending.signal!);
+    pending.signal!.removeEventListener('abort', watch.onAbort);
+  }
+
   private removeFromQueue(pending: Pending): void {
     const index = this.queue.indexOf(pending);
     if (index !== -1) this.queue.splice(index, 1);
@@ -524,7 +590,7 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
     pending.status = 'settled';
     if (pending.queueTimer) clearTimeout(pending.queueTimer);
     if (pending.responseTimer) clearTimeout(pending.responseTimer);
-    if (pending.signal && pending.onAbort) pending.signal.removeEventListener('abort', pending.onAbort);
+    this.unwatchAbort(pending);
     if (outcome instanceof SmppSubmitError) pending.reject(outcome);
     else pending.resolve(outcome);
   }
@@ -551,7 +617,7 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
     }
   }
 
-  private buildSubmit(part: SubmitPart): Record<string, unknown> {
+  private buildSubmit(part: SubmitPart): Buffer {
     const encoding = part.encoding ?? (isGsm7(part.text) ? 'GSM7' : 'UCS2');
     if (encoding === 'GSM7' && !isGsm7(part.text)) throw new RangeError('the part is not GSM-7 text');
     const payload = encoding === 'GSM7' ? encodeGsm7(part.text) : encodeUcs2(part.text);
@@ -563,24 +629,42 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
     const destination = national ? digits.replace(/^86(?=1\d{10}$)/, '') : digits;
     const international = !national && (part.destination.startsWith('+') || /^86\d{11}$/.test(digits));
     const alphanumericSource = /[^0-9+]/.test(part.source);
-    return {
-      service_type: '',
-      source_addr_ton: alphanumericSource ? 5 : 0,
-      source_addr_npi: alphanumericSource ? 0 : 1,
-      source_addr: part.source,
-      dest_addr_ton: international ? 1 : 0,
-      dest_addr_npi: 1,
-      destination_addr: destination,
-      esm_class: udh ? ESM_CLASS.UDH_INDICATOR : ESM_CLASS.DEFAULT,
-      registered_delivery: this.options.registeredDelivery === false ? 0 : 1,
-      data_coding: encoding === 'GSM7' ? DATA_CODING.SMSC_DEFAULT : DATA_CODING.UCS2,
-      short_message: shortMessage,
-    };
+    return encodeSubmitSm({
+      serviceType: '',
+      sourceTon: alphanumericSource ? 5 : 0,
+      sourceNpi: alphanumericSource ? 0 : 1,
+      source: part.source,
+      destinationTon: international ? 1 : 0,
+      destinationNpi: 1,
+      destination,
+      esmClass: udh ? ESM_CLASS.UDH_INDICATOR : ESM_CLASS.DEFAULT,
+      registeredDelivery: this.options.registeredDelivery === false ? 0 : 1,
+      dataCoding: encoding === 'GSM7' ? DATA_CODING.SMSC_DEFAULT : DATA_CODING.UCS2,
+      shortMessage,
+    });
+  }
+
+  /**
+   * Sends a PDU; what one turn of the event loop sends goes out in one socket
+   * write: a read that brings several submit_sm_resp frees as many window
+   * slots, and each is refilled at once.
+   */
+  private write(connection: Connection, pdu: OutgoingPdu, onResponse?: (resp: PDU) => void): boolean {
+    if (!connection.corked) {
+      const { socket } = connection.session;
+      connection.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        connection.corked = false;
+        socket.uncork();
+      });
+    }
+    return connection.session.send(pdu, onResponse);
   }
 
   private send(connection: Connection, pending: Pending): boolean {
-    const pdu = new PDU('submit_sm', this.buildSubmit(pending.part));
-    const sent = connection.session.send(pdu, (resp: PDU) => this.onSubmitResponse(connection, pending, resp));
+    const pdu = new EncodedPdu('submit_sm', pending.encoded);
+    const sent = this.write(connection, pdu, (resp: PDU) => this.onSubmitResponse(connection, pending, resp));
     if (!sent) return false;
     if (pending.queueTimer) clearTimeout(pending.queueTimer);
     pending.status = 'inflight';
@@ -632,7 +716,7 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
   // --- deliver_sm: receipts and MO ----------------------------------------
 
   private onDeliver(connection: Connection, pdu: PDU): void {
-    connection.session.send(pdu.response({ message_id: '' }));
+    this.write(connection, new EncodedPdu('deliver_sm_resp', DELIVER_SM_RESP, pdu.sequence_number));
     try {
       const esmClass = Number(pdu.esm_class ?? 0);
       const dataCoding = Number(pdu.data_coding ?? 0);

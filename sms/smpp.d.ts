@@ -39,11 +39,14 @@ declare module 'smpp' {
 
   export type ResponseCallback = (pdu: PDU) => void;
 
+  /** What `Session.send` uses of a PDU: a request is numbered, then written as `toBuffer()` returns it. */
+  export type OutgoingPdu = { command: string; sequence_number: number; isResponse(): boolean; toBuffer(): Buffer };
+
   export class Session extends EventEmitter {
     constructor(options: Record<string, unknown>);
     socket: Socket;
     server?: Server;
-    send(pdu: PDU, responseCallback?: ResponseCallback, sendCallback?: ResponseCallback): boolean;
+    send(pdu: PDU | OutgoingPdu, responseCallback?: ResponseCallback, sendCallback?: ResponseCallback): boolean;
     close(callback?: () => void): void;
     destroy(callback?: () => void): void;
     pause(): void;

@@ -2,7 +2,9 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsActivities } from '../../activities/sms';
 import { findContract } from '../../db/contracts';
-import { insertMessages, insertSubmission } from '../../db/sms';
+import { insertMessages, insertSubmission, releaseAndClaimParts } from '../../db/sms';
+import { messageIdOf, partRefOf } from '../../domain/sms/dispatch';
+import { createSmsGateway } from '../../sms/gateway';
 import { activeContract, number, onTheWire, SIGNATURE, startSmsRig, statusCounts, waitUntil, type SmsRig } from './dispatch-rig';
 
 let rig: SmsRig;
@@ -23,6 +25,23 @@ async function submit(key: string, recipients: string[], content = `${SIGNATURE}
   const res = await rig.h.api('customer').post(`/api/contracts/${contractId}/messages`, { category: 'notification', content, recipients, idempotencyKey: key });
   expect(res.status, JSON.stringify(res.body).slice(0, 2000)).toBe(202);
   return res.body as { submissionId: string; partsPerMessage: number; counts: Record<string, number>; content: string };
+}
+
+/** A submission written straight to the ledger, no workflow: the activity is driven by hand. */
+async function seedSubmission(key: string, numbers: number[], content: string, partsPerMessage: number): Promise<string> {
+  const contract = (await findContract(rig.h.database.db, contractId))!;
+  const submissionId = `sms-${contractId}-${key}`;
+  await rig.h.database.db.withTransaction(async (tx) => {
+    await insertSubmission(tx, {
+      id: submissionId, contractId, customer: contract.partyAName, idempotencyKey: key, requestHash: 'x', category: 'notification', content,
+      appendedUnsubscribe: false, encoding: 'UCS2', partsPerMessage, sourceAddr: '1065759999', keywordListVersion: '1', contractYear: 1, unlisted: [], requestedBy: 'test',
+    });
+    await insertMessages(tx, {
+      submissionId, contractId, customer: contract.partyAName, category: 'notification', contentHash: key, parts: partsPerMessage, contractYear: 1,
+      messages: numbers.map((n, seq) => ({ seq, recipient: `+86${number(n)}`, member: null, decision: 'accepted', reason: null, debitedParts: partsPerMessage })),
+    });
+  });
+  return submissionId;
 }
 
 /** Every part the SMSC accepted for these recipients, counted per (destination, part text). */
@@ -107,18 +126,7 @@ describe('SMS dispatch over SMPP, exactly once per part', () => {
 
 describe('the send activity', () => {
   it('hands nothing over once the sending window has closed on Temporal\'s clock, and everything while it is open', async () => {
-    const contract = (await findContract(rig.h.database.db, contractId))!;
-    const submissionId = `sms-${contractId}-window-test`;
-    await rig.h.database.db.withTransaction(async (tx) => {
-      await insertSubmission(tx, {
-        id: submissionId, contractId, customer: contract.partyAName, idempotencyKey: 'window-test', requestHash: 'x', category: 'notification', content: `${SIGNATURE}今晚值班安排已发布。`,
-        appendedUnsubscribe: false, encoding: 'UCS2', partsPerMessage: 1, sourceAddr: '1065759999', keywordListVersion: '1', contractYear: 1, unlisted: [], requestedBy: 'test',
-      });
-      await insertMessages(tx, {
-        submissionId, contractId, customer: contract.partyAName, category: 'notification', contentHash: 'y', parts: 1, contractYear: 1,
-        messages: [501, 502].map((n, seq) => ({ seq, recipient: `+86${number(n)}`, member: null, decision: 'accepted', reason: null, debitedParts: 1 })),
-      });
-    });
+    const submissionId = await seedSubmission('window-test', [501, 502], `${SIGNATURE}今晚值班安排已发布。`, 1);
     const acts = createSmsActivities({ db: rig.h.database.db, sms: rig.gateway });
     const scheduledAt = Date.parse('2026-05-14T13:59:59.990Z'); // 21:59:59.990 Asia/Shanghai
     const closed = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: scheduledAt + 20 });
@@ -132,20 +140,8 @@ describe('the send activity', () => {
 
 describe('a retried send activity', () => {
   it('never submits a part again that the SMSC accepted before the previous attempt died', async () => {
-    const contract = (await findContract(rig.h.database.db, contractId))!;
-    const submissionId = `sms-${contractId}-retry-test`;
-    const content = `${SIGNATURE}${BULLETIN}`;
     const numbers = [401, 402, 403];
-    await rig.h.database.db.withTransaction(async (tx) => {
-      await insertSubmission(tx, {
-        id: submissionId, contractId, customer: contract.partyAName, idempotencyKey: 'retry-test', requestHash: 'x', category: 'notification', content,
-        appendedUnsubscribe: false, encoding: 'UCS2', partsPerMessage: 2, sourceAddr: '1065759999', keywordListVersion: '1', contractYear: 1, unlisted: [], requestedBy: 'test',
-      });
-      await insertMessages(tx, {
-        submissionId, contractId, customer: contract.partyAName, category: 'notification', contentHash: 'x', parts: 2, contractYear: 1,
-        messages: numbers.map((n, seq) => ({ seq, recipient: `+86${number(n)}`, member: null, decision: 'accepted', reason: null, debitedParts: 2 })),
-      });
-    });
+    const submissionId = await seedSubmission('retry-test', numbers, `${SIGNATURE}${BULLETIN}`, 2);
     const acts = createSmsActivities({ db: rig.h.database.db, sms: rig.gateway });
     const env = new MockActivityEnvironment();
     // receipts come late, so the second attempt has to decide before it sees them
@@ -171,5 +167,35 @@ describe('a retried send activity', () => {
     await waitUntil(async () => (await statusCounts(rig.h, submissionId)).delivered === 3, 10_000, 'three delivered messages');
     const { rows } = await rig.h.database.db.query(`SELECT count(DISTINCT smsc_message_id)::int AS ids, max(attempts)::int AS attempts FROM sms_parts WHERE message_id LIKE $1 || ':%'`, [submissionId]);
     expect(rows[0]).toEqual({ ids: 6, attempts: 1 });
+  });
+
+  it('resubmits once the parts an attempt claimed but died before the link carried (no receipt within the grace period)', async () => {
+    const numbers = [701, 702];
+    const submissionId = await seedSubmission('claimed-test', numbers, `${SIGNATURE}${BULLETIN}`, 2);
+    // as if an attempt had claimed the first message's parts and died before writing them to the link
+    const first = messageIdOf(submissionId, 0);
+    const parts = [1, 2].map((partNo) => ({ messageId: first, partNo, ref: partRefOf(submissionId, 0, partNo), recipient: `+86${number(701)}` }));
+    expect(await releaseAndClaimParts(rig.h.database.db, { messageIds: [first], releasedAt: new Date().toISOString(), parts })).toHaveLength(2);
+    const acts = createSmsActivities({ db: rig.h.database.db, sms: rig.gateway });
+    expect(await new MockActivityEnvironment().run(acts.sendSmsChunk, { submissionId, releasedAt: new Date().toISOString() })).toMatchObject({ handedOver: 2, remaining: 0 });
+    const counts = perPartCounts(numbers);
+    expect(counts.size).toBe(4);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    const { rows } = await rig.h.database.db.query(`SELECT attempts FROM sms_parts WHERE message_id LIKE $1 || ':%' ORDER BY message_id, part_no`, [submissionId]);
+    expect(rows.map((r) => r.attempts)).toEqual([2, 2, 1, 1]);
+  });
+});
+
+describe('one send attempt', () => {
+  it('sends chunk after chunk of a submission, each part once', async () => {
+    const numbers = Array.from({ length: 10 }, (_, i) => 801 + i);
+    const submissionId = await seedSubmission('chunks-test', numbers, `${SIGNATURE}${BULLETIN}`, 2);
+    const gateway = createSmsGateway({ transport: rig.gateway.transport, settings: { ...rig.gateway.settings, chunkMessages: 4 } });
+    const acts = createSmsActivities({ db: rig.h.database.db, sms: gateway });
+    expect(await new MockActivityEnvironment().run(acts.sendSmsChunk, { submissionId, releasedAt: new Date().toISOString() })).toEqual({ handedOver: 10, ended: 0, remaining: 0 });
+    const counts = perPartCounts(numbers);
+    expect(counts.size).toBe(20);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    await waitUntil(async () => (await statusCounts(rig.h, submissionId)).delivered === 10, 10_000, 'ten delivered messages');
   });
 });

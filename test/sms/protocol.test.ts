@@ -1,8 +1,11 @@
+import { PDU } from 'smpp';
 import { describe, expect, it } from 'vitest';
 import {
   concatFromUdh,
   concatUdh,
   decodeUcs2,
+  encodeGsm7,
+  encodeSubmitSm,
   encodeUcs2,
   formatReceipt,
   parseReceiptText,
@@ -25,6 +28,19 @@ describe('SMPP details', () => {
     expect([...encodeUcs2('震')]).toEqual([0x97, 0x07]);
     expect(encodeUcs2('😀')).toHaveLength(4);
     expect(decodeUcs2(encodeUcs2('地震速报😀'))).toBe('地震速报😀');
+  });
+
+  it.each([
+    ['a UCS-2 part with a concatenation header', { sourceTon: 0, sourceNpi: 1, source: '106575261234', destinationTon: 1, destination: '8613800000001', esmClass: 0x40, registeredDelivery: 1, dataCoding: 8, shortMessage: Buffer.concat([concatUdh({ reference: 7, total: 2, sequence: 1 }), encodeUcs2('地震速报：阿拉善盟')]) }],
+    ['a GSM-7 text from an alphanumeric sender, no receipt', { sourceTon: 5, sourceNpi: 0, source: 'ALERT', destinationTon: 0, destination: '13800000001', esmClass: 0, registeredDelivery: 0, dataCoding: 0, shortMessage: encodeGsm7('Drill at 10:00 {ok}') }],
+  ])('encodes submit_sm octet for octet as the smpp package does: %s', (_, f) => {
+    const ours = encodeSubmitSm({ serviceType: '', destinationNpi: 1, ...f });
+    const theirs = new PDU('submit_sm', {
+      service_type: '', source_addr_ton: f.sourceTon, source_addr_npi: f.sourceNpi, source_addr: f.source, dest_addr_ton: f.destinationTon, dest_addr_npi: 1,
+      destination_addr: f.destination, esm_class: f.esmClass, registered_delivery: f.registeredDelivery, data_coding: f.dataCoding, short_message: f.shortMessage,
+    });
+    // both unnumbered: the session numbers a PDU when it sends it
+    expect(ours.equals(theirs.toBuffer())).toBe(true);
   });
 
   it('writes and parses the conventional delivery receipt text', () => {
