@@ -43,7 +43,7 @@ import { confirmViolationUpdate, dismissViolationUpdate } from '../../workflows/
 import { canSeeContract } from '../auth';
 import type { AppDeps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { defineRoute } from '../http';
+import { defineRoute, type RouteDef } from '../http';
 import { loadContract } from './contracts';
 
 const STAFF = ['sales', 'legal', 'finance', 'operations', 'admin'] as const;
@@ -75,6 +75,9 @@ function requirePartyA(user: User, party: PartyCode, action: string): void {
   }
 }
 
+/** The party a breach notice was served on: the one to cure or object. */
+const breachingParty = (row: CaseRow): PartyCode => otherParty(row.servedBy ?? 'B');
+
 function requireCaseStatus(row: CaseRow, allowed: string[], action: string): void {
   if (!allowed.includes(row.status)) {
     throw new AppError('INVALID_STATE', `case ${row.id} is ${row.status}: ${action} is possible only while it is ${allowed.join(' or ')}`);
@@ -97,6 +100,45 @@ async function runUpdate<Ret, Arg>(deps: AppDeps, workflowId: string, update: Up
     }
     throw error;
   }
+}
+
+type CaseActionContext<B> = { row: CaseRow; contract: ContractRow; body: B; user: User; actor: Actor };
+
+/**
+ * A POST on an existing case: the case of that kind the caller may see, the
+ * caller's own check (`allow`, e.g. who may act for which party), a status
+ * that allows the action, then the action as an update of the case's
+ * workflow; answers with the case.
+ */
+function caseActionRoute<B, Arg>(
+  deps: AppDeps,
+  spec: Pick<RouteDef<B>, 'path' | 'roles' | 'summary'> & {
+    body: RouteDef<B>['body'];
+    kind: CaseKind;
+    /** the statuses the action is possible in, and its name for the refusal */
+    when: string[];
+    action: string;
+    allow?: (ctx: CaseActionContext<B>) => void;
+    update: UpdateDefinition<unknown, [Arg]>;
+    /** the update's argument; may file the written documents it carries */
+    args: (ctx: CaseActionContext<B>) => Promise<Arg> | Arg;
+  },
+): RouteDef<B> {
+  return defineRoute({
+    method: 'post',
+    path: spec.path,
+    roles: spec.roles,
+    summary: spec.summary,
+    body: spec.body,
+    handler: async ({ params, body, user, requestId }) => {
+      const { row, contract } = await loadCase(deps, user, params.id, spec.kind);
+      const ctx = { row, contract, body, user, actor: actorOf(user, requestId) };
+      spec.allow?.(ctx);
+      requireCaseStatus(row, spec.when, spec.action);
+      await runUpdate(deps, row.workflowId!, spec.update, [await spec.args(ctx)], `${spec.kind.replace('_', ' ')} case ${row.id}`);
+      return caseDetail(deps, row.id);
+    },
+  });
 }
 
 export async function caseViews(deps: AppDeps, rows: CaseRow[], now: number) {
@@ -230,78 +272,74 @@ export function caseRoutes(deps: AppDeps) {
       },
     }),
 
-    defineRoute({
-      method: 'post',
+    caseActionRoute(deps, {
       path: '/api/breach-cases/:id/cure',
       roles: ['legal', 'sales', 'admin', 'customer'],
       summary: 'the notified party cured the breach and confirms in writing (a PDF, or the text of the confirmation)',
       body: ZCureRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const { row, contract } = await loadCase(deps, user, params.id, 'breach');
-        const breaching = otherParty(row.servedBy ?? 'B');
-        requirePartyA(user, breaching, 'curing');
-        requireCaseStatus(row, ['served'], 'a cure');
-        const actor = actorOf(user, requestId);
-        const confirmation = await fileWrittenDocument(deps.db, {
-          contract, caseId: row.id, role: 'cure_confirmation', defaultTitle: '纠正违约书面确认', doc: body.confirmation, party: breaching, actor, actorName: user.name,
-        });
-        await runUpdate(deps, row.workflowId!, cureBreachUpdate, [{ confirmation, note: body.note, actor }], `breach case ${row.id}`);
-        return caseDetail(deps, row.id);
-      },
+      kind: 'breach',
+      when: ['served'],
+      action: 'a cure',
+      allow: ({ row, user }) => requirePartyA(user, breachingParty(row), 'curing'),
+      update: cureBreachUpdate,
+      args: async ({ row, contract, body, user, actor }) => ({
+        confirmation: await fileWrittenDocument(deps.db, {
+          contract, caseId: row.id, role: 'cure_confirmation', defaultTitle: '纠正违约书面确认', doc: body.confirmation, party: breachingParty(row), actor, actorName: user.name,
+        }),
+        note: body.note,
+        actor,
+      }),
     }),
 
-    defineRoute({
-      method: 'post',
+    caseActionRoute(deps, {
       path: '/api/breach-cases/:id/objection',
       roles: ['legal', 'sales', 'admin', 'customer'],
       summary: 'the notified party objects in writing: the case goes to negotiation with its own time limit',
       body: ZObjectionRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const { row, contract } = await loadCase(deps, user, params.id, 'breach');
-        const breaching = otherParty(row.servedBy ?? 'B');
-        requirePartyA(user, breaching, 'objecting');
-        requireCaseStatus(row, ['served'], 'an objection');
-        const actor = actorOf(user, requestId);
-        // the objection is written: an uploaded document, or the reason itself as the written statement
-        const document = await fileWrittenDocument(deps.db, {
-          contract, caseId: row.id, role: 'objection', defaultTitle: '书面异议', doc: body.document ?? { text: body.reason }, party: breaching, actor, actorName: user.name,
-        });
-        await runUpdate(deps, row.workflowId!, objectBreachUpdate, [{ reason: body.reason, document, actor }], `breach case ${row.id}`);
-        return caseDetail(deps, row.id);
-      },
+      kind: 'breach',
+      when: ['served'],
+      action: 'an objection',
+      allow: ({ row, user }) => requirePartyA(user, breachingParty(row), 'objecting'),
+      update: objectBreachUpdate,
+      // the objection is written: an uploaded document, or the reason itself as the written statement
+      args: async ({ row, contract, body, user, actor }) => ({
+        reason: body.reason,
+        document: await fileWrittenDocument(deps.db, {
+          contract, caseId: row.id, role: 'objection', defaultTitle: '书面异议', doc: body.document ?? { text: body.reason }, party: breachingParty(row), actor, actorName: user.name,
+        }),
+        actor,
+      }),
     }),
 
-    defineRoute({
-      method: 'post',
+    caseActionRoute(deps, {
       path: '/api/breach-cases/:id/withdrawal',
       roles: ['legal', 'sales', 'admin', 'customer'],
       summary: 'the serving party withdraws its breach notice',
       body: ZWithdrawalRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const { row } = await loadCase(deps, user, params.id, 'breach');
-        requirePartyA(user, row.servedBy ?? 'B', 'withdrawing the notice');
-        requireCaseStatus(row, ['served', 'negotiating', 'escalated'], 'a withdrawal');
-        await runUpdate(deps, row.workflowId!, withdrawBreachUpdate, [{ reason: body.reason, actor: actorOf(user, requestId) }], `breach case ${row.id}`);
-        return caseDetail(deps, row.id);
-      },
+      kind: 'breach',
+      when: ['served', 'negotiating', 'escalated'],
+      action: 'a withdrawal',
+      allow: ({ row, user }) => requirePartyA(user, row.servedBy ?? 'B', 'withdrawing the notice'),
+      update: withdrawBreachUpdate,
+      args: ({ body, actor }) => ({ reason: body.reason, actor }),
     }),
 
-    defineRoute({
-      method: 'post',
+    caseActionRoute(deps, {
       path: '/api/breach-cases/:id/settlement',
       roles: ['legal', 'admin'],
       summary: 'the parties settled the dispute by negotiation (also after escalation)',
       body: ZSettlementRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const { row, contract } = await loadCase(deps, user, params.id, 'breach');
-        requireCaseStatus(row, ['negotiating', 'escalated'], 'a settlement');
-        const actor = actorOf(user, requestId);
-        const document = body.document
+      kind: 'breach',
+      when: ['negotiating', 'escalated'],
+      action: 'a settlement',
+      update: settleBreachUpdate,
+      args: async ({ row, contract, body, user, actor }) => ({
+        summary: body.summary,
+        document: body.document
           ? await fileWrittenDocument(deps.db, { contract, caseId: row.id, role: 'settlement', defaultTitle: '和解协议', doc: body.document, party: null, actor, actorName: user.name })
-          : undefined;
-        await runUpdate(deps, row.workflowId!, settleBreachUpdate, [{ summary: body.summary, document, actor }], `breach case ${row.id}`);
-        return caseDetail(deps, row.id);
-      },
+          : undefined,
+        actor,
+      }),
     }),
 
     // ------------------------------------------------------------ outage notices (Art.5 §8)
@@ -394,32 +432,28 @@ export function caseRoutes(deps: AppDeps) {
       },
     }),
 
-    defineRoute({
-      method: 'post',
+    caseActionRoute(deps, {
       path: '/api/violations/:id/confirmation',
       roles: ['legal', 'operations', 'admin'],
       summary: 'confirm the violation: the account is frozen permanently and the remaining package forfeited (there is no reactivation)',
       body: ZConfirmViolationRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const { row } = await loadCase(deps, user, params.id, 'violation');
-        requireCaseStatus(row, ['reported', 'detected'], 'a confirmation');
-        await runUpdate(deps, row.workflowId!, confirmViolationUpdate, [{ finding: body.finding, actor: actorOf(user, requestId) }], `violation case ${row.id}`);
-        return caseDetail(deps, row.id);
-      },
+      kind: 'violation',
+      when: ['reported', 'detected'],
+      action: 'a confirmation',
+      update: confirmViolationUpdate,
+      args: ({ body, actor }) => ({ finding: body.finding, actor }),
     }),
 
-    defineRoute({
-      method: 'post',
+    caseActionRoute(deps, {
       path: '/api/violations/:id/dismissal',
       roles: ['legal', 'operations', 'admin'],
       summary: 'dismiss a reported violation after review (not a violation); a confirmed one cannot be dismissed',
       body: ZDismissViolationRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const { row } = await loadCase(deps, user, params.id, 'violation');
-        requireCaseStatus(row, ['reported', 'detected'], 'a dismissal');
-        await runUpdate(deps, row.workflowId!, dismissViolationUpdate, [{ reason: body.reason, actor: actorOf(user, requestId) }], `violation case ${row.id}`);
-        return caseDetail(deps, row.id);
-      },
+      kind: 'violation',
+      when: ['reported', 'detected'],
+      action: 'a dismissal',
+      update: dismissViolationUpdate,
+      args: ({ body, actor }) => ({ reason: body.reason, actor }),
     }),
 
     // ------------------------------------------------------------ force majeure (Art.9)
@@ -440,24 +474,23 @@ export function caseRoutes(deps: AppDeps) {
       },
     }),
 
-    defineRoute({
-      method: 'post',
+    caseActionRoute(deps, {
       path: '/api/force-majeure/:id/proof',
       roles: ['legal', 'sales', 'admin', 'customer'],
       summary: 'file the written proof of a force majeure event (on time, or late and flagged)',
       body: ZProofRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const { row, contract } = await loadCase(deps, user, params.id, 'force_majeure');
-        const declaredBy = row.servedBy ?? 'A';
-        requirePartyA(user, declaredBy, 'filing the proof');
-        requireCaseStatus(row, ['declared', 'proof_overdue'], 'filing proof');
-        const actor = actorOf(user, requestId);
-        const document = await fileWrittenDocument(deps.db, {
-          contract, caseId: row.id, role: 'force_majeure_proof', defaultTitle: '不可抗力书面证明', doc: body.document, party: declaredBy, actor, actorName: user.name,
-        });
-        await runUpdate(deps, row.workflowId!, fileForceMajeureProofUpdate, [{ document, note: body.note, actor }], `force majeure case ${row.id}`);
-        return caseDetail(deps, row.id);
-      },
+      kind: 'force_majeure',
+      when: ['declared', 'proof_overdue'],
+      action: 'filing proof',
+      allow: ({ row, user }) => requirePartyA(user, row.servedBy ?? 'A', 'filing the proof'),
+      update: fileForceMajeureProofUpdate,
+      args: async ({ row, contract, body, user, actor }) => ({
+        document: await fileWrittenDocument(deps.db, {
+          contract, caseId: row.id, role: 'force_majeure_proof', defaultTitle: '不可抗力书面证明', doc: body.document, party: row.servedBy ?? 'A', actor, actorName: user.name,
+        }),
+        note: body.note,
+        actor,
+      }),
     }),
   ];
 }
