@@ -16,9 +16,8 @@
  *                                       fresh workers from bench/worker-process.ts
  *
  * Settings (environment):
- *   BENCH_TIMERS=2000           (6) how many workflows wait on timers; 10000 is the issue's figure but takes
- *                               ~18 min on 2 cores (each new workflow costs ~50 ms of worker and ~50 ms of
- *                               server CPU: docs/performance.md, (6)), so the default keeps the run near 8 min
+ *   BENCH_TIMERS=10000          (6) how many workflows wait on timers (≈ 5 min of the run on 2 cores for the
+ *                               lifecycles, ≈ 2 min for the bare baseline)
  *   BENCH_MAX_CACHED_WORKFLOWS  (6) the worker's workflow cache (default: the product's, WORKER_MAX_CACHED_WORKFLOWS; `default`: the SDK's)
  *   BENCH_TIMERS_IN_FLIGHT=500  (6) most workflows started but not yet waiting on their timer
  *   BENCH_DURATION_S=10         (1) and (2) window per measurement
@@ -54,7 +53,7 @@ const num = (name: string, fallback: number) => {
 };
 
 const settings = {
-  timers: num('BENCH_TIMERS', 2_000),
+  timers: num('BENCH_TIMERS', 10_000),
   maxCachedWorkflows: process.env.BENCH_MAX_CACHED_WORKFLOWS === 'default' ? ('default' as const) : num('BENCH_MAX_CACHED_WORKFLOWS', loadConfig({}).temporal.maxCachedWorkflows),
   maxWaiting: num('BENCH_TIMERS_IN_FLIGHT', 500),
   durationMs: num('BENCH_DURATION_S', 10) * 1000,
