@@ -67,7 +67,7 @@ const wanted = (section: string) => !settings.only || settings.only.has(section)
 
 type SmsFigures = { lint: number; endToEnd: number; delivered: number; raw: number; ratio: number; messages: number };
 
-/** Runs bench/sms.ts (another engineer's) as a child and reads its summary. */
+/** Runs bench/sms.ts (npm run bench:sms) as a child and reads its summary. */
 async function runSmsBench(): Promise<{ figures: SmsFigures | null; output: string; seconds: number }> {
   const t = performance.now();
   const output = await new Promise<string>((done) => {
