@@ -56,6 +56,23 @@ describe('payment deadline (Art.3 §4)', () => {
     throw new Error('no payment notice was produced');
   });
 
+  it('refuses payments with bad input with clear 400s and changes nothing', async () => {
+    const c = await activeContract();
+    for (const body of [
+      { amountFen: 12.5, reference: 'X', paidAt: await nowIso(), method: 'bank_transfer' },
+      { amountFen: '299700', reference: 'X', paidAt: await nowIso(), method: 'bank_transfer' },
+      { amountFen: 100, reference: 'X', paidAt: '2024-05-14', method: 'bank_transfer' },
+      { amountFen: 100, reference: 'X', paidAt: '2999-01-01T00:00:00Z', method: 'bank_transfer' },
+      { amountFen: 100, reference: 'X', paidAt: await nowIso(), method: 'gold' },
+    ]) {
+      const res = await pay(c.id, body);
+      expect(res.status, `${JSON.stringify(body)} → ${JSON.stringify(res.body)}`).toBe(400);
+    }
+    const { rows } = await h.database.db.query('SELECT count(*)::int AS n FROM payments WHERE contract_id = $1', [c.id]);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  // last of its block: waiting for a result lets the time-skipping server run the clock ahead of Postgres's
   it('accumulates two partial payments into a paid invoice and counts a repeated reference once', async () => {
     const c = await activeContract();
     const first = await pay(c.id, { amountFen: 100000, reference: 'PART-1', paidAt: await nowIso(), method: 'bank_transfer' });
@@ -74,23 +91,6 @@ describe('payment deadline (Art.3 §4)', () => {
     expect(rows[0]).toEqual({ n: 2, total: 299700 });
     expect((await c.payment.result()).status).toBe('paid');
   });
-
-  it('refuses payments with bad input with clear 400s and changes nothing', async () => {
-    const c = await activeContract();
-    for (const body of [
-      { amountFen: 12.5, reference: 'X', paidAt: await nowIso(), method: 'bank_transfer' },
-      { amountFen: '299700', reference: 'X', paidAt: await nowIso(), method: 'bank_transfer' },
-      { amountFen: 100, reference: 'X', paidAt: '2024-05-14', method: 'bank_transfer' },
-      { amountFen: 100, reference: 'X', paidAt: '2999-01-01T00:00:00Z', method: 'bank_transfer' },
-      { amountFen: 100, reference: 'X', paidAt: await nowIso(), method: 'gold' },
-    ]) {
-      const res = await pay(c.id, body);
-      expect(res.status, `${JSON.stringify(body)} → ${JSON.stringify(res.body)}`).toBe(400);
-    }
-    const { rows } = await h.database.db.query('SELECT count(*)::int AS n FROM payments WHERE contract_id = $1', [c.id]);
-    expect(rows[0]!.n).toBe(0);
-  });
-
 });
 
 describe('payment deadline paid on time (time-skipped)', () => {
