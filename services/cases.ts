@@ -32,7 +32,7 @@ import type { ContractRow } from '../db/contracts';
 import { storeDocument } from '../db/documents';
 import { insertOutage, listHolidayOverrides, openCase } from '../db/legal';
 import { completeWorkflowStart, enqueueWorkflowStart, recordWorkflowStartFailure } from '../db/outbox';
-import type { Db } from '../db/pool';
+import type { Db, Queryable } from '../db/pool';
 import { sha256Hex } from '../pdf';
 import { renderWrittenStatementPdf } from '../pdf/legal-documents';
 import type { Logger } from '../platform/logger';
@@ -45,6 +45,19 @@ import type { ViolationCaseInput } from '../workflows/violation';
 export type CaseServiceDeps = { db: Db; temporal: Client; taskQueue: string; logger: Logger };
 
 type OwedStart = { workflowId: string; workflow: 'breachCase' | 'outageNotice' | 'contentViolation' | 'forceMajeure'; input: unknown };
+
+/**
+ * Writes what opens a case (its rows, events and deadlines) and the owed
+ * workflow start in one transaction, then starts the workflow: a crash or a
+ * failed start in between leaves the start owed, and the sweeper makes it.
+ */
+async function openWithWorkflow(deps: CaseServiceDeps, owed: OwedStart, write: (tx: Queryable) => Promise<void>): Promise<void> {
+  await deps.db.withTransaction(async (tx) => {
+    await write(tx);
+    await enqueueWorkflowStart(tx, owed);
+  });
+  await startOwed(deps, owed);
+}
 
 /** Starts the owed workflow; a failure is logged and left to the sweeper (the case row is committed either way). */
 async function startOwed(deps: CaseServiceDeps, owed: OwedStart): Promise<void> {
@@ -100,7 +113,7 @@ export async function serveBreachNotice(
     source: 'api',
     actor,
   };
-  await deps.db.withTransaction(async (tx) => {
+  await openWithWorkflow(deps, { workflowId, workflow: 'breachCase', input: workflowInput }, async (tx) => {
     await openCase(tx, {
       id: caseId,
       kind: 'breach',
@@ -117,9 +130,7 @@ export async function serveBreachNotice(
       event: { type: 'served', data: { servedBy: request.servedBy, clause: request.clause, cureDueAt: cure.dueAt } },
       deadlines: { open: [cure], closed: [] },
     });
-    await enqueueWorkflowStart(tx, { workflowId, workflow: 'breachCase', input: workflowInput });
   });
-  await startOwed(deps, { workflowId, workflow: 'breachCase', input: workflowInput });
   return caseId;
 }
 
@@ -155,7 +166,7 @@ export async function reportOutage(
     holdForReview: held,
     actor,
   };
-  await deps.db.withTransaction(async (tx) => {
+  await openWithWorkflow(deps, { workflowId, workflow: 'outageNotice', input: workflowInput }, async (tx) => {
     const now = new Date().toISOString();
     await insertOutage(tx, {
       id: outageId,
@@ -193,9 +204,7 @@ export async function reportOutage(
         audit: { data: { outageId } },
       });
     }
-    await enqueueWorkflowStart(tx, { workflowId, workflow: 'outageNotice', input: workflowInput });
   });
-  await startOwed(deps, { workflowId, workflow: 'outageNotice', input: workflowInput });
   return outageId;
 }
 
@@ -232,7 +241,7 @@ export async function recordViolation(
     messageRef: request.messageRef,
     actor,
   };
-  await deps.db.withTransaction(async (tx) => {
+  await openWithWorkflow(deps, { workflowId, workflow: 'contentViolation', input: workflowInput }, async (tx) => {
     await openCase(tx, {
       id: caseId,
       kind: 'violation',
@@ -257,9 +266,7 @@ export async function recordViolation(
         : undefined,
       audit: { data: report ? { reportOnTime: report.onTime, reportDueAt: report.dueAt } : { detectedBy: 'provider' } },
     });
-    await enqueueWorkflowStart(tx, { workflowId, workflow: 'contentViolation', input: workflowInput });
   });
-  await startOwed(deps, { workflowId, workflow: 'contentViolation', input: workflowInput });
   return caseId;
 }
 
@@ -298,7 +305,7 @@ export async function declareForceMajeure(
     proof,
     actor,
   };
-  await deps.db.withTransaction(async (tx) => {
+  await openWithWorkflow(deps, { workflowId, workflow: 'forceMajeure', input: workflowInput }, async (tx) => {
     await openCase(tx, {
       id: caseId,
       kind: 'force_majeure',
@@ -315,9 +322,7 @@ export async function declareForceMajeure(
       event: { type: 'declared', data: { declaredBy: request.declaredBy, occurredAt, proofDueAt: proof.dueAt } },
       deadlines: { open: [proof], closed: [] },
     });
-    await enqueueWorkflowStart(tx, { workflowId, workflow: 'forceMajeure', input: workflowInput });
   });
-  await startOwed(deps, { workflowId, workflow: 'forceMajeure', input: workflowInput });
   return caseId;
 }
 
