@@ -125,6 +125,11 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     }
   };
   const sync = () => ({ workflowId, open: book.open, closed: book.drainClosed() });
+  /** Writes one transition of the case with its deadlines as they now stand, one write at a time. */
+  const transition = (change: Omit<Parameters<typeof acts.recordCaseTransition>[0], 'caseId' | 'deadlines'>) => {
+    const deadlines = sync();
+    return serial(() => acts.recordCaseTransition({ caseId, ...change, deadlines }));
+  };
   const tell = (id: string, audiences: ('party_a_contact' | 'party_b_contact' | 'owner' | 'legal')[], reason: string, subject: string, body: string) =>
     acts.notify({ id: `${workflowId}:${id}`, contractId, audiences, reason, subject, body });
   const head = `合同 ${input.contractNumber} 违约案件 ${caseId}`;
@@ -138,21 +143,16 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       const at = nowIso();
       status = 'cured';
       book.close('cure', caseId, 'met');
-      const deadlines = sync();
-      await serial(() =>
-        acts.recordCaseTransition({
-          caseId,
-          from: ['served'],
-          to: 'cured',
-          close: true,
-          due: null,
-          event: { key: 'cured', type: 'cured', at, actor: request.actor, data: { documentId: request.confirmation.documentId, note: request.note ?? null } },
-          documents: [{ documentId: request.confirmation.documentId, role: 'cure_confirmation' }],
-          data: { cure: { at, by: request.actor.id, documentId: request.confirmation.documentId, sha256: request.confirmation.sha256 } },
-          deadlines,
-          audit: { type: 'case.cured', data: { documentId: request.confirmation.documentId } },
-        }),
-      );
+      await transition({
+        from: ['served'],
+        to: 'cured',
+        close: true,
+        due: null,
+        event: { key: 'cured', type: 'cured', at, actor: request.actor, data: { documentId: request.confirmation.documentId, note: request.note ?? null } },
+        documents: [{ documentId: request.confirmation.documentId, role: 'cure_confirmation' }],
+        data: { cure: { at, by: request.actor.id, documentId: request.confirmation.documentId, sha256: request.confirmation.sha256 } },
+        audit: { type: 'case.cured', data: { documentId: request.confirmation.documentId } },
+      });
       await tell('cured', [contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_cured', `${head}：违约已纠正并书面确认`, `${PARTY_LABELS[breaching]}已于 ${at} 在纠正期限内纠正违约并提交书面确认（${request.confirmation.title}），案件结案。`);
       return view();
     },
@@ -180,20 +180,15 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       });
       negotiation = deadlineFrom('negotiation', caseId, limit);
       book.put(negotiation);
-      const deadlines = sync();
-      await serial(() =>
-        acts.recordCaseTransition({
-          caseId,
-          from: ['served'],
-          to: 'negotiating',
-          due: { kind: 'negotiation', dueAt: limit.dueAt, explanation: limit.explanation },
-          event: { key: 'objected', type: 'objected', at, actor: request.actor, data: { reason: request.reason, documentId: request.document?.documentId ?? null, negotiationDueAt: limit.dueAt } },
-          documents: request.document ? [{ documentId: request.document.documentId, role: 'objection' }] : [],
-          data: { objection: { at, by: request.actor.id, reason: request.reason }, negotiation: { dueAt: limit.dueAt, days: input.negotiationDays } },
-          deadlines,
-          audit: { type: 'case.objected', data: { negotiationDueAt: limit.dueAt } },
-        }),
-      );
+      await transition({
+        from: ['served'],
+        to: 'negotiating',
+        due: { kind: 'negotiation', dueAt: limit.dueAt, explanation: limit.explanation },
+        event: { key: 'objected', type: 'objected', at, actor: request.actor, data: { reason: request.reason, documentId: request.document?.documentId ?? null, negotiationDueAt: limit.dueAt } },
+        documents: request.document ? [{ documentId: request.document.documentId, role: 'objection' }] : [],
+        data: { objection: { at, by: request.actor.id, reason: request.reason }, negotiation: { dueAt: limit.dueAt, days: input.negotiationDays } },
+        audit: { type: 'case.objected', data: { negotiationDueAt: limit.dueAt } },
+      });
       await tell('objected', [contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_objected', `${head}：对方提出书面异议，进入协商`, `${PARTY_LABELS[breaching]}于 ${at} 提出书面异议：${request.reason}。协商期限：${limit.explanation}`);
       return view();
     },
@@ -212,20 +207,15 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       const before = status;
       status = 'withdrawn';
       book.closeAll('cancelled');
-      const deadlines = sync();
-      await serial(() =>
-        acts.recordCaseTransition({
-          caseId,
-          from: [before],
-          to: 'withdrawn',
-          close: true,
-          due: null,
-          event: { key: 'withdrawn', type: 'withdrawn', at, actor: request.actor, data: { reason: request.reason } },
-          data: { withdrawal: { at, by: request.actor.id, reason: request.reason } },
-          deadlines,
-          audit: { type: 'case.withdrawn', data: { reason: request.reason } },
-        }),
-      );
+      await transition({
+        from: [before],
+        to: 'withdrawn',
+        close: true,
+        due: null,
+        event: { key: 'withdrawn', type: 'withdrawn', at, actor: request.actor, data: { reason: request.reason } },
+        data: { withdrawal: { at, by: request.actor.id, reason: request.reason } },
+        audit: { type: 'case.withdrawn', data: { reason: request.reason } },
+      });
       await tell('withdrawn', [contactAudienceOf(breaching), 'owner', 'legal'], 'breach_withdrawn', `${head}：违约通知已撤回`, `${PARTY_LABELS[input.servedBy]}于 ${at} 撤回违约通知：${request.reason}`);
       return view();
     },
@@ -239,21 +229,16 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       const before = status;
       status = 'settled';
       book.closeAll('met');
-      const deadlines = sync();
-      await serial(() =>
-        acts.recordCaseTransition({
-          caseId,
-          from: [before],
-          to: 'settled',
-          close: true,
-          due: null,
-          event: { key: 'settled', type: 'settled', at, actor: request.actor, data: { summary: request.summary, documentId: request.document?.documentId ?? null } },
-          documents: request.document ? [{ documentId: request.document.documentId, role: 'settlement' }] : [],
-          data: { settlement: { at, by: request.actor.id, summary: request.summary } },
-          deadlines,
-          audit: { type: 'case.settled', data: { summary: request.summary } },
-        }),
-      );
+      await transition({
+        from: [before],
+        to: 'settled',
+        close: true,
+        due: null,
+        event: { key: 'settled', type: 'settled', at, actor: request.actor, data: { summary: request.summary, documentId: request.document?.documentId ?? null } },
+        documents: request.document ? [{ documentId: request.document.documentId, role: 'settlement' }] : [],
+        data: { settlement: { at, by: request.actor.id, summary: request.summary } },
+        audit: { type: 'case.settled', data: { summary: request.summary } },
+      });
       await tell('settled', [contactAudienceOf(breaching), contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_settled', `${head}：双方已协商解决`, `双方于 ${at} 达成和解：${request.summary}`);
       return view();
     },
@@ -264,21 +249,16 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     const at = nowIso();
     status = 'cured';
     book.close('cure', caseId, 'met');
-    const deadlines = sync();
     const payment = { invoiceNumber: input.invoiceNumber, paidAt: settlement.paidAt, references: settlement.references, amountFen: settlement.amountFen };
-    await serial(() =>
-      acts.recordCaseTransition({
-        caseId,
-        from: ['served'],
-        to: 'cured',
-        close: true,
-        due: null,
-        event: { key: 'cured', type: 'cured', at, actor: BILLING_ACTOR, data: { by: 'payment', ...payment } },
-        data: { cure: { at, by: BILLING_ACTOR.id, payment } },
-        deadlines,
-        audit: { type: 'case.cured', data: { by: 'payment', invoiceNumber: input.invoiceNumber } },
-      }),
-    );
+    await transition({
+      from: ['served'],
+      to: 'cured',
+      close: true,
+      due: null,
+      event: { key: 'cured', type: 'cured', at, actor: BILLING_ACTOR, data: { by: 'payment', ...payment } },
+      data: { cure: { at, by: BILLING_ACTOR.id, payment } },
+      audit: { type: 'case.cured', data: { by: 'payment', invoiceNumber: input.invoiceNumber } },
+    });
     await tell('cured', [contactAudienceOf(breaching), 'owner', 'legal'], 'breach_cured', `${head}：欠款已付清，违约已纠正`, `发票 ${input.invoiceNumber} 已于 ${settlement.paidAt} 付清（付款参考号：${settlement.references.join('、')}），在纠正期限内纠正了违约，案件结案。`);
   }
 
@@ -289,20 +269,15 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     book.closeAll('lapsed');
     escalation = { ...escalationRecord(breaching, input.servedBy, input.disputeVenue), at, reason };
     const record = escalation;
-    const deadlines = sync();
-    await serial(() =>
-      acts.recordCaseTransition({
-        caseId,
-        from: [before],
-        to: 'escalated',
-        due: null,
-        addFlags: ['escalated_to_litigation'],
-        event: { key: 'escalated', type: 'escalated', at, actor: LEGAL_SYSTEM_ACTOR, data: { reason, liability: record.liability, disputeRoute: record.disputeRoute } },
-        data: { escalation: record },
-        deadlines,
-        audit: { type: 'case.escalated', data: { reason, breachingParty: breaching, venue: input.disputeVenue } },
-      }),
-    );
+    await transition({
+      from: [before],
+      to: 'escalated',
+      due: null,
+      addFlags: ['escalated_to_litigation'],
+      event: { key: 'escalated', type: 'escalated', at, actor: LEGAL_SYSTEM_ACTOR, data: { reason, liability: record.liability, disputeRoute: record.disputeRoute } },
+      data: { escalation: record },
+      audit: { type: 'case.escalated', data: { reason, breachingParty: breaching, venue: input.disputeVenue } },
+    });
     const why = reason === 'cure_period_lapsed' ? `纠正期限届满（${input.cure.explanation}）未纠正亦未提出书面异议` : `协商期限届满（${negotiation?.explanation ?? ''}）未能协商解决`;
     await tell('escalated', ['legal', 'owner'], 'breach_escalated', `${head}已升级：${why}`, `${why}。${record.liability}${record.disputeRoute}`);
   }

@@ -9,6 +9,7 @@ import { createActivities } from '../../activities';
 import { invoiceNumber } from '../../domain/billing';
 import { computeDeadline } from '../../domain/periods';
 import type { Harness } from '../support/harness';
+import { recordHistoryIfAsked } from '../support/histories';
 import { pdfText as pdfTextOf } from '../support/pdf-text';
 import {
   activeContract,
@@ -102,6 +103,7 @@ describe('breach notice cured on day 9 (time-skipped)', () => {
     const { rows } = await h.database.db.query(`SELECT status FROM deadlines WHERE workflow_id = $1 AND kind = 'cure'`, [served.workflowId]);
     expect(rows).toEqual([{ status: 'met' }]);
     expect((await h.env.client.workflow.getHandle(served.workflowId).result()).status).toBe('cured');
+    await recordHistoryIfAsked('breach-cured-v1', h.env.client.workflow.getHandle(served.workflowId));
   });
 });
 
@@ -132,6 +134,7 @@ describe('breach notice objected to, then settled (time-skipped)', () => {
     const agreement = settled.body.documents.find((d: { role: string }) => d.role === 'settlement');
     expect((await download(h, agreement.url)).toString('base64')).toBe(SAMPLE_PDF_BASE64);
     expect((await h.env.client.workflow.getHandle(served.workflowId).result()).status).toBe('settled');
+    await recordHistoryIfAsked('breach-settled-v1', h.env.client.workflow.getHandle(served.workflowId));
   });
 });
 
