@@ -322,11 +322,12 @@ export async function listMessages(db: Queryable, filter: MessageFilter): Promis
   if (filter.submissionId) where.push(`submission_id = $${values.push(filter.submissionId)}`);
   if (filter.recipient) where.push(`recipient = $${values.push(filter.recipient)}`);
   const whereSql = where.join(' AND ');
+  // the page alone (its LIMIT can stop the index walk early); the totals come from the count by status beside it
   const [page, counts] = await Promise.all([
     db.query(
-      `SELECT ${MESSAGE_COLUMNS}, count(*) OVER () AS total FROM sms_messages WHERE ${whereSql}
-        ORDER BY created_at DESC, submission_id, seq LIMIT ${Number(filter.limit)} OFFSET ${Number(filter.offset)}`,
-      values,
+      `SELECT ${MESSAGE_COLUMNS} FROM sms_messages WHERE ${whereSql}
+        ORDER BY created_at DESC, submission_id, seq LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      [...values, filter.limit, filter.offset],
     ),
     db.query(`SELECT status, count(*)::int AS n FROM sms_messages WHERE ${whereSql} GROUP BY status`, values),
   ]);
