@@ -3,6 +3,7 @@
  * the event (Civil Code count, 'act' rule); late or missing proof is flagged.
  */
 import { describe, expect, it } from 'vitest';
+import { recordHistoryIfAsked } from '../support/histories';
 import { computeDeadline } from '../../domain/periods';
 import type { Harness } from '../support/harness';
 import { activeContract, caseStatus, dayNoon, notificationsOf, ownServer, SAMPLE_PDF_BASE64, serverNow, sleepUntil, triggerWithUnextendedPeriod, waitFor } from './legal-helpers';
@@ -77,6 +78,7 @@ describe('force majeure proof on day 16 (time-skipped)', () => {
     expect(filed.body.flags).toEqual(expect.arrayContaining(['proof_missing', 'proof_late']));
     expect(filed.body.details.proof.onTime).toBe(false);
     expect(filed.body.timeline.map((e: { type: string }) => e.type)).toEqual(['declared', 'proof_missing', 'proof_filed_late']);
+    await recordHistoryIfAsked('force-majeure-late-v1', h.env.client.workflow.getHandle(declared.workflowId));
     const filedAt = Date.parse(filed.body.timeline.at(-1).at);
     expect(filedAt).toBeGreaterThanOrEqual(dayNoon(occurredAt, 16));
   });

@@ -4,6 +4,7 @@
  * confirmed violation freezes the account for good and forfeits the package.
  */
 import { describe, expect, it } from 'vitest';
+import { recordHistoryIfAsked } from '../support/histories';
 import type { Harness } from '../support/harness';
 import { activeContract, auditTypes, HOUR_MS, notificationsOf, ownServer, waitFor } from './legal-helpers';
 
@@ -67,6 +68,7 @@ describe('violation confirmed (Art.8 §5)', () => {
     expect(confirmed.body.flags).toContain('account_frozen');
     expect(confirmed.body.details.forfeiture).toMatchObject({ contractYear: 1, yearQuotaSms: 12666, laterYears: 2, laterYearsSms: 25332 });
     expect(confirmed.body.timeline.map((e: { type: string }) => e.type)).toEqual(['detected', 'confirmed', 'freeze_requested']);
+    await recordHistoryIfAsked('violation-confirmed-v1', h.env.client.workflow.getHandle(detected.body.workflowId));
     const { rows } = await h.database.db.query('SELECT case_id, year_quota_sms, later_years_sms, recorded_by FROM forfeitures WHERE contract_id = $1', [c.id]);
     expect(rows).toEqual([{ case_id: detected.body.id, year_quota_sms: 12666, later_years_sms: 25332, recorded_by: h.users.legal }]);
     expect(await auditTypes(h, c.id)).toEqual(expect.arrayContaining(['case.violation_confirmed', 'package.forfeited', 'contract.freeze_requested']));
@@ -109,6 +111,7 @@ describe('violation dismissed (Art.8 §5)', () => {
     const dismissed = await h.api('operations').post(`/api/violations/${reported.body.id}/dismissal`, { reason: '内容为正常通知短信，不构成违规。' });
     expect(dismissed.status, JSON.stringify(dismissed.body)).toBe(200);
     expect(dismissed.body).toMatchObject({ status: 'dismissed', open: false });
+    await recordHistoryIfAsked('violation-dismissed-v1', h.env.client.workflow.getHandle(reported.body.workflowId));
     const { rows } = await h.database.db.query('SELECT count(*)::int AS n FROM forfeitures WHERE contract_id = $1', [c.id]);
     expect(rows[0]!.n).toBe(0);
     expect((await h.api('legal').post(`/api/violations/${reported.body.id}/confirmation`, { finding: 'x' })).status).toBe(409);
