@@ -17,7 +17,7 @@ import type { Actor, DeadlineState } from '../domain/contract';
 import { contactAudienceOf, escalationRecord, type BreachStatus, type CaseDocumentRef, type EscalationRecord } from '../domain/legal';
 import { computeDeadline } from '../domain/periods';
 import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
-import { createSerial, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
+import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
 import { DeadlineBook, deadlineFrom } from './deadline-book';
 import { getDeadlinesQuery } from './queries';
 import { nowIso, waitUntil } from './shared';
@@ -125,11 +125,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     }
   };
   const sync = () => ({ workflowId, open: book.open, closed: book.drainClosed() });
-  /** Writes one transition of the case with its deadlines as they now stand, one write at a time. */
-  const transition = (change: Omit<Parameters<typeof acts.recordCaseTransition>[0], 'caseId' | 'deadlines'>) => {
-    const deadlines = sync();
-    return serial(() => acts.recordCaseTransition({ caseId, ...change, deadlines }));
-  };
+  const transition = caseTransitions(acts.recordCaseTransition, caseId, serial, sync);
   const tell = (id: string, audiences: ('party_a_contact' | 'party_b_contact' | 'owner' | 'legal')[], reason: string, subject: string, body: string) =>
     acts.notify({ id: `${workflowId}:${id}`, contractId, audiences, reason, subject, body });
   const head = `合同 ${input.contractNumber} 违约案件 ${caseId}`;

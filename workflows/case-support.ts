@@ -3,6 +3,7 @@
  * force majeure). Deterministic: safe inside workflows.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
+import type * as activities from '../activities';
 import type { Actor } from '../domain/contract';
 
 /** Who acts when a case moves by itself (a deadline lapsing). */
@@ -19,6 +20,26 @@ export function createSerial(): <T>(fn: () => Promise<T>) => Promise<T> {
     const run = tail.then(fn, fn);
     tail = run.catch(() => undefined);
     return run;
+  };
+}
+
+type RecordCaseTransition = ReturnType<typeof activities.createActivities>['recordCaseTransition'];
+type CaseTransition = Parameters<RecordCaseTransition>[0];
+
+/**
+ * Writes a case's transitions, one at a time (`serial`). A case that holds
+ * deadlines passes `deadlines`: they are read when the transition is decided,
+ * so each write carries the deadlines as they stood then.
+ */
+export function caseTransitions(
+  record: RecordCaseTransition,
+  caseId: string,
+  serial: ReturnType<typeof createSerial>,
+  deadlines?: () => NonNullable<CaseTransition['deadlines']>,
+): (change: Omit<CaseTransition, 'caseId' | 'deadlines'>) => ReturnType<RecordCaseTransition> {
+  return (change) => {
+    const now = deadlines?.();
+    return serial(() => record({ caseId, ...change, ...(now ? { deadlines: now } : {}) }));
   };
 }
 

@@ -12,7 +12,7 @@ import type * as activities from '../activities';
 import type { Actor, DeadlineState } from '../domain/contract';
 import { contactAudienceOf, type CaseDocumentRef, type ForceMajeureStatus } from '../domain/legal';
 import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
-import { createSerial, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
+import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
 import { DeadlineBook } from './deadline-book';
 import { getDeadlinesQuery } from './queries';
 import { nowIso, waitUntil } from './shared';
@@ -59,6 +59,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
   const book = new DeadlineBook();
   book.put(input.proof);
   const serial = createSerial();
+  const transition = caseTransitions(acts.recordCaseTransition, caseId, serial, () => ({ workflowId, open: book.open, closed: book.drainClosed() }));
   const recipient = otherParty(input.declaredBy);
   let status: ForceMajeureStatus = 'declared';
   let proofFiledAt: string | null = null;
@@ -92,22 +93,17 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
       proofFiledAt = at;
       proofOnTime = onTime;
       book.close('force_majeure_proof', caseId, onTime ? 'met' : 'lapsed');
-      const closed = book.drainClosed();
-      await serial(() =>
-        acts.recordCaseTransition({
-          caseId,
-          from: [before],
-          to: status,
-          close: true,
-          due: null,
-          addFlags: onTime ? [] : ['proof_late'],
-          event: { key: 'proof_filed', type: onTime ? 'proof_filed' : 'proof_filed_late', at, actor: request.actor, data: { documentId: request.document.documentId, onTime, dueAt: input.proof.dueAt, note: request.note ?? null } },
-          documents: [{ documentId: request.document.documentId, role: 'force_majeure_proof' }],
-          data: { proof: { at, onTime, by: request.actor.id, documentId: request.document.documentId, dueAt: input.proof.dueAt } },
-          deadlines: { workflowId, open: book.open, closed },
-          audit: { type: onTime ? 'case.proof_filed' : 'case.proof_filed_late', data: { documentId: request.document.documentId, dueAt: input.proof.dueAt } },
-        }),
-      );
+      await transition({
+        from: [before],
+        to: status,
+        close: true,
+        due: null,
+        addFlags: onTime ? [] : ['proof_late'],
+        event: { key: 'proof_filed', type: onTime ? 'proof_filed' : 'proof_filed_late', at, actor: request.actor, data: { documentId: request.document.documentId, onTime, dueAt: input.proof.dueAt, note: request.note ?? null } },
+        documents: [{ documentId: request.document.documentId, role: 'force_majeure_proof' }],
+        data: { proof: { at, onTime, by: request.actor.id, documentId: request.document.documentId, dueAt: input.proof.dueAt } },
+        audit: { type: onTime ? 'case.proof_filed' : 'case.proof_filed_late', data: { documentId: request.document.documentId, dueAt: input.proof.dueAt } },
+      });
       await acts.notify({
         id: `${workflowId}:proof`,
         contractId,
@@ -154,19 +150,14 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
     status = 'proof_overdue';
     flaggedMissingAt = at;
     book.close('force_majeure_proof', caseId, 'lapsed');
-    const closed = book.drainClosed();
-    await serial(() =>
-      acts.recordCaseTransition({
-        caseId,
-        from: ['declared'],
-        to: 'proof_overdue',
-        addFlags: ['proof_missing'],
-        event: { key: 'proof_missing', type: 'proof_missing', at, actor: LEGAL_SYSTEM_ACTOR, data: { dueAt: input.proof.dueAt } },
-        data: { proofMissing: { flaggedAt: at, dueAt: input.proof.dueAt } },
-        deadlines: { workflowId, open: book.open, closed },
-        audit: { type: 'case.proof_missing', data: { dueAt: input.proof.dueAt } },
-      }),
-    );
+    await transition({
+      from: ['declared'],
+      to: 'proof_overdue',
+      addFlags: ['proof_missing'],
+      event: { key: 'proof_missing', type: 'proof_missing', at, actor: LEGAL_SYSTEM_ACTOR, data: { dueAt: input.proof.dueAt } },
+      data: { proofMissing: { flaggedAt: at, dueAt: input.proof.dueAt } },
+      audit: { type: 'case.proof_missing', data: { dueAt: input.proof.dueAt } },
+    });
     await acts.notify({
       id: `${workflowId}:proof-missing`,
       contractId,

@@ -22,7 +22,7 @@ import {
 import type * as activities from '../activities';
 import { contractWorkflowId, type Actor } from '../domain/contract';
 import type { ViolationStatus } from '../domain/legal';
-import { createSerial, invalidState } from './case-support';
+import { caseTransitions, createSerial, invalidState } from './case-support';
 import { freezeContractSignal } from './contract-lifecycle';
 import { getDeadlinesQuery } from './queries';
 import { nowIso } from './shared';
@@ -71,6 +71,7 @@ export async function contentViolation(input: ViolationCaseInput): Promise<Viola
   const workflowId = workflowInfo().workflowId;
   const { caseId, contractId } = input;
   const serial = createSerial();
+  const transition = caseTransitions(acts.recordCaseTransition, caseId, serial);
   let status: ViolationStatus = input.reportedBy === 'customer' ? 'reported' : 'detected';
   let confirmedAt: string | null = null;
   let freezeRequestedAt: string | null = null;
@@ -114,21 +115,18 @@ export async function contentViolation(input: ViolationCaseInput): Promise<Viola
         freezeDelivered = false;
       }
       const delivered = freezeDelivered;
-      await serial(() =>
-        acts.recordCaseTransition({
-          caseId,
-          event: {
-            key: 'freeze_requested',
-            type: delivered ? 'freeze_requested' : 'freeze_not_delivered',
-            at: freezeRequestedAt!,
-            actor: request.actor,
-            data: { workflowId: contractWorkflowId(contractId), signal: 'freezeContractSignal', delivered },
-          },
-          addFlags: delivered ? ['account_frozen'] : ['freeze_not_delivered'],
-          data: { freeze: { requestedAt: freezeRequestedAt, delivered, permanent: true } },
-          audit: { type: delivered ? 'contract.freeze_requested' : 'contract.freeze_not_delivered', data: { reason } },
-        }),
-      );
+      await transition({
+        event: {
+          key: 'freeze_requested',
+          type: delivered ? 'freeze_requested' : 'freeze_not_delivered',
+          at: freezeRequestedAt!,
+          actor: request.actor,
+          data: { workflowId: contractWorkflowId(contractId), signal: 'freezeContractSignal', delivered },
+        },
+        addFlags: delivered ? ['account_frozen'] : ['freeze_not_delivered'],
+        data: { freeze: { requestedAt: freezeRequestedAt, delivered, permanent: true } },
+        audit: { type: delivered ? 'contract.freeze_requested' : 'contract.freeze_not_delivered', data: { reason } },
+      });
       const remaining = `本合同年度套餐（含已付增购）${recorded.yearQuotaSms} 条中未使用部分及其后 ${recorded.laterYears} 个合同年度的套餐（${recorded.laterYearsSms} 条）作废`;
       await acts.notify({
         id: `${workflowId}:confirmed`,
@@ -158,18 +156,15 @@ export async function contentViolation(input: ViolationCaseInput): Promise<Viola
       const at = nowIso();
       const before = status;
       status = 'dismissed';
-      await serial(() =>
-        acts.recordCaseTransition({
-          caseId,
-          from: [before],
-          to: 'dismissed',
-          close: true,
-          due: null,
-          event: { key: 'dismissed', type: 'dismissed', at, actor: request.actor, data: { reason: request.reason } },
-          data: { dismissal: { at, by: request.actor.id, reason: request.reason } },
-          audit: { type: 'case.violation_dismissed', data: { reason: request.reason } },
-        }),
-      );
+      await transition({
+        from: [before],
+        to: 'dismissed',
+        close: true,
+        due: null,
+        event: { key: 'dismissed', type: 'dismissed', at, actor: request.actor, data: { reason: request.reason } },
+        data: { dismissal: { at, by: request.actor.id, reason: request.reason } },
+        audit: { type: 'case.violation_dismissed', data: { reason: request.reason } },
+      });
       await acts.notify({
         id: `${workflowId}:dismissed`,
         contractId,
