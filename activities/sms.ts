@@ -60,6 +60,7 @@ import {
   refreshMessageStatuses,
   releaseAndClaimParts,
   releaseUnknownParts,
+  unsentMessageIds,
   type ClaimedPart,
   type MessageToSend,
   type PartClaim,
@@ -307,8 +308,7 @@ export function createSmsActivities(deps: ActivityDeps) {
     const ended = await db.withTransaction((tx) =>
       endUnsentMessages(tx, { messageIds: batch.map((m) => m.id), onlySuppressed: true, status: 'suppressed', reason: 'opted_out_before_sending', refund: true }),
     );
-    const { rows: stillOpen } = await db.query(`SELECT id FROM sms_messages WHERE id = ANY($1::text[]) AND status IN ('queued', 'held', 'sending')`, [batch.map((m) => m.id)]);
-    const openIds = new Set(stillOpen.map((r) => r.id as string));
+    const openIds = await unsentMessageIds(db, batch.map((m) => m.id));
     const messages = batch.filter((m) => openIds.has(m.id));
     const stale = await markStaleSubmittingUnknown(db, messages.map((m) => m.id));
     const planned: Planned = new Map();
@@ -369,7 +369,6 @@ export function createSmsActivities(deps: ActivityDeps) {
 
   /** Chunks from the submission's next open message on, each part exactly once (see the header). */
   async function sendChunk(input: SendChunkInput): Promise<{ handedOver: number; ended: number; remaining: number }> {
-    const { settings } = gatewayOf();
     // the window is on Temporal's clock: the attempt's scheduled time plus the time spent here
     const scheduledAt = Context.current().info.currentAttemptScheduledTimestampMs;
     const startedAt = Date.now();
@@ -389,10 +388,9 @@ export function createSmsActivities(deps: ActivityDeps) {
       return { handedOver: 0, ended, remaining: 0 };
     }
 
-    const batch = await messagesToSend(db, submission.id, settings.chunkMessages);
-    if (batch.length === 0) return { handedOver: 0, ended: 0, remaining: 0 };
     if (!windowOpen()) return { handedOver: 0, ended: 0, remaining: await countMessagesToSend(db, submission.id) };
-    const first = await prepareChunk(submission, batch);
+    const first = await nextChunk(submission, -1);
+    if (!first) return { handedOver: 0, ended: 0, remaining: 0 };
 
     const sender = partSender();
     try {

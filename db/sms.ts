@@ -455,14 +455,15 @@ export async function releaseAndClaimParts(db: Queryable, input: { messageIds: s
   return toClaimed(rows);
 }
 
-/** Parts left `submitting` by an attempt that died are ambiguous: the SMSC may have them. */
-export async function markStaleSubmittingUnknown(db: Queryable, messageIds: string[]): Promise<number> {
-  const { rowCount } = await db.query(
-    `UPDATE sms_parts SET state = 'unknown', last_error = 'the attempt that submitted it ended without recording the answer'
-      WHERE message_id = ANY($1::text[]) AND state = 'submitting'`,
-    [messageIds],
-  );
+/** Moves the messages' parts in state `from` to `to`, saying why; how many moved. */
+async function moveParts(db: Queryable, messageIds: string[], from: string, to: string, why: string): Promise<number> {
+  const { rowCount } = await db.query(`UPDATE sms_parts SET state = $3, last_error = $4 WHERE message_id = ANY($1::text[]) AND state = $2`, [messageIds, from, to, why]);
   return rowCount ?? 0;
+}
+
+/** Parts left `submitting` by an attempt that died are ambiguous: the SMSC may have them. */
+export function markStaleSubmittingUnknown(db: Queryable, messageIds: string[]): Promise<number> {
+  return moveParts(db, messageIds, 'submitting', 'unknown', 'the attempt that submitted it ended without recording the answer');
 }
 
 export type PartResult = { messageId: string; partNo: number; state: 'submitted' | 'unknown' | 'pending' | 'failed'; smscMessageId: string | null; error: string | null };
@@ -560,13 +561,14 @@ export async function adoptOrphanReceipts(db: { withTransaction<T>(fn: (tx: Quer
 }
 
 /** Ambiguous parts still unresolved go back to `pending`, to be submitted again. */
-export async function releaseUnknownParts(db: Queryable, messageIds: string[]): Promise<number> {
-  const { rowCount } = await db.query(
-    `UPDATE sms_parts SET state = 'pending', last_error = 'ambiguous submit with no receipt within the grace period: resubmitted'
-      WHERE message_id = ANY($1::text[]) AND state = 'unknown'`,
-    [messageIds],
-  );
-  return rowCount ?? 0;
+export function releaseUnknownParts(db: Queryable, messageIds: string[]): Promise<number> {
+  return moveParts(db, messageIds, 'unknown', 'pending', 'ambiguous submit with no receipt within the grace period: resubmitted');
+}
+
+/** Those of the messages still without an outcome and not handed over (a message can end while it waits in a chunk). */
+export async function unsentMessageIds(db: Queryable, messageIds: string[]): Promise<Set<string>> {
+  const { rows } = await db.query(`SELECT id FROM sms_messages WHERE id = ANY($1::text[]) AND status IN ('queued', 'held', 'sending')`, [messageIds]);
+  return new Set(rows.map((r) => r.id as string));
 }
 
 export async function countPartsInState(db: Queryable, messageIds: string[], states: string[]): Promise<number> {
