@@ -122,7 +122,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
         pump();
       });
     },
-    pids: () => [...slots].map((slot) => slot.child.pid!).filter(Boolean),
+    pids: () => [...slots].flatMap((slot) => (slot.child.pid ? [slot.child.pid] : [])),
     async close() {
       closing = true;
       for (const job of queue.splice(0)) job.reject(new Error('the render pool is closed'));
