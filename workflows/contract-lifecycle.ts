@@ -11,7 +11,6 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -41,6 +40,7 @@ import { computeDeadline, termEnd, type Deadline } from '../domain/periods';
 import { PARTY_LABELS, type ContractTerms, type PartyCode } from '../domain/terms';
 import type { PaymentDeadlineInput } from './payment-deadline';
 import { getDeadlinesQuery } from './queries';
+import { lifecycleVersion } from './versions';
 import { dropDeadline, nowIso, putDeadline, reminderInstants, waitUntil } from './shared';
 
 const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
@@ -166,9 +166,11 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     // a continued run carries its state; fields added later keep their defaults
     ...input.state,
   };
+  // first, before any await: which code this run follows (workflows/versions.ts)
+  const version = lifecycleVersion();
   const workflowId = workflowInfo().workflowId;
   // runs whose history has the regular activities keep them (replay must see the same commands)
-  const books = patched('local-bookkeeping') ? bookkeeping : acts;
+  const books = version.localBookkeeping ? bookkeeping : acts;
   const view = (): ContractStateView => ({
     contractId: state.contractId,
     number: state.number,
@@ -478,7 +480,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
       })
     ).id;
     // contracts signed before payments existed keep their recorded history
-    if (patched('initial-term-invoice')) {
+    if (version.initialTermInvoice()) {
       await startPayment({
         invoiceNumber: invoiceNumber(state.number, { kind: 'initial_term' }),
         kind: 'initial_term',
@@ -501,7 +503,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   if (state.status === 'active' && state.termEndsAt) {
     await syncDeadlines();
     // contracts that went active before renewals existed keep their recorded history
-    if (!patched('term-renewal')) {
+    if (!version.termRenewal()) {
       await waitUntil(() => state.status !== 'active', state.termEndsAt);
     } else {
       await runTerm();

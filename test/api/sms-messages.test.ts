@@ -4,6 +4,7 @@
  * notifications leave at any hour the suite runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiDate } from '../../domain/time';
 import { activeContract, number, onTheWire, SIGNATURE, skipToShanghai, startSmsRig, statusCounts, waitUntil, type SmsRig } from '../sms/dispatch-rig';
 
 let rig: SmsRig;
@@ -241,7 +242,10 @@ describe('who may send, and when not at all', () => {
 describe('reconciliation ledger (Art.5 §3)', () => {
   it('counts messages and parts per day by status, and exports them as CSV', async () => {
     await waitUntil(async () => (await messageRows(`status IN ('queued', 'held', 'sending', 'submitted')`)) === 0, 20_000, 'every message settled');
-    const res = await rig.h.api('finance').get(`/api/contracts/${contractId}/ledger`).expect(200);
+    // the ledger ends today by default; this file's today is the time-skipping server's, days after the wall clock's
+    const today = shanghaiDate(new Date(await rig.h.env.currentTimeMs()));
+    const res = await rig.h.api('finance').get(`/api/contracts/${contractId}/ledger?to=${today}`).expect(200);
+    expect(res.body.to).toBe(today);
     expect(res.body.timeZone).toBe('Asia/Shanghai');
     const { rows } = await rig.h.database.db.query(`SELECT count(*)::int AS n, sum(parts)::int AS parts, sum(debited_parts)::int AS debited FROM sms_messages WHERE contract_id = $1`, [contractId]);
     expect(res.body.totals).toEqual({ messages: rows[0]!.n, parts: rows[0]!.parts, debitedParts: rows[0]!.debited });

@@ -7,62 +7,26 @@
  * The worker and API run as child processes (`node --import tsx …/main.ts`)
  * against this file's database and dev server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { createDb } from '../../db/pool';
+import { freePort, waitFor } from '../support/flows';
 import { createHarness, type Harness } from '../support/harness';
+import { createChildren } from '../support/processes';
 
-const ROOT = resolve(__dirname, '../..');
 let h: Harness;
-const children: ChildProcess[] = [];
+const children = createChildren();
+const spawnMain = (main: 'worker/main.ts' | 'api/main.ts', env: Record<string, string>) => children.spawnMain(main, h, env);
 
 beforeAll(async () => {
   h = await createHarness({ server: 'dev' });
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.killAll();
   await h?.close();
 });
-
-type Child = { process: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
-
-function spawnMain(main: 'worker/main.ts' | 'api/main.ts', env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: h.database.url, TEMPORAL_ADDRESS: h.env.address, LOG_LEVEL: 'info', NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
-  return { process: child, output: () => output, exited };
-}
-
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > until) throw new Error(`${what}: not within ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 800)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 describe('faults', () => {
   it('finishes the work of a worker killed with SIGKILL mid-activity: one invoice, one PDF per document', { timeout: 240_000 }, async () => {
@@ -70,7 +34,7 @@ describe('faults', () => {
     const app = createApp({ ...h.deps, taskQueue });
     const as = (role: 'sales' | 'finance') => (t: supertest.Test) => t.set('Authorization', `Bearer ${h.tokens[role]}`);
     const first = spawnMain('worker/main.ts', { TASK_QUEUE: taskQueue });
-    await waitFor(async () => first.output(), (o) => o.includes('worker running'), 90_000, 'first worker running');
+    await waitFor(async () => first.output(), (o) => o.includes('worker running'), 'first worker running', 90_000);
 
     const template = (await as('sales')(supertest(app).get('/api/templates/reference')).expect(200)).body;
     const ids: string[] = [];
@@ -102,9 +66,9 @@ describe('faults', () => {
             [ids],
           )
         ).rows,
-      (rows) => rows.every((r) => r.invoices >= 1 && r.signed_pdfs >= 1 && r.contract_pdfs >= 1 && r.notice_pdfs >= 1),
-      180_000,
+      (rows) => rows.every((r) => r.invoices >= 1 && r.signed_pdfs >= 1 && r.contract_pdfs >= 1 && r.notice_pdfs >= 1), 
       'the new worker finishes the work',
+      180_000,
     );
     for (const row of complete) expect(row).toMatchObject({ invoices: 1, signed_pdfs: 1, contract_pdfs: 1, notice_pdfs: 1 });
     const dupDocs = await h.database.db.query(`SELECT contract_id, kind, count(*)::int AS n FROM documents WHERE contract_id = ANY($1) GROUP BY 1, 2 HAVING count(*) > 1`, [ids]);
@@ -150,8 +114,8 @@ describe('faults', () => {
     await waitFor(
       async () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0),
       (status) => status === 200,
-      90_000,
       'api healthy',
+      90_000,
     );
     // a request in flight when the signal arrives still gets its answer: reading a contract whose workflow
     // has no worker on this queue waits for the live query (2 s) before serving the read model
@@ -171,7 +135,7 @@ describe('faults', () => {
     expect(await api.exited).toEqual({ code: 0, signal: null });
 
     const worker = spawnMain('worker/main.ts', { TASK_QUEUE: `sigterm-${randomBytes(3).toString('hex')}` });
-    await waitFor(async () => worker.output(), (o) => o.includes('worker running'), 90_000, 'worker running');
+    await waitFor(async () => worker.output(), (o) => o.includes('worker running'), 'worker running', 90_000);
     worker.process.kill('SIGTERM');
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     expect(worker.output()).toContain('worker stopped');

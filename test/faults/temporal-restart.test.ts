@@ -4,22 +4,13 @@
  * time and every contract's deadlines are intact.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noop } from '../../workflows/noop';
 import { getDeadlinesQuery } from '../../workflows/queries';
-import { activeContract, contractDetail, waitFor } from '../support/flows';
+import { activeContract, contractDetail, freePort, waitFor } from '../support/flows';
 import { createHarness, type Harness } from '../support/harness';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 let h: Harness;
 let dir: string;

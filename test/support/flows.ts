@@ -2,11 +2,21 @@
  * Business steps shared by the workflow tests: an active contract, paying an
  * invoice, moving the test server's clock, waiting for an eventual state.
  */
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
 import { createHarness, type Harness, type HarnessOptions } from './harness';
 
 export const DAY = 86_400_000;
+
+/** A TCP port free on the loopback right now. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 
 /** A harness of its own for the enclosing describe block; `ref.h` is set before its tests run. */
 export function harnessPerBlock(options?: HarnessOptions): { h: Harness } {

@@ -4,17 +4,19 @@
  * running the real activities, the API app over them, and a user per role.
  */
 import { randomBytes } from 'node:crypto';
+import { relative } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import supertest from 'supertest';
-import { inject } from 'vitest';
-import type { ActivityDeps } from '../../activities';
+import { expect, inject } from 'vitest';
+import { createActivities, type Activities, type ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import type { AppDeps } from '../../api/deps';
 import { issueToken, upsertUser, type Role } from '../../db/users';
 import { temporalExecutable } from '../../platform/temporal-binaries';
 import { createWorker } from '../../worker';
+import { createStartedWorkflows, replayStartedWorkflows } from './histories';
 import { createTestDatabase, type TestDatabase } from './postgres';
 
 export type HarnessOptions = {
@@ -23,6 +25,12 @@ export type HarnessOptions = {
   devServer?: { port: number; dbFilename: string };
   /** extra worker dependencies (e.g. `sms`: an SMPP transport over an in-process simulator) */
   activityDeps?: Partial<ActivityDeps>;
+  /** wraps the real activities (e.g. to hold one at a chosen step); the worker runs what it returns */
+  wrapActivities?: (real: Activities) => Activities;
+  /** a Postgres server of the test's own (e.g. one it restarts): the admin URL and a migrated template database on it */
+  postgres?: { adminUrl: string; templateDb: string };
+  /** the worker's workflow cache; default: WORKER_MAX_CACHED_WORKFLOWS when set, else the SDK's */
+  maxCachedWorkflows?: number;
 };
 
 export type Harness = {
@@ -43,6 +51,15 @@ export type Harness = {
   close: () => Promise<void>;
 };
 
+/** WORKER_MAX_CACHED_WORKFLOWS as the product reads it; unset keeps the SDK's default for tests. */
+function workerCacheOverride(): { maxCachedWorkflows?: number } {
+  const raw = process.env.WORKER_MAX_CACHED_WORKFLOWS;
+  if (raw === undefined || raw === '') return {};
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`WORKER_MAX_CACHED_WORKFLOWS must be a whole number ≥ 0, got ${raw}`);
+  return { maxCachedWorkflows: n };
+}
+
 let runtimeInstalled = false;
 
 function installQuietRuntime() {
@@ -59,21 +76,31 @@ export const ROLE_LIST: Role[] = ['sales', 'legal', 'finance', 'customer', 'oper
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   installQuietRuntime();
-  const database = await createTestDatabase(inject('adminUrl'), inject('templateDb'));
+  const database = await createTestDatabase(options.postgres?.adminUrl ?? inject('adminUrl'), options.postgres?.templateDb ?? inject('templateDb'));
+  // every workflow this file starts is replayed from its first event when the harness closes
+  const started = createStartedWorkflows();
+  const client = { interceptors: { workflow: [started.interceptor] } };
   const startServer = () =>
     options.server === 'dev'
-      ? TestWorkflowEnvironment.createLocal({ server: { executable: temporalExecutable('temporal'), ip: '127.0.0.1', ...options.devServer } })
-      : TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalExecutable('temporal-test-server') } });
+      ? TestWorkflowEnvironment.createLocal({ server: { executable: temporalExecutable('temporal'), ip: '127.0.0.1', ...options.devServer }, client })
+      : TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalExecutable('temporal-test-server') }, client });
+  const testFile = relative(process.cwd(), expect.getState().testPath ?? 'unknown test file');
   let env = await startServer();
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const startWorker = async () => {
+    // lifecycle notices go out as SMS only where a test asks (activityDeps.systemSms, with an SMSC in activityDeps.sms)
+    const activityDeps: ActivityDeps = { db: database.db, logger, temporal: env.client, systemSms: false, ...options.activityDeps };
     const w = await createWorker({
       connection: env.nativeConnection,
       taskQueue,
-      // lifecycle notices go out as SMS only where a test asks (activityDeps.systemSms, with an SMSC in activityDeps.sms)
-      deps: { db: database.db, logger, temporal: env.client, systemSms: false, ...options.activityDeps },
+      deps: activityDeps,
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      overrides: {
+        // 0 = no workflow cache: every workflow task replays the history from its first event
+        ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : workerCacheOverride()),
+        ...(options.wrapActivities ? { activities: options.wrapActivities(createActivities({ taskQueue, ...activityDeps })) } : {}),
+      },
     });
     return { worker: w, running: w.run() };
   };
@@ -127,8 +154,16 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     close: async () => {
       worker.shutdown();
       await running.catch(() => undefined);
-      await env.teardown();
-      await database.drop();
+      const replay = await replayStartedWorkflows(env.client, started.ids, inject('workflowBundlePath'), testFile).finally(async () => {
+        await env.teardown();
+        await database.drop();
+      });
+      console.log(
+        `[replay] ${testFile}: ${replay.workflows} workflows, ${replay.runs} runs, ${replay.events} events replayed from the first event; ${replay.failures.length} nondeterministic`,
+      );
+      if (replay.failures.length > 0) {
+        throw new Error(`nondeterminism on replay in ${testFile}:\n${replay.failures.map((f) => `  ${f.workflowId} (${f.runId}): ${f.error}`).join('\n')}`);
+      }
     },
   };
   return harness;

@@ -238,7 +238,9 @@ describe('non-payment breach (time-skipped)', () => {
     const h = server.get();
     const c = await activeContract(h);
     const caseId = `nonpayment-${invoiceNumber(c.number, { kind: 'initial_term' })}`;
-    await sleepUntil(h, (await serverNow(h)) + 31 * DAY_MS);
+    // the payment deadline's own instant, whatever weekday or holiday day 30 falls on
+    const due = (await h.api('finance').get(`/api/contracts/${c.id}`).expect(200)).body.deadlines.find((d: { kind: string }) => d.kind === 'payment').dueAt as string;
+    await sleepUntil(h, due, 3_600_000);
     const row = await waitFor(() => caseRow(h, caseId), 'the non-payment case');
     expect(row).toMatchObject({ kind: 'breach', status: 'served', served_by: 'B', clause: '第三条第4款', workflow_id: `breach-${caseId}` });
     const description = await h.env.client.workflow.getHandle(`breach-${caseId}`).describe();

@@ -42,11 +42,7 @@ export async function activeContract(h: Harness, options: { signedDaysAgo?: numb
 export const serverNow = async (h: Harness) => h.env.currentTimeMs();
 
 /** Moves the server's clock forward to the instant (never back). */
-export async function sleepUntil(h: Harness, instant: number | string): Promise<void> {
-  const target = typeof instant === 'number' ? instant : Date.parse(instant);
-  const now = await h.env.currentTimeMs();
-  if (target > now) await h.env.sleep(target - now);
-}
+export { sleepUntil } from '../support/flows';
 
 /** Noon (Asia/Shanghai) of day n counted from the day after the trigger's local date (Civil Code Art. 201). */
 export const dayNoon = (trigger: string | number, n: number): number => atShanghaiTime(addDays(shanghaiDate(new Date(trigger)), n), '12:00').getTime();

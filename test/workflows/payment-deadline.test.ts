@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
 import { computeDeadline } from '../../domain/periods';
-import { activeContract as activeContractOf, harnessPerBlock, serverNowIso, waitForInvoice } from '../support/flows';
+import { activeContract as activeContractOf, harnessPerBlock, serverNowIso, sleepUntil, waitForInvoice } from '../support/flows';
 import type { Harness } from '../support/harness';
 
 let h: Harness;
@@ -118,7 +118,10 @@ describe('payment deadline lapsing (time-skipped)', () => {
   ownServer();
   it('lapses unpaid: overdue at the deadline, finance and owner notified, a non-payment breach case opened without any human action', async () => {
     const c = await activeContract();
-    await h.env.sleep('31 days');
+    // the deadline's own instant, whatever weekday or holiday day 30 falls on (it may move past day 31)
+    const due = (await h.api('finance').get(`/api/contracts/${c.id}`).expect(200)).body.deadlines.find((d: { kind: string }) => d.kind === 'payment').dueAt as string;
+    expect(Date.parse(due) - Date.parse(c.effectiveAt)).toBeGreaterThanOrEqual(29 * 86_400_000);
+    await sleepUntil(h, due, 3_600_000);
     const detail = (await h.api('finance').get(`/api/contracts/${c.id}`).expect(200)).body;
     expect(detail.invoices[0].status).toBe('overdue');
     const { rows } = await h.database.db.query('SELECT id, status, served_by, clause, due_at FROM legal_cases WHERE contract_id = $1', [c.id]);

@@ -103,7 +103,7 @@ describe('ten consecutive renewals', () => {
       runId = last.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     }
     expect(lengths).toHaveLength(11);
-    await recordHistoryIfAsked('lifecycle-renewed-v4', h.env.client.workflow.getHandle(c.workflowId, firstRunId));
+    await recordHistoryIfAsked('lifecycle-renewed-v5', h.env.client.workflow.getHandle(c.workflowId, firstRunId));
     for (const length of lengths) expect(length).toBeLessThan(BOUND);
   }, 180_000);
 });

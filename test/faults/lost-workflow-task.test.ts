@@ -1,0 +1,70 @@
+/**
+ * A workflow task lost while one of its local activities runs (the worker
+ * dropped the workflow from its cache: a restart, cache pressure, or here a
+ * query that has to replay it) times out, and its retry records the local
+ * activity's result in a workflow task of its own. The lifecycle reached
+ * `patched('term-renewal')` right after that local activity, so on replay
+ * the SDK resolved the local activity before it had announced the patch of
+ * the next task: the branch flipped and the history no longer replayed
+ * ("Non-deprecated patch marker encountered for change term-renewal").
+ *
+ * A run now takes every version decision at its first activation, before any
+ * local activity. This test provokes the lost task on purpose and requires
+ * the history it produces to replay.
+ */
+import { Worker } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { describe, expect, inject, it } from 'vitest';
+import type { Activities } from '../../activities';
+import { getContractStateQuery } from '../../workflows/contract-lifecycle';
+import { activeContract, contractDetail, harnessPerBlock, waitFor } from '../support/flows';
+import { recordHistoryIfAsked } from '../support/histories';
+
+/** Holds the lifecycle's bookkeeping right after activation (only the term end is open) until released. */
+function holdActivationBookkeeping() {
+  const held = { entered: false, release: () => undefined as void };
+  const released = new Promise<void>((resolve) => (held.release = resolve));
+  const wrap = (real: Activities): Activities => ({
+    ...real,
+    syncDeadlines: async (input) => {
+      if (!held.entered && input.open.length === 1 && input.open[0]!.kind === 'term_end') {
+        held.entered = true;
+        await released;
+      }
+      return real.syncDeadlines(input);
+    },
+  });
+  return { held, wrap };
+}
+
+/** Workflow tasks that, right after a timed-out attempt, record a local activity's result and nothing else. */
+function lonelyMarkersAfterTimeout(types: string[]): number {
+  const shape = ['WORKFLOW_TASK_TIMED_OUT', 'WORKFLOW_TASK_SCHEDULED', 'WORKFLOW_TASK_STARTED', 'WORKFLOW_TASK_COMPLETED', 'MARKER_RECORDED', 'WORKFLOW_TASK_SCHEDULED'];
+  return types.filter((_, i) => shape.every((t, k) => types[i + k] === `EVENT_TYPE_${t}`)).length;
+}
+
+describe('a workflow task lost while a local activity runs', () => {
+  const hold = holdActivationBookkeeping();
+  const ref = harnessPerBlock({ server: 'dev', maxCachedWorkflows: 0, wrapActivities: hold.wrap });
+
+  it('leaves a history that replays, and the contract settles into its term', { timeout: 120_000 }, async () => {
+    const { h } = ref;
+    const c = await activeContract(h);
+    await waitFor(async () => hold.held.entered, (v) => v, 'the bookkeeping after activation to start');
+    // with no workflow cache a query replays the workflow beside its running task, which loses that task
+    await h.env.client.workflow.getHandle(c.workflowId).query(getContractStateQuery).catch(() => undefined);
+    hold.held.release();
+
+    const settled = await waitFor(() => contractDetail(h, c.id), (d) => d.deadlines.length === 3, 'the contract settling into its term', 60_000);
+    expect(settled.status).toBe('active');
+
+    const handle = h.env.client.workflow.getHandle(c.workflowId);
+    const history = await handle.fetchHistory();
+    const types = (JSON.parse(historyToJSON(history)) as { events: { eventType: string }[] }).events.map((e) => e.eventType);
+    expect(lonelyMarkersAfterTimeout(types)).toBeGreaterThanOrEqual(1);
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, c.workflowId);
+    await recordHistoryIfAsked('lifecycle-lost-task-v5', handle);
+    // the live workflow answers queries after replaying from its first event
+    expect((await handle.query(getContractStateQuery)).status).toBe('active');
+  });
+});

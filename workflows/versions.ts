@@ -1,0 +1,37 @@
+/**
+ * Where workflow code changes its commands, a run learns which code it
+ * follows here, and only here.
+ *
+ * Every decision is taken at the run's first activation, before any local
+ * activity. A `patched()` call reached right after a local activity is not
+ * safe: when the workflow task holding that local activity is lost (the
+ * worker dropped the workflow, restarted, or the task timed out) its retry
+ * records the local activity's result in a task of its own, and on replay the
+ * SDK resolves the local activity before it has announced the patches of the
+ * next task, so `patched()` answers false where the history has its marker.
+ * test/faults/lost-workflow-task.test.ts provokes exactly that.
+ *
+ * Runs that started before `lifecycle-v5` keep calling their older patches
+ * where their histories recorded them (the functions below); every run
+ * started since (and every continued run) has one marker, at its start.
+ */
+import { patched } from '@temporalio/workflow';
+
+export type LifecycleVersion = {
+  /** bookkeeping (holiday overrides, the deadline read model) as local activities */
+  localBookkeeping: boolean;
+  /** activation starts the initial term's invoice; call where the history may hold its marker */
+  initialTermInvoice: () => boolean;
+  /** the term runs renewal alerts and automatic renewals; call where the history may hold its marker */
+  termRenewal: () => boolean;
+};
+
+/** Call first thing in `contractLifecycle`, before any await. */
+export function lifecycleVersion(): LifecycleVersion {
+  const v5 = patched('lifecycle-v5');
+  return {
+    localBookkeeping: v5 || patched('local-bookkeeping'),
+    initialTermInvoice: () => v5 || patched('initial-term-invoice'),
+    termRenewal: () => v5 || patched('term-renewal'),
+  };
+}
