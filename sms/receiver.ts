@@ -28,7 +28,7 @@ import { addSuppressions, applyReceipts, purgeOrphanReceipts, recordInbound, rou
 import { matchOptOut } from '../domain/sms/optout';
 import { normalizeRecipient } from '../domain/sms/phone';
 import { smsReceiptsSignal } from '../workflows/sms-dispatch';
-import type { DeliveryReceipt, MoMessage, SmppLogger, SmppTransport } from './smpp-client';
+import type { DeliveryReceipt, MoMessage, ReceiptAcknowledgement, SmppLogger, SmppTransport } from './smpp-client';
 
 export type SmsReceiverOptions = {
   db: Db;
@@ -72,7 +72,7 @@ export function startSmsReceiver(options: SmsReceiverOptions): SmsReceiver {
   const flushMs = options.flushMs ?? 100;
   const maxBatch = options.maxBatch ?? 1_000;
   const wakeEveryMs = options.wakeEveryMs ?? 1_000;
-  let buffer: IncomingReceipt[] = [];
+  let buffer: { row: IncomingReceipt; stored: () => void }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   let moChain: Promise<void> = Promise.resolve();
@@ -92,7 +92,8 @@ export function startSmsReceiver(options: SmsReceiverOptions): SmsReceiver {
     while (buffer.length > 0) {
       const batch = buffer.slice(0, maxBatch);
       try {
-        const finalized = await applyReceipts(db, batch);
+        const finalized = await applyReceipts(db, batch.map((b) => b.row));
+        for (const b of batch) b.stored();
         buffer = buffer.slice(batch.length);
         counts.receipts += batch.length;
         failures = 0;
@@ -146,14 +147,12 @@ export function startSmsReceiver(options: SmsReceiverOptions): SmsReceiver {
     }
   }
 
-  const onReceipt = (receipt: DeliveryReceipt) => {
+  const onReceipt = (receipt: DeliveryReceipt, acknowledgement: ReceiptAcknowledgement) => {
     const recipient = normalizeRecipient(receipt.recipient);
     buffer.push({
-      smscMessageId: receipt.messageId,
-      outcome: receipt.outcome,
-      stat: receipt.stat,
-      error: receipt.error,
-      recipient: recipient.ok ? recipient.e164 : null,
+      row: { smscMessageId: receipt.messageId, outcome: receipt.outcome, stat: receipt.stat, error: receipt.error, recipient: recipient.ok ? recipient.e164 : null },
+      // the SMSC gets its deliver_sm_resp once the receipt is in Postgres, not before
+      stored: acknowledgement.hold(),
     });
     schedule(buffer.length >= maxBatch ? 0 : flushMs);
   };

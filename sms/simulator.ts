@@ -118,7 +118,16 @@ export type SmscSimulator = {
   stop(): Promise<void>;
 };
 
-type SessionState = { id: number; session: Session; bound: boolean; systemId: string | null; closed: boolean; dropping: boolean };
+type SessionState = {
+  id: number;
+  session: Session;
+  bound: boolean;
+  systemId: string | null;
+  closed: boolean;
+  dropping: boolean;
+  /** receipts sent on this session that the ESME has not answered (deliver_sm_resp) yet, by message id */
+  unanswered: Map<string, { submit: AcceptedSubmit; stat: ReceiptStat }>;
+};
 type HeldPdu = { state: SessionState; pdu: PDU };
 
 const DEFAULTS = { host: '127.0.0.1', systemId: 'test', password: 'secret', receiptDelayMs: 50 };
@@ -217,16 +226,23 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       return;
     }
     const text = formatReceipt({ id: submit.messageId, stat, submitted: submit.acceptedAt, done: new Date() });
-    const sent = target.session.deliver_sm({
-      source_addr: submit.destination,
-      destination_addr: submit.source,
-      esm_class: ESM_CLASS.DELIVERY_RECEIPT,
-      data_coding: DATA_CODING.SMSC_DEFAULT,
-      short_message: Buffer.from(text, 'ascii'),
-      receipted_message_id: submit.messageId,
-      message_state: messageStateFor(stat),
-    });
+    // a receipt is delivered once the ESME answers it; one its session dies with goes out again on the next bind,
+    // as an SMSC retries a deliver_sm that got no deliver_sm_resp
+    target.unanswered.set(submit.messageId, { submit, stat });
+    const sent = target.session.deliver_sm(
+      {
+        source_addr: submit.destination,
+        destination_addr: submit.source,
+        esm_class: ESM_CLASS.DELIVERY_RECEIPT,
+        data_coding: DATA_CODING.SMSC_DEFAULT,
+        short_message: Buffer.from(text, 'ascii'),
+        receipted_message_id: submit.messageId,
+        message_state: messageStateFor(stat),
+      },
+      () => target.unanswered.delete(submit.messageId),
+    );
     if (!sent) {
+      target.unanswered.delete(submit.messageId);
       pendingReceipts.push({ submit, stat });
       return;
     }
@@ -337,7 +353,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
   }
 
   const server: Server = createServer({}, (session: Session) => {
-    const state: SessionState = { id: nextSessionId++, session, bound: false, systemId: null, closed: false, dropping: false };
+    const state: SessionState = { id: nextSessionId++, session, bound: false, systemId: null, closed: false, dropping: false, unanswered: new Map() };
     sessions.add(state);
     session.on('pdu', (pdu: PDU) => {
       if (state.dropping) return;
@@ -353,6 +369,11 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       state.closed = true;
       state.bound = false;
       sessions.delete(state);
+      if (state.unanswered.size > 0) {
+        pendingReceipts.push(...state.unanswered.values());
+        state.unanswered.clear();
+        if (!stopping) flushPendingReceipts();
+      }
       events.emit('drop', { sessionId: state.id });
     });
   });

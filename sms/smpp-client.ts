@@ -17,7 +17,8 @@
  *   otherwise UCS-2 (data_coding 8). Long text is split by the domain rules
  *   (153 septets / 67 UTF-16 units, never splitting a surrogate pair) and sent
  *   with a concatenation UDH (8-bit reference).
- * - Events: 'receipt' (delivery receipts, parsed), 'mo' (mobile-originated
+ * - Events: 'receipt' (delivery receipts, parsed; the deliver_sm_resp waits
+ *   until every listener that held the receipt has stored it), 'mo' (mobile-originated
  *   messages, reassembled and decoded), 'bound', 'disconnected', 'error'.
  * - Logs carry ids (connection, sequence, message id, the caller's
  *   correlation id) and status codes, never phone numbers or text.
@@ -132,8 +133,17 @@ export type MoMessage = {
 
 export type SmppTransportState = 'idle' | 'connecting' | 'bound' | 'disconnected' | 'closed';
 
+/**
+ * Passed with each receipt: a listener that must store the receipt before
+ * the SMSC may forget it calls `hold()` at once and the function it returns
+ * once the receipt is stored. The deliver_sm_resp goes out when every hold is
+ * released (at once when nobody holds), so a receipt the process dies with is
+ * never answered and the SMSC delivers it again.
+ */
+export type ReceiptAcknowledgement = { hold(): () => void };
+
 export type SmppTransportEvents = {
-  receipt: [DeliveryReceipt];
+  receipt: [DeliveryReceipt, ReceiptAcknowledgement];
   mo: [MoMessage];
   bound: [{ connectionId: number }];
   disconnected: [{ connectionId: number; reason: string }];
@@ -716,7 +726,9 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
   // --- deliver_sm: receipts and MO ----------------------------------------
 
   private onDeliver(connection: Connection, pdu: PDU): void {
-    this.write(connection, new EncodedPdu('deliver_sm_resp', DELIVER_SM_RESP, pdu.sequence_number));
+    const answer = () => {
+      if (!connection.closed) this.write(connection, new EncodedPdu('deliver_sm_resp', DELIVER_SM_RESP, pdu.sequence_number));
+    };
     try {
       const esmClass = Number(pdu.esm_class ?? 0);
       const dataCoding = Number(pdu.data_coding ?? 0);
@@ -724,19 +736,22 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
       const { text, udh } = shortMessageText(payload, dataCoding);
       const messageType = esmClass & 0x3c;
       if (messageType === ESM_CLASS.DELIVERY_RECEIPT || messageType === 0x08 || messageType === 0x20) {
-        this.onReceipt(pdu, text);
+        this.onReceipt(pdu, text, answer);
       } else {
+        answer();
         this.onMo(pdu, text, concatFromUdh(udh));
       }
     } catch (error) {
+      answer();
       this.log.error({ connectionId: connection.id, error: error instanceof Error ? error.message : String(error) }, 'smpp deliver_sm not understood');
     }
   }
 
-  private onReceipt(pdu: PDU, text: string): void {
+  private onReceipt(pdu: PDU, text: string, answer: () => void): void {
     const parsed = parseReceiptText(text);
     const messageId = typeof pdu.receipted_message_id === 'string' && pdu.receipted_message_id !== '' ? pdu.receipted_message_id : parsed?.id;
     if (!messageId) {
+      answer();
       this.log.warn({}, 'smpp receipt without a message id ignored');
       return;
     }
@@ -750,7 +765,21 @@ class Transport extends EventEmitter<SmppTransportEvents> implements SmppTranspo
       receivedAt: new Date(),
     };
     this.log.debug?.({ messageId, stat }, 'smpp delivery receipt');
-    this.emit('receipt', receipt);
+    let holds = 0;
+    let emitted = false;
+    const hold = () => {
+      holds += 1;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        holds -= 1;
+        if (holds === 0 && emitted) answer();
+      };
+    };
+    this.emit('receipt', receipt, { hold });
+    emitted = true;
+    if (holds === 0) answer();
   }
 
   private onMo(pdu: PDU, text: string, concat: ConcatInfo | null): void {

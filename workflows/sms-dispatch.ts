@@ -35,7 +35,8 @@ const acts = proxyActivities<Activities>({
 /** Sending may wait for a link, for throttling to ease, or for receipts of ambiguous parts: heartbeats keep it alive. */
 const sending = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
+  // the activity beats every 2 s: a batch whose worker died is taken up by another within 20 s (options do not enter replay)
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 

@@ -69,6 +69,16 @@ export async function activeContract(h: Harness, mutate?: (terms: any) => void) 
   };
 }
 
+/** The contract's open payment deadline, once its payment workflow has put it in the read model. */
+export async function paymentDeadline(h: Harness, contractId: string): Promise<{ kind: 'payment'; dueAt: string; explanation: string }> {
+  const detail = await waitFor(
+    () => contractDetail(h, contractId),
+    (d) => d.deadlines.some((x: { kind: string }) => x.kind === 'payment'),
+    'the payment deadline in the contract detail',
+  );
+  return detail.deadlines.find((x: { kind: string }) => x.kind === 'payment');
+}
+
 /** Moves the time-skipping server's clock to the instant (plus an offset). */
 export async function sleepUntil(h: Harness, instant: string | number, plusMs = 0): Promise<void> {
   const target = (typeof instant === 'number' ? instant : Date.parse(instant)) + plusMs;

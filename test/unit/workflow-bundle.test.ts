@@ -26,6 +26,18 @@ describe('the workflow bundle', () => {
     expect(shared.size).toBeGreaterThan(5);
   });
 
+  it('calls patched() only in workflows/versions.ts, and the lifecycle decides its version before its first await', () => {
+    const callers = readdirSync(workflowsDir)
+      .filter((f) => f.endsWith('.ts') && /\b(patched|deprecatePatch)\(/.test(readFileSync(path.join(workflowsDir, f), 'utf8')))
+      .sort();
+    expect(callers).toEqual(['versions.ts']);
+    const lifecycle = readFileSync(path.join(workflowsDir, 'contract-lifecycle.ts'), 'utf8');
+    const body = lifecycle.slice(lifecycle.indexOf('export async function contractLifecycle('));
+    const decided = body.indexOf('lifecycleVersion()');
+    expect(decided).toBeGreaterThan(0);
+    expect(decided).toBeLessThan(body.indexOf('await '));
+  });
+
   it('preloads the shared modules in the bundle the workers run', () => {
     const code = readFileSync(inject('workflowBundlePath'), 'utf8');
     const preload = code.slice(code.indexOf('exports.preloadModules = function preloadModules()'));

@@ -9,6 +9,7 @@ import { createActivities } from '../../activities';
 import { invoiceNumber } from '../../domain/billing';
 import { computeDeadline } from '../../domain/periods';
 import type { Harness } from '../support/harness';
+import { paymentDeadline } from '../support/flows';
 import { recordHistoryIfAsked } from '../support/histories';
 import { pdfText as pdfTextOf } from '../support/pdf-text';
 import {
@@ -239,7 +240,7 @@ describe('non-payment breach (time-skipped)', () => {
     const c = await activeContract(h);
     const caseId = `nonpayment-${invoiceNumber(c.number, { kind: 'initial_term' })}`;
     // the payment deadline's own instant, whatever weekday or holiday day 30 falls on
-    const due = (await h.api('finance').get(`/api/contracts/${c.id}`).expect(200)).body.deadlines.find((d: { kind: string }) => d.kind === 'payment').dueAt as string;
+    const due = (await paymentDeadline(h, c.id)).dueAt;
     await sleepUntil(h, due, 3_600_000);
     const row = await waitFor(() => caseRow(h, caseId), 'the non-payment case');
     expect(row).toMatchObject({ kind: 'breach', status: 'served', served_by: 'B', clause: '第三条第4款', workflow_id: `breach-${caseId}` });

@@ -74,8 +74,9 @@ describe('violation confirmed (Art.8 §5)', () => {
     expect(await auditTypes(h, c.id)).toEqual(expect.arrayContaining(['case.violation_confirmed', 'package.forfeited', 'contract.freeze_requested']));
 
     // the freeze signal reached the contract's lifecycle, carrying the case and the actor
-    const history = await h.env.client.workflow.getHandle(`contract-${c.id}`).fetchHistory();
-    const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'freezeContractSignal');
+    const freezeSignals = async () =>
+      ((await h.env.client.workflow.getHandle(`contract-${c.id}`).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'freezeContractSignal');
+    const signals = await waitFor(async () => (await freezeSignals()).length > 0 && freezeSignals(), 'the freeze signal in the lifecycle');
     expect(signals).toHaveLength(1);
     // the lifecycle froze the contract: it ended, its deadlines closed, and the SMS service refuses every submission
     await h.env.client.workflow.getHandle(`contract-${c.id}`).result();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
 import { computeDeadline } from '../../domain/periods';
-import { activeContract as activeContractOf, harnessPerBlock, serverNowIso, sleepUntil, waitForInvoice } from '../support/flows';
+import { activeContract as activeContractOf, harnessPerBlock, paymentDeadline, serverNowIso, sleepUntil, waitForInvoice } from '../support/flows';
 import type { Harness } from '../support/harness';
 
 let h: Harness;
@@ -45,8 +45,7 @@ describe('payment deadline (Art.3 §4)', () => {
     const expected = computeDeadline({ from: c.effectiveAt, period: { unit: 'days', amount: 30 }, rule: 'act' });
     expect(invoice).toMatchObject({ amountFen: 299700, vatRatePercent: 0, invoiceType: 'vat_special', status: 'open', dueAt: expected.dueAt, outstandingFen: 299700 });
     expect(invoice.secondsLeft).toBeGreaterThan(29 * 86_400);
-    const detail = (await h.api('sales').get(`/api/contracts/${c.id}`).expect(200)).body;
-    const payment = detail.deadlines.find((d: { kind: string }) => d.kind === 'payment');
+    const payment = await paymentDeadline(h, c.id);
     expect(payment.dueAt).toBe(expected.dueAt);
     for (let i = 0; i < 100; i++) {
       const docs = (await h.api('sales').get(`/api/contracts/${c.id}`).expect(200)).body.documents;
@@ -119,7 +118,7 @@ describe('payment deadline lapsing (time-skipped)', () => {
   it('lapses unpaid: overdue at the deadline, finance and owner notified, a non-payment breach case opened without any human action', async () => {
     const c = await activeContract();
     // the deadline's own instant, whatever weekday or holiday day 30 falls on (it may move past day 31)
-    const due = (await h.api('finance').get(`/api/contracts/${c.id}`).expect(200)).body.deadlines.find((d: { kind: string }) => d.kind === 'payment').dueAt as string;
+    const due = (await paymentDeadline(h, c.id)).dueAt;
     expect(Date.parse(due) - Date.parse(c.effectiveAt)).toBeGreaterThanOrEqual(29 * 86_400_000);
     await sleepUntil(h, due, 3_600_000);
     const detail = (await h.api('finance').get(`/api/contracts/${c.id}`).expect(200)).body;
