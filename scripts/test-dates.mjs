@@ -2,10 +2,12 @@
 // The date-sensitive suites, run as if the day were another: the next
 // Thursday (day 30 of a payment period started then falls on a Saturday) and
 // the next 31 December late in the evening (deadlines cross into January and
-// the New Year holiday). The tests' processes and the time-skipping Temporal
-// server see the shifted clock through libfaketime (Debian's `faketime`);
-// Postgres keeps the real one, as a database server in another time would.
-// A test that depends on the day or hour it runs fails here.
+// the New Year holiday). The tests and a Postgres of the run's own (embedded,
+// started under the same clock) see the shifted clock through libfaketime
+// (Debian's `faketime`); the time-skipping Temporal server, which would run
+// many times slower under it, starts without it and is skipped ahead to that
+// clock by the test harness (test/support/harness.ts). A test that depends on the day or hour it runs
+// fails here.
 import { spawnSync } from 'node:child_process';
 
 const SUITES = [
@@ -46,7 +48,7 @@ for (const day of days) {
   const run = spawnSync('faketime', ['-f', `+${offsetSeconds}`, 'npx', 'vitest', 'run', ...SUITES], {
     stdio: 'inherit',
     // timers and timeouts keep the real monotonic clock; only the date moves
-    env: { ...process.env, FAKETIME_DONT_FAKE_MONOTONIC: '1' },
+    env: { ...process.env, FAKETIME_DONT_FAKE_MONOTONIC: '1', TEST_POSTGRES: 'embedded' },
   });
   if (run.status !== 0) {
     console.error(`[test-dates] the date-sensitive suites failed as if on ${day.name}`);

@@ -4,8 +4,11 @@
  * running the real activities, the API app over them, and a user per role.
  */
 import { randomBytes } from 'node:crypto';
-import { relative } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import supertest from 'supertest';
@@ -60,6 +63,18 @@ function workerCacheOverride(): { maxCachedWorkflows?: number } {
   return { maxCachedWorkflows: n };
 }
 
+/**
+ * Under libfaketime (npm run test:dates) the time-skipping server would run
+ * many times slower, or crash: it starts through a wrapper without it, and the
+ * harness skips it ahead to the shifted clock instead.
+ */
+function withoutFaketime(executable: EphemeralServerExecutable): EphemeralServerExecutable {
+  if (!process.env.LD_PRELOAD?.includes('faketime') || executable.type !== 'existing-path') return executable;
+  const wrapper = join(tmpdir(), `temporal-test-server-unfaked-${process.pid}.sh`);
+  writeFileSync(wrapper, `#!/bin/sh\nunset LD_PRELOAD FAKETIME FAKETIME_ONLY_CMDS\nexec '${executable.path}' "$@"\n`, { mode: 0o755 });
+  return { type: 'existing-path', path: wrapper };
+}
+
 let runtimeInstalled = false;
 
 function installQuietRuntime() {
@@ -83,9 +98,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const startServer = () =>
     options.server === 'dev'
       ? TestWorkflowEnvironment.createLocal({ server: { executable: temporalExecutable('temporal'), ip: '127.0.0.1', ...options.devServer }, client })
-      : TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalExecutable('temporal-test-server') }, client });
+      : TestWorkflowEnvironment.createTimeSkipping({ server: { executable: withoutFaketime(temporalExecutable('temporal-test-server')) }, client });
   const testFile = relative(process.cwd(), expect.getState().testPath ?? 'unknown test file');
   let env = await startServer();
+  if (options.server !== 'dev') {
+    // the test server starts at the wall clock; a run on a shifted clock (npm run test:dates) brings it to its own
+    const behind = Date.now() - (await env.currentTimeMs());
+    if (behind > 60_000) await env.sleep(behind);
+  }
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const startWorker = async () => {

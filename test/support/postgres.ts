@@ -1,6 +1,7 @@
 /**
  * Real Postgres for tests: TEST_DATABASE_URL, else the server on
- * 127.0.0.1:5432, else an embedded one under .data/. Each test file gets its
+ * 127.0.0.1:5432, else an embedded one under .data/ (always the embedded one
+ * with TEST_POSTGRES=embedded). Each test file gets its
  * own database, cloned from a migrated template.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,6 +24,11 @@ export async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Clien
 }
 
 export async function resolveAdminUrl(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
+  // a server of the run's own, started by (and so on the clock of) this process: npm run test:dates shifts it
+  if (process.env.TEST_POSTGRES === 'embedded') {
+    const embedded = await startEmbeddedPostgres({ dataDir: resolve(__dirname, '../../.data/test-embedded'), port: Number(process.env.TEST_POSTGRES_PORT ?? 5435) });
+    return { adminUrl: embedded.url('postgres'), stop: embedded.stop };
+  }
   const candidate = process.env.TEST_DATABASE_URL ?? DEFAULT_ADMIN_URL;
   try {
     await withAdminClient(candidate, (c) => c.query('SELECT 1'));
