@@ -8,7 +8,7 @@ import { authenticate, requireRole } from './auth';
 import { consoleMiddleware } from './console';
 import type { AppDeps } from './deps';
 import { AppError, errorMiddleware } from './errors';
-import { parseWith, type RouteDef } from './http';
+import { parseWith, requireJsonBody, type RouteDef } from './http';
 import { idempotency } from './idempotency';
 import { securityHeaders } from './security-headers';
 import { caseRoutes } from './routes/cases';
@@ -55,7 +55,9 @@ export function createApp(deps: AppDeps): Express {
   const idem = idempotency(deps.db);
   for (const route of allRoutes(deps)) {
     const chain = [
-      ...(route.roles === 'public' ? [] : [auth, (_req: Request, res: Response, next: NextFunction) => (requireRole(res.locals.user, route.roles as never), next()), idem]),
+      ...(route.roles === 'public' ? [] : [auth, (_req: Request, res: Response, next: NextFunction) => (requireRole(res.locals.user, route.roles as never), next())]),
+      ...(route.body ? [requireJsonBody] : []),
+      ...(route.roles === 'public' ? [] : [idem]),
       async (req: Request, res: Response) => {
         const result = await route.handler({
           req,

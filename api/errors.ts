@@ -34,13 +34,23 @@ export function zodIssues(error: ZodError, prefix: string): FieldIssue[] {
   }));
 }
 
+/** The message for a body the JSON parser refused: valid JSON that is not an object (null, a number, a string) is named as such. */
+function notAnObject(raw: unknown): string {
+  try {
+    const value: unknown = JSON.parse(String(raw ?? ''));
+    return `request body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`;
+  } catch {
+    return 'request body is not valid JSON';
+  }
+}
+
 /** Turns anything thrown into an AppError, or null for a genuine internal error. */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) return new AppError('VALIDATION_FAILED', 'request is invalid', { issues: zodIssues(error, '') });
   const bodyError = error as { type?: string; status?: number; message?: string };
   if (bodyError?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'request body is too large');
-  if (bodyError?.type === 'entity.parse.failed') return new AppError('VALIDATION_FAILED', 'request body is not valid JSON');
+  if (bodyError?.type === 'entity.parse.failed') return new AppError('VALIDATION_FAILED', notAnObject((error as { body?: unknown }).body));
   if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', bodyError.message ?? 'unsupported encoding');
   }

@@ -45,3 +45,23 @@ export function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, w
 }
 
 export type Handler = (req: Request, res: Response, next: NextFunction) => Promise<void>;
+
+/** The media type every body route takes. */
+export const BODY_MEDIA_TYPE = 'application/json';
+
+/**
+ * A request that carries a body must say it is JSON: valid JSON sent as
+ * text/plain, form-encoded (curl -d without a header) or with no Content-Type
+ * is a 415 naming the accepted type, not a validation error about a missing
+ * body. A request with no body at all goes on to the schema, which says what
+ * is missing.
+ */
+export function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if (!hasBody || req.is([BODY_MEDIA_TYPE, 'application/*+json'])) return next();
+  res.set(req.method === 'PATCH' ? 'Accept-Patch' : 'Accept-Post', BODY_MEDIA_TYPE);
+  const sent = req.get('content-type');
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', `the body must be sent as ${BODY_MEDIA_TYPE}${sent ? `, not ${sent.split(';')[0]!.trim()}` : ' (the request has no Content-Type)'}`, {
+    accepted: [BODY_MEDIA_TYPE],
+  });
+}

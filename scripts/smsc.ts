@@ -7,7 +7,7 @@
 import { DEFAULT_SMPP_URL, DEFAULT_SMSC_CONTROL_URL, loadSmsSettings } from '../platform/sms-config';
 import { parseSmppUrl } from '../sms/protocol';
 
-export type SimulatorChild = { url: string; address: string; controlUrl: string; args: string[] };
+export type SimulatorChild = { url: string; address: string; host: string; port: number; controlPort: number; controlUrl: string; args: string[] };
 
 export function smscSimulatorChild(env: NodeJS.ProcessEnv = process.env): SimulatorChild | null {
   if (loadSmsSettings(env).smppUrlConfigured) return null;
@@ -16,6 +16,9 @@ export function smscSimulatorChild(env: NodeJS.ProcessEnv = process.env): Simula
   return {
     url: DEFAULT_SMPP_URL,
     address: `${smpp.host}:${smpp.port}`,
+    host: smpp.host,
+    port: smpp.port,
+    controlPort: Number(control.port),
     controlUrl: DEFAULT_SMSC_CONTROL_URL,
     args: [
       '--import', 'tsx', 'sms/simulator.ts',

@@ -15,6 +15,7 @@ import { createDb } from '../db/pool';
 import { registerToken, upsertUser, type Role } from '../db/users';
 import { loadConfig } from '../platform/config';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
+import { describeTakenPort, takenPorts } from '../platform/ports';
 import { findExecutable } from '../platform/temporal-binaries';
 import { smscSimulatorChild } from './smsc';
 
@@ -77,6 +78,8 @@ const DEMO_USERS: { id: string; name: string; role: Role; organisation: string |
 ];
 
 let shuttingDown = false;
+/** what main() is starting right now, for the one line a failure prints */
+let starting = 'the configuration';
 async function shutdown(code: number): Promise<never> {
   if (!shuttingDown) {
     shuttingDown = true;
@@ -95,16 +98,40 @@ async function main(): Promise<void> {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
 
+  // every port this start would listen on, checked before anything starts: one line per conflict, then exit 1
+  const smscPorts = smscSimulatorChild();
+  const taken = await takenPorts([
+    ...(config.databaseUrl ? [] : [{ host: '127.0.0.1', port: config.embeddedPostgresPort, what: 'the embedded PostgreSQL', wayOut: 'set EMBEDDED_POSTGRES_PORT to a free port (or DATABASE_URL to a server of yours)' }]),
+    ...(config.temporal.address
+      ? []
+      : [
+          { host: '127.0.0.1', port: config.temporal.port, what: 'the Temporal dev server', wayOut: 'set TEMPORAL_PORT to a free port (or TEMPORAL_ADDRESS to a server of yours)' },
+          { host: '127.0.0.1', port: config.temporal.uiPort, what: 'the Temporal web UI', wayOut: 'set TEMPORAL_UI_PORT to a free port' },
+        ]),
+    { host: config.http.host, port: config.http.port, what: 'the API and console', wayOut: 'set PORT to a free port' },
+    ...(smscPorts
+      ? [
+          { host: smscPorts.host, port: smscPorts.port, what: 'the SMSC simulator', wayOut: 'set SMPP_URL to an SMSC of yours (then no simulator runs)' },
+          { host: smscPorts.host, port: smscPorts.controlPort, what: "the SMSC simulator's control API", wayOut: 'set SMPP_URL to an SMSC of yours (then no simulator runs)' },
+        ]
+      : []),
+  ]);
+  if (taken.length > 0) {
+    for (const t of taken) console.error(`[start] ${describeTakenPort(t)}`);
+    process.exit(1);
+  }
+
   await new Promise<void>((done, fail) =>
     spawn(process.execPath, [join(ROOT, 'scripts/install-temporal.mjs')], { stdio: 'inherit' }).on('exit', (code) =>
       code === 0 ? done() : fail(new Error('installing the Temporal binaries failed')),
     ),
   );
 
+  starting = 'the database';
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     say(`starting embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort} (data in ${join(config.dataDir, 'postgres')})`);
-    const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort });
+    const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, handlesSignals: true });
     started.push({ name: 'postgres', stop: pg.stop });
     await ensureDatabase(pg.url('postgres'), 'sms_contracts');
     databaseUrl = pg.url('sms_contracts');
@@ -113,6 +140,7 @@ async function main(): Promise<void> {
   const applied = await migrate(db);
   say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
 
+  starting = 'Temporal';
   let temporalAddress = config.temporal.address;
   if (!temporalAddress) {
     const cli = findExecutable('temporal');
@@ -131,6 +159,7 @@ async function main(): Promise<void> {
   }
   await waitForTemporal(temporalAddress);
 
+  starting = 'the users and tokens';
   const adminToken = config.adminToken ?? readOrCreateSecret(join(config.dataDir, 'admin-token'));
   await upsertUser(db, { id: 'admin', name: 'Administrator', role: 'admin', organisation: null });
   await registerToken(db, 'admin', adminToken, 'ADMIN_TOKEN');
@@ -149,7 +178,8 @@ async function main(): Promise<void> {
   }
   await db.close();
 
-  const smsc = smscSimulatorChild(); // SMPP_URL unset: the SMSC simulator, with its control API
+  starting = 'the worker, the API and the SMSC simulator';
+  const smsc = smscPorts; // SMPP_URL unset: the SMSC simulator, with its control API
   if (smsc) spawnChild('smsc-simulator', process.execPath, smsc.args, process.env, join(config.dataDir, 'smsc.log'));
   const env = {
     ...process.env,
@@ -192,6 +222,8 @@ async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
 }
 
 main().catch(async (error) => {
-  console.error(`[start] ${error instanceof Error ? error.message : error}`);
+  // some libraries reject with a bare string, an exit code or nothing at all: say what was being started
+  const reason = error instanceof Error ? error.message : error === undefined || error === null ? 'no reason given' : String(error);
+  console.error(`[start] failed while starting ${starting}: ${reason}${error instanceof Error ? '' : ` (see ${loadConfig().dataDir} for its logs)`}`);
   await shutdown(1);
 });

@@ -1,0 +1,95 @@
+/**
+ * `npm start` when a port it needs is taken: one line per port naming the
+ * port, what needed it, the process that holds it and the variable that moves
+ * it; exit code 1; nothing started. Tried with a port this test holds, and with
+ * two starts side by side on the same ports.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSmscSimulator } from '../../sms/simulator';
+import { freePort, waitFor } from '../support/flows';
+
+const ROOT = resolve(__dirname, '../..');
+const dirs: string[] = [];
+type Started = { child: ChildProcess; exited: Promise<number | null>; out: () => string; err: () => string };
+const running: Started[] = [];
+
+afterAll(async () => {
+  for (const r of running) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+  // the embedded PostgreSQL runs as the postgres user when started as root
+  chmodSync(dir, 0o755);
+  dirs.push(dir);
+  return dir;
+}
+
+function start(env: Record<string, string>): Started {
+  const base = { ...process.env };
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_TOKEN', 'NODE_ENV']) delete base[name];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env: { ...base, HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const r = { child, exited, out: () => stdout, err: () => stderr };
+  running.push(r);
+  return r;
+}
+
+async function ports() {
+  return { EMBEDDED_POSTGRES_PORT: String(await freePort()), TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()), PORT: String(await freePort()) };
+}
+
+describe('npm start with a port taken', () => {
+  it('names the port, its holder and the variable in one line, exits 1 and starts nothing', { timeout: 60_000 }, async () => {
+    const held: Server = createServer();
+    await new Promise<void>((done) => held.listen(0, '127.0.0.1', () => done()));
+    const port = (held.address() as { port: number }).port;
+    try {
+      const dir = dataDir();
+      const run = start({ DATA_DIR: dir, ...(await ports()), PORT: String(port), SMPP_URL: 'smpp://test:secret@127.0.0.1:1' });
+      expect(await run.exited).toBe(1);
+      const lines = run.err().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^\\[start\\] port ${port} \\(the API and console\\) is already in use by pid ${process.pid} \\(.*node.*\\): stop that process, or set PORT to a free port$`));
+      expect(existsSync(join(dir, 'postgres'))).toBe(false);
+    } finally {
+      held.close();
+    }
+  });
+
+  it('started twice side by side on the same ports: the second names every taken port and exits 1, the first keeps running', { timeout: 240_000 }, async () => {
+    const smsc = await startSmscSimulator({ port: 0 });
+    try {
+      const shared = { ...(await ports()), SMPP_URL: smsc.url() };
+      const first = start({ DATA_DIR: dataDir(), ...shared });
+      await waitFor(async () => first.out() + first.err(), (o) => o.includes('is running') || first.child.exitCode !== null, 'the first start running', 180_000);
+      expect(first.out(), first.err()).toContain('SMS contract lifecycle is running');
+
+      const second = start({ DATA_DIR: dataDir(), ...shared });
+      expect(await second.exited).toBe(1);
+      const lines = second.err().trim().split('\n');
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toMatch(new RegExp(`^\\[start\\] port ${shared.EMBEDDED_POSTGRES_PORT} \\(the embedded PostgreSQL\\) is already in use by pid \\d+ \\(.*postgres.*\\): stop that process, or set EMBEDDED_POSTGRES_PORT`));
+      expect(lines[1]).toMatch(new RegExp(`^\\[start\\] port ${shared.TEMPORAL_PORT} \\(the Temporal dev server\\) is already in use by pid \\d+ \\(.*temporal server start-dev.*\\): stop that process, or set TEMPORAL_PORT`));
+      expect(lines[2]).toMatch(new RegExp(`^\\[start\\] port ${shared.TEMPORAL_UI_PORT} \\(the Temporal web UI\\) is already in use by pid \\d+ .*set TEMPORAL_UI_PORT`));
+      expect(lines[3]).toMatch(new RegExp(`^\\[start\\] port ${shared.PORT} \\(the API and console\\) is already in use by pid \\d+ \\(.*api/main\\.ts.*\\): stop that process, or set PORT`));
+
+      // the first is untouched and stops cleanly
+      expect((await fetch(`http://127.0.0.1:${shared.PORT}/healthz`)).status).toBe(200);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+    } finally {
+      await smsc.stop();
+    }
+  });
+});
