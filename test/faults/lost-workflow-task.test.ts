@@ -1,8 +1,8 @@
 /**
  * A workflow task lost while one of its local activities runs (the worker
  * dropped the workflow from its cache: a restart, cache pressure, or here a
- * query that has to replay it) times out, and its retry records the local
- * activity's result in a workflow task of its own. The lifecycle reached
+ * query that has to replay it) times out, and its retry can record the
+ * local activity's result in a workflow task of its own. The lifecycle reached
  * `patched('term-renewal')` right after that local activity, so on replay
  * the SDK resolved the local activity before it had announced the patch of
  * the next task: the branch flipped and the history no longer replayed
