@@ -4,6 +4,7 @@ import type { Actor, ContractStatus, DeadlineState, SignatureRecord } from '../d
 import { appendAudit } from '../db/audit';
 import { findContract, insertSignature, updateContractStatus } from '../db/contracts';
 import { syncDeadlines } from '../db/deadlines';
+import { listHolidayOverrides } from '../db/legal';
 import type { ActivityDeps } from './deps';
 
 export type RecordSignatureInput = {
@@ -24,11 +25,9 @@ export type ChangeStatusInput = {
 
 export function createContractActivities({ db }: ActivityDeps) {
   return {
+    /** Runs that started before calendar years existed load the old override list (workflows/versions.ts). */
     async loadHolidayOverrides(): Promise<HolidayOverride[]> {
-      const { rows } = await db.query<{ date: string; kind: 'rest' | 'work'; name: string }>(
-        'SELECT date, kind, name FROM holiday_overrides ORDER BY date',
-      );
-      return rows.map((row) => ({ date: row.date, kind: row.kind, name: row.name }));
+      return listHolidayOverrides(db);
     },
 
     /** Records one party's signature and, when it is the second, activates the contract: one transaction. */

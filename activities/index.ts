@@ -5,6 +5,7 @@
  * writes, renders or notifies twice.
  */
 import { createBillingActivities } from './billing';
+import { createCalendarActivities } from './calendar';
 import { createCaseActivities } from './cases';
 import { createContractActivities } from './contracts';
 import { createDigestActivities } from './digest';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDigestActivities(deps),
     ...createBillingActivities(deps),
     ...createCaseActivities(deps),
+    ...createCalendarActivities(deps),
     ...createDocumentActivities(deps),
     ...createLegalActivities(deps),
     ...createNotificationActivities(deps),

@@ -11,6 +11,7 @@ import { AppError, errorMiddleware } from './errors';
 import { parseWith, requireJsonBody, type RouteDef } from './http';
 import { idempotency } from './idempotency';
 import { securityHeaders } from './security-headers';
+import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
 import { contractRoutes } from './routes/contracts';
 import { healthRoutes } from './routes/health';
@@ -25,7 +26,7 @@ export type { AppDeps } from './deps';
 
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
-  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps)];
+  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...calendarRoutes(deps)];
 }
 
 export function createApp(deps: AppDeps): Express {

@@ -5,25 +5,11 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { isDatabaseUnavailable } from '../db/pool';
-import { ERROR_STATUS, type ErrorCode } from '../domain/errors';
+import { AppError, type FieldIssue } from '../domain/errors';
 import type { Logger } from '../platform/logger';
 import { businessFailureOf, isTemporalUnavailable } from '../platform/temporal';
 
-export type FieldIssue = { path: string; message: string };
-
-export class AppError extends Error {
-  override readonly name = 'AppError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: { issues?: FieldIssue[]; [key: string]: unknown },
-  ) {
-    super(message);
-  }
-  get status(): number {
-    return ERROR_STATUS[this.code];
-  }
-}
+export { AppError, type FieldIssue } from '../domain/errors';
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 

@@ -6,21 +6,13 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../db/pool';
+import { stableStringify } from '../domain/stable-json';
 import { AppError } from './errors';
 
 const WAIT_FOR_FIRST_MS = 15_000;
 const POLL_MS = 50;
 /** a key still pending after this long belongs to a request that died; a retry takes it over */
 const ABANDONED_AFTER_MS = 60_000;
-
-export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,10 +1,10 @@
 /**
  * The read model of deadlines held by workflows.
  */
-import type { DeadlineState } from '../domain/contract';
+import { deadlineRowId, type DeadlineState } from '../domain/contract';
 import type { Queryable } from './pool';
 
-export const deadlineRowId = (workflowId: string, deadline: { kind: string; ref: string }) => `${workflowId}:${deadline.kind}:${deadline.ref}`;
+export { deadlineRowId };
 
 /**
  * Makes the table match the workflow's open deadlines: upserts the open ones,
@@ -16,11 +16,25 @@ export async function syncDeadlines(
 ): Promise<void> {
   for (const deadline of input.open) {
     await db.query(
-      `INSERT INTO deadlines (id, contract_id, kind, due_at, explanation, explanation_en, status, workflow_id)
-       VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)
+      `INSERT INTO deadlines (id, contract_id, kind, due_at, explanation, explanation_en, status, workflow_id, calendar_years, calendar_revisions, provisional, basis)
+       VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, COALESCE($8::integer[], '{}'), COALESCE($9::jsonb, '{}'), COALESCE($10, false), $11)
        ON CONFLICT (id) DO UPDATE SET due_at = EXCLUDED.due_at, explanation = EXCLUDED.explanation,
-         explanation_en = EXCLUDED.explanation_en, status = 'open', updated_at = now()`,
-      [deadlineRowId(input.workflowId, deadline), input.contractId, deadline.kind, deadline.dueAt, deadline.explanation, deadline.explanationEn, input.workflowId],
+         explanation_en = EXCLUDED.explanation_en, status = 'open', updated_at = now(),
+         calendar_years = CASE WHEN $8::integer[] IS NULL THEN deadlines.calendar_years ELSE EXCLUDED.calendar_years END,
+         calendar_revisions = EXCLUDED.calendar_revisions, provisional = EXCLUDED.provisional, basis = EXCLUDED.basis`,
+      [
+        deadlineRowId(input.workflowId, deadline),
+        input.contractId,
+        deadline.kind,
+        deadline.dueAt,
+        deadline.explanation,
+        deadline.explanationEn,
+        input.workflowId,
+        deadline.calendarYears ?? null,
+        deadline.calendarRevisions ? JSON.stringify(deadline.calendarRevisions) : null,
+        deadline.provisional ?? null,
+        deadline.basis ? JSON.stringify(deadline.basis) : null,
+      ],
     );
   }
   for (const closed of input.closed) {
@@ -30,7 +44,7 @@ export async function syncDeadlines(
 
 export async function listOpenDeadlines(db: Queryable, contractId: string): Promise<(DeadlineState & { workflowId: string })[]> {
   const { rows } = await db.query(
-    `SELECT kind, id, due_at, explanation, explanation_en, workflow_id FROM deadlines WHERE contract_id = $1 AND status = 'open' ORDER BY due_at`,
+    `SELECT kind, id, due_at, explanation, explanation_en, workflow_id, provisional FROM deadlines WHERE contract_id = $1 AND status = 'open' ORDER BY due_at`,
     [contractId],
   );
   return rows.map((row) => ({
@@ -40,5 +54,6 @@ export async function listOpenDeadlines(db: Queryable, contractId: string): Prom
     dueAt: (row.due_at as Date).toISOString(),
     explanation: row.explanation,
     explanationEn: row.explanation_en,
+    provisional: row.provisional,
   }));
 }

@@ -72,7 +72,7 @@ export async function calendarDeadlines(db: Queryable, scope: { ownerId?: string
   if (scope.ownerId) where.push(`c.owner_id = $${values.push(scope.ownerId)}`);
   if (scope.partyAName) where.push(`c.party_a_name = $${values.push(scope.partyAName)}`);
   const { rows } = await db.query(
-    `SELECT d.id, d.kind, d.due_at, d.explanation, d.updated_at, c.id AS contract_id, c.number, c.party_a_name
+    `SELECT d.id, d.kind, d.due_at, d.explanation, d.updated_at, d.provisional, c.id AS contract_id, c.number, c.party_a_name
        FROM deadlines d JOIN contracts c ON c.id = d.contract_id WHERE ${where.join(' AND ')} ORDER BY d.due_at LIMIT 5000`,
     values,
   );
@@ -82,6 +82,7 @@ export async function calendarDeadlines(db: Queryable, scope: { ownerId?: string
     dueAt: (r.due_at as Date).toISOString(),
     updatedAt: (r.updated_at as Date).toISOString(),
     explanation: r.explanation as string,
+    provisional: r.provisional as boolean,
     contractId: r.contract_id as string,
     contractNumber: r.number as string,
     partyA: r.party_a_name as string,

@@ -3,6 +3,7 @@
  * the requests that change them. Shared by workflows, activities, API and console.
  */
 import { z } from 'zod';
+import type { Deadline, DeadlineBasis } from './periods';
 import { ZPartyCode, type PartyCode } from './terms';
 
 export const CONTRACT_STATUSES = ['awaiting_signatures', 'active', 'lapsed', 'expired', 'terminated', 'frozen'] as const;
@@ -30,13 +31,35 @@ export type DeadlineState = {
   dueAt: string;
   explanation: string;
   explanationEn: string;
+  /** counted over a calendar year known only provisionally (no State Council notice yet) */
+  provisional?: boolean;
+  /** the calendar years the count examined: a notice for one of them recounts it */
+  calendarYears?: number[];
+  /** the revision of each of those years the count used */
+  calendarRevisions?: Record<string, number>;
+  /** what it was counted from, to count it again when the calendar changes (absent: never recounted) */
+  basis?: DeadlineBasis;
 };
 
-/** What the API shows: the deadline and the time left at the moment of reading. */
-export type DeadlineView = DeadlineState & { secondsLeft: number };
+/** The deadline as a workflow holds it; with its basis, a calendar change can count it again. */
+export const deadlineFrom = (kind: DeadlineKind, ref: string, computed: Deadline, basis?: DeadlineBasis): DeadlineState => ({
+  kind,
+  ref,
+  dueAt: computed.dueAt,
+  explanation: computed.explanation,
+  explanationEn: computed.explanationEn,
+  ...(basis ? { provisional: computed.provisional, calendarYears: computed.calendarYears, calendarRevisions: computed.calendarRevisions, basis } : {}),
+});
 
-export const toDeadlineView = (deadline: DeadlineState, now: number): DeadlineView => ({
+/** The read model's id of a deadline a workflow holds. */
+export const deadlineRowId = (workflowId: string, deadline: { kind: string; ref: string }) => `${workflowId}:${deadline.kind}:${deadline.ref}`;
+
+/** What the API shows: the deadline and the time left at the moment of reading. */
+export type DeadlineView = Omit<DeadlineState, 'basis' | 'calendarYears' | 'calendarRevisions' | 'provisional'> & { provisional: boolean; secondsLeft: number };
+
+export const toDeadlineView = ({ basis: _basis, calendarYears: _years, calendarRevisions: _revisions, ...deadline }: DeadlineState, now: number): DeadlineView => ({
   ...deadline,
+  provisional: deadline.provisional ?? false,
   secondsLeft: Math.floor((Date.parse(deadline.dueAt) - now) / 1000),
 });
 

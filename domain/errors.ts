@@ -25,3 +25,20 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_STATUS, value);
+
+export type FieldIssue = { path: string; message: string };
+
+/** An error a client caused, with its stable code (the console translates it) and, for bad input, every issue. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: { issues?: FieldIssue[]; [key: string]: unknown },
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

@@ -1,7 +1,16 @@
 /**
  * iCalendar (RFC 5545) for deadlines, so they show up in calendar apps.
  */
-export type CalendarEvent = { uid: string; start: string; summary: string; description: string; url?: string; updatedAt: string };
+export type CalendarEvent = {
+  uid: string;
+  start: string;
+  summary: string;
+  description: string;
+  url?: string;
+  updatedAt: string;
+  /** counted over a provisional calendar year: STATUS:TENTATIVE until the State Council's notice is entered */
+  tentative?: boolean;
+};
 
 const escapeText = (value: string) => value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 const stamp = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -36,6 +45,7 @@ export function toIcs(name: string, events: CalendarEvent[], now: string): strin
       `DTSTART:${stamp(e.start)}`,
       `DTEND:${stamp(e.start)}`,
       `SUMMARY:${escapeText(e.summary)}`,
+      `STATUS:${e.tentative ? 'TENTATIVE' : 'CONFIRMED'}`,
       `DESCRIPTION:${escapeText(e.description)}`,
       ...(e.url ? [`URL:${escapeText(e.url)}`] : []),
       'BEGIN:VALARM',

@@ -32,6 +32,15 @@ export type DeadlineRule = 'act' | 'term';
 /** A phrase for the explanation: one string for both languages, or one per language. */
 export type Label = string | { zh: string; en: string };
 
+/** What a deadline was counted from: enough to count it again over a changed calendar (plain JSON). */
+export type DeadlineBasis = {
+  from: string;
+  period: Period;
+  rule: DeadlineRule;
+  what?: Label;
+  trigger?: Label;
+};
+
 export type DeadlineInput = {
   from: Date | string;
   period: Period;
@@ -52,6 +61,12 @@ export type Deadline = {
   extendedFrom: LocalDate | null;
   /** Years of examined dates the calendar does not cover (only weekends were rest days there). */
   uncoveredYears: number[];
+  /** The calendar years whose days the count examined (the last day and the rest days it moved past); empty for terms and hours. */
+  calendarYears: number[];
+  /** Whether any of those years is known only provisionally (no State Council notice yet). */
+  provisional: boolean;
+  /** The revision of each of those years the count used (0: bundled or statutory). */
+  calendarRevisions: Record<string, number>;
   explanation: string;
   explanationEn: string;
 };
@@ -102,6 +117,9 @@ function computeHoursDeadline(from: Date, input: DeadlineInput): Deadline {
     lastDay: null,
     extendedFrom: null,
     uncoveredYears: [],
+    calendarYears: [],
+    provisional: false,
+    calendarRevisions: {},
     explanation: explainHoursZh(from, due, input),
     explanationEn: explainHoursEn(from, due, input),
   };
@@ -137,6 +155,7 @@ type DayBasedFacts = {
   missingDay: number | null;
   lastDay: LocalDate;
   uncoveredYears: number[];
+  provisionalYears: number[];
 };
 
 function computeDayBasedDeadline(triggerDate: LocalDate, input: DeadlineInput): Deadline {
@@ -155,12 +174,16 @@ function computeDayBasedDeadline(triggerDate: LocalDate, input: DeadlineInput): 
     missingDay: findMissingDay(triggerDate, nominalDay, input.period.unit),
     lastDay,
     uncoveredYears: listUncoveredYears(examined, calendar),
+    provisionalYears: listYears(examined).filter((year) => calendar.isProvisional(year)),
   };
   return {
     dueAt: endOfShanghaiDay(lastDay).toISOString(),
     lastDay,
     extendedFrom: lastDay === nominalDay ? null : nominalDay,
     uncoveredYears: facts.uncoveredYears,
+    calendarYears: listYears(examined),
+    provisional: facts.provisionalYears.length > 0,
+    calendarRevisions: Object.fromEntries(listYears(examined).map((year) => [String(year), calendar.revisionOf(year)])),
     explanation: explainDayBasedZh(facts),
     explanationEn: explainDayBasedEn(facts),
   };
@@ -193,8 +216,16 @@ function findFirstWorkingDay(date: LocalDate, calendar: HolidayCalendar): { last
 }
 
 function listUncoveredYears(dates: LocalDate[], calendar: HolidayCalendar): number[] {
-  const years = new Set(dates.map(yearOf).filter((year) => !calendar.covers(year)));
-  return [...years].sort((a, b) => a - b);
+  return listYears(dates).filter((year) => !calendar.covers(year));
+}
+
+function listYears(dates: LocalDate[]): number[] {
+  return [...new Set(dates.map(yearOf))].sort((a, b) => a - b);
+}
+
+/** Counts a deadline again from its basis, over another calendar (a notice entered or changed). */
+export function recountDeadline(basis: DeadlineBasis, calendar: HolidayCalendar): Deadline {
+  return computeDeadline({ ...basis, calendar });
 }
 
 function explainDayBasedEn(facts: DayBasedFacts): string {
@@ -213,7 +244,8 @@ function explainDayBasedEn(facts: DayBasedFacts): string {
   return (
     `${period.amount} ${pluralize(period.amount, singularUnit(period.unit))} from ${start} (counted from ${countFrom}): ` +
     `${reached} ${nominalDay} (${describeNominalDayEn(facts)})${outcome}; ${subject}${verb} ${lastDay} 24:00 Asia/Shanghai.` +
-    explainUncoveredEn(uncoveredYears)
+    explainUncoveredEn(uncoveredYears) +
+    explainProvisionalEn(facts.provisionalYears)
   );
 }
 
@@ -233,7 +265,8 @@ function explainDayBasedZh(facts: DayBasedFacts): string {
   return (
     `自${start}起 ${period.amount} ${UNIT_ZH[period.unit]}（自 ${countFrom} 起算）：` +
     `${reached} ${nominalDay}（${describeNominalDayZh(facts)}）${outcome}；${subject}${verb} ${lastDay} 24:00（北京时间）。` +
-    explainUncoveredZh(uncoveredYears)
+    explainUncoveredZh(uncoveredYears) +
+    explainProvisionalZh(facts.provisionalYears)
   );
 }
 
@@ -275,6 +308,16 @@ function describeDayKindZh(calendar: HolidayCalendar, date: LocalDate): string {
 function explainUncoveredEn(years: number[]): string {
   if (years.length === 0) return '';
   return ` The holiday calendar does not cover ${years.join(', ')}, so only weekends were treated as rest days there.`;
+}
+
+function explainProvisionalEn(years: number[]): string {
+  if (years.length === 0) return '';
+  return ` Provisional: the State Council has not published the ${years.join(', ')} holiday arrangement yet, so only the statutory holidays and weekends were rest days; the deadline is recounted when it is published.`;
+}
+
+function explainProvisionalZh(years: number[]): string {
+  if (years.length === 0) return '';
+  return `暂定：国务院尚未公布 ${years.join('、')} 年节假日安排，暂按法定节假日和周末认定休息日；通知发布后将重新计算。`;
 }
 
 function explainUncoveredZh(years: number[]): string {

@@ -8,9 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { startCaseWorkflow } from '../activities/legal';
-import { createHolidayCalendar } from '../domain/calendar';
-import { documentId, type Actor } from '../domain/contract';
+import { deadlineFrom, documentId, type Actor } from '../domain/contract';
 import {
   breachWorkflowId,
   CLAUSES,
@@ -25,26 +23,27 @@ import {
   type TViolationRequest,
   type TWrittenDocument,
 } from '../domain/legal';
-import { computeDeadline } from '../domain/periods';
+import { computeDeadline, recountDeadline, type DeadlineBasis } from '../domain/periods';
 import { PARTY_LABELS } from '../domain/terms';
 import { appendAudit } from '../db/audit';
 import type { ContractRow } from '../db/contracts';
 import { storeDocument } from '../db/documents';
+import { loadCalendarAt } from '../db/calendar';
 import { insertOutage, listHolidayOverrides, openCase } from '../db/legal';
-import { completeWorkflowStart, enqueueWorkflowStart, recordWorkflowStartFailure } from '../db/outbox';
+import { enqueueWorkflowStart } from '../db/outbox';
 import type { Db, Queryable } from '../db/pool';
 import { sha256Hex } from '../pdf';
 import { renderWrittenStatementPdf } from '../pdf/legal-documents';
 import type { Logger } from '../platform/logger';
+import { startOwed, type OwedStart as CaseStart } from './workflow-starts';
 import type { BreachCaseInput } from '../workflows/breach-case';
-import { deadlineFrom } from '../workflows/deadline-book';
 import type { ForceMajeureInput } from '../workflows/force-majeure';
 import type { OutageNoticeInput } from '../workflows/outage-notice';
 import type { ViolationCaseInput } from '../workflows/violation';
 
 export type CaseServiceDeps = { db: Db; temporal: Client; taskQueue: string; logger: Logger };
 
-type OwedStart = { workflowId: string; workflow: 'breachCase' | 'outageNotice' | 'contentViolation' | 'forceMajeure'; input: unknown };
+type OwedStart = CaseStart & { workflow: 'breachCase' | 'outageNotice' | 'contentViolation' | 'forceMajeure' };
 
 /**
  * Writes what opens a case (its rows, events and deadlines) and the owed
@@ -57,17 +56,6 @@ async function openWithWorkflow(deps: CaseServiceDeps, owed: OwedStart, write: (
     await enqueueWorkflowStart(tx, owed);
   });
   await startOwed(deps, owed);
-}
-
-/** Starts the owed workflow; a failure is logged and left to the sweeper (the case row is committed either way). */
-async function startOwed(deps: CaseServiceDeps, owed: OwedStart): Promise<void> {
-  try {
-    await startCaseWorkflow(deps.temporal, { workflow: owed.workflow, workflowId: owed.workflowId, taskQueue: deps.taskQueue, args: [owed.input] });
-    await completeWorkflowStart(deps.db, owed.workflowId);
-  } catch (error) {
-    deps.logger.warn({ workflowId: owed.workflowId, err: (error as Error).message }, 'case workflow start failed; the sweeper will retry');
-    await recordWorkflowStartFailure(deps.db, owed.workflowId, (error as Error).message).catch(() => undefined);
-  }
 }
 
 const iso = (instant: string) => new Date(instant).toISOString();
@@ -83,18 +71,14 @@ export async function serveBreachNotice(
   const workflowId = breachWorkflowId(caseId);
   const servedAt = request.servedAt ? iso(request.servedAt) : new Date(input.now).toISOString();
   const holidayOverrides = await listHolidayOverrides(deps.db);
-  const cure = deadlineFrom(
-    'cure',
-    caseId,
-    computeDeadline({
-      from: servedAt,
-      period: { unit: 'days', amount: contract.terms.legal.cureDays },
-      rule: 'act',
-      calendar: createHolidayCalendar(holidayOverrides),
-      what: { zh: '纠正违约并书面通知，或提出书面异议', en: 'curing the breach and confirming in writing, or objecting in writing' },
-      trigger: { zh: '违约通知送达', en: 'service of the breach notice' },
-    }),
-  );
+  const cureBasis: DeadlineBasis = {
+    from: servedAt,
+    period: { unit: 'days', amount: contract.terms.legal.cureDays },
+    rule: 'act',
+    what: { zh: '纠正违约并书面通知，或提出书面异议', en: 'curing the breach and confirming in writing, or objecting in writing' },
+    trigger: { zh: '违约通知送达', en: 'service of the breach notice' },
+  };
+  const cure = deadlineFrom('cure', caseId, recountDeadline(cureBasis, await loadCalendarAt(deps.db, servedAt)), cureBasis);
   const negotiationDays = request.negotiationDays ?? contract.terms.legal.negotiationDays;
   const workflowInput: BreachCaseInput = {
     caseId,
@@ -280,19 +264,14 @@ export async function declareForceMajeure(
   const caseId = `FM-${randomUUID()}`;
   const workflowId = forceMajeureWorkflowId(caseId);
   const occurredAt = iso(request.occurredAt);
-  const holidayOverrides = await listHolidayOverrides(deps.db);
-  const proof = deadlineFrom(
-    'force_majeure_proof',
-    caseId,
-    computeDeadline({
-      from: occurredAt,
-      period: { unit: 'days', amount: contract.terms.legal.forceMajeureProofDays },
-      rule: 'act',
-      calendar: createHolidayCalendar(holidayOverrides),
-      what: { zh: '提供不可抗力书面证明', en: 'written proof of the force majeure event' },
-      trigger: { zh: '不可抗力事件发生', en: 'the event' },
-    }),
-  );
+  const proofBasis: DeadlineBasis = {
+    from: occurredAt,
+    period: { unit: 'days', amount: contract.terms.legal.forceMajeureProofDays },
+    rule: 'act',
+    what: { zh: '提供不可抗力书面证明', en: 'written proof of the force majeure event' },
+    trigger: { zh: '不可抗力事件发生', en: 'the event' },
+  };
+  const proof = deadlineFrom('force_majeure_proof', caseId, recountDeadline(proofBasis, await loadCalendarAt(deps.db, occurredAt)), proofBasis);
   const event = request.event ?? (request.description.length > 40 ? `${request.description.slice(0, 40)}…` : request.description);
   const workflowInput: ForceMajeureInput = {
     caseId,

@@ -12,8 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { AppError } from '../api/errors';
-import { stableStringify } from '../api/idempotency';
+import { AppError } from '../domain/errors';
+import { stableStringify } from '../domain/stable-json';
 import { appendAudit } from '../db/audit';
 import type { ContractRow } from '../db/contracts';
 import { grantedQuota } from '../db/invoices';

@@ -10,20 +10,26 @@
  * Workflow id: breach-<caseId>. The case row exists before the workflow
  * starts (opened by the API or by billing's non-payment ladder).
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities';
-import { createHolidayCalendar, type HolidayOverride } from '../domain/calendar';
+import type { HolidayOverride } from '../domain/calendar';
 import type { Actor, DeadlineState } from '../domain/contract';
 import { contactAudienceOf, escalationRecord, type BreachStatus, type CaseDocumentRef, type EscalationRecord } from '../domain/legal';
-import { computeDeadline } from '../domain/periods';
+import { recountDeadline, type DeadlineBasis } from '../domain/periods';
 import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
 import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
 import { DeadlineBook, deadlineFrom } from './deadline-book';
 import { getDeadlinesQuery } from './queries';
-import { nowIso, waitUntil } from './shared';
+import { announceMoves, calendarChangedSignal, calendarYearAt, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
+import { calendarVersion } from './versions';
+import { nowIso } from './shared';
 
 const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
   startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+const bookkeeping = proxyLocalActivities<ReturnType<typeof activities.createActivities>>({
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -89,13 +95,18 @@ const STATUS_ZH: Record<BreachStatus, string> = {
 };
 
 export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView> {
+  // first, before any await: which code this run follows (workflows/versions.ts)
+  const version = calendarVersion();
   const workflowId = workflowInfo().workflowId;
   const { caseId, contractId } = input;
   const breaching = otherParty(input.servedBy);
   const book = new DeadlineBook();
   book.put(input.cure);
   const serial = createSerial();
-  const calendar = createHolidayCalendar(input.holidayOverrides);
+  // runs from before calendar years count with the override snapshot of their input until a notice reaches them
+  const legal = new LegalCalendar(null, input.holidayOverrides);
+  // the cure period moves when a calendar notice changes a day it was counted over
+  let cure = input.cure;
   let status: BreachStatus = 'served';
   let negotiation: DeadlineState | null = null;
   let escalation: EscalationRecord | null = null;
@@ -108,7 +119,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     servedBy: input.servedBy,
     breachingParty: breaching,
     servedAt: input.servedAt,
-    cure: input.cure,
+    cure,
     negotiation,
     escalation,
     noticeDocumentId,
@@ -120,8 +131,8 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     }
   };
   const requireWithinCurePeriod = (action: string) => {
-    if (Date.now() > Date.parse(input.cure.dueAt)) {
-      throw invalidState(`the cure period of case ${caseId} ended at ${input.cure.dueAt}: too late for ${action} (${input.cure.explanationEn})`);
+    if (Date.now() > Date.parse(cure.dueAt)) {
+      throw invalidState(`the cure period of case ${caseId} ended at ${cure.dueAt}: too late for ${action} (${cure.explanationEn})`);
     }
   };
   const sync = () => ({ workflowId, open: book.open, closed: book.drainClosed() });
@@ -166,15 +177,15 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       const at = nowIso();
       status = 'negotiating';
       book.close('cure', caseId, 'met');
-      const limit = computeDeadline({
+      const basis: DeadlineBasis = {
         from: at,
         period: { unit: 'days', amount: input.negotiationDays },
         rule: 'act',
-        calendar,
         what: { zh: '协商解决', en: 'settling by negotiation' },
         trigger: { zh: '书面异议', en: 'the written objection' },
-      });
-      negotiation = deadlineFrom('negotiation', caseId, limit);
+      };
+      const limit = recountDeadline(basis, legal.calendar);
+      negotiation = deadlineFrom('negotiation', caseId, limit, basis);
       book.put(negotiation);
       await transition({
         from: ['served'],
@@ -274,9 +285,40 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       data: { escalation: record },
       audit: { type: 'case.escalated', data: { reason, breachingParty: breaching, venue: input.disputeVenue } },
     });
-    const why = reason === 'cure_period_lapsed' ? `纠正期限届满（${input.cure.explanation}）未纠正亦未提出书面异议` : `协商期限届满（${negotiation?.explanation ?? ''}）未能协商解决`;
+    const why = reason === 'cure_period_lapsed' ? `纠正期限届满（${cure.explanation}）未纠正亦未提出书面异议` : `协商期限届满（${negotiation?.explanation ?? ''}）未能协商解决`;
     await tell('escalated', ['legal', 'owner'], 'breach_escalated', `${head}已升级：${why}`, `${why}。${record.liability}${record.disputeRoute}`);
   }
+
+  // a notice that changes a day the cure or negotiation period was counted over moves it (workflows/calendar.ts)
+  setHandler(calendarChangedSignal, async (change) => {
+    if ((status !== 'served' && status !== 'negotiating') || !legal.accept(change)) return;
+    const { recounted, moves } = recountDeadlines(book.open, change.year, legal.calendar);
+    if (recounted.length === 0) return;
+    for (const deadline of recounted) {
+      book.put(deadline);
+      if (deadline.kind === 'cure') cure = deadline;
+      if (deadline.kind === 'negotiation') negotiation = deadline;
+    }
+    for (const { before, after } of moves) {
+      await transition({
+        from: [status],
+        due: { kind: after.kind, dueAt: after.dueAt, explanation: after.explanation },
+        event: { key: `calendar:${change.year}:r${change.revision}:${after.kind}`, type: 'deadline_moved', at: nowIso(), actor: LEGAL_SYSTEM_ACTOR, data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: change.title } },
+        audit: { type: 'case.deadline_moved', data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: change.title } },
+      });
+    }
+    await announceMoves(acts, {
+      workflowId,
+      contractId,
+      change,
+      moves,
+      audiences: [contactAudienceOf(breaching), 'owner', 'legal'],
+      subject: `${head}：期限调整`,
+      what: ({ after }) => (after.kind === 'cure' ? '纠正期限' : '协商期限'),
+    });
+    if (moves.length === 0) await acts.syncDeadlines({ workflowId, contractId, open: book.open, closed: book.drainClosed() });
+  });
+  if (version.calendarYears) legal.years = await bookkeeping.loadCalendar({ centreYear: calendarYearAt(input.servedAt) });
 
   // The notice: a PDF quoting the clause, the facts, the cure deadline and the dispute route; the other party is told.
   noticeDocumentId = (
@@ -304,25 +346,26 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
 
   // handlers change the status while the timers run: read it afresh after each wait
   const current = (): BreachStatus => status;
-  const cureDueMs = Date.parse(input.cure.dueAt);
+  const cureDueMs = () => Date.parse(cure.dueAt);
   if (input.invoiceNumber) {
     // a non-payment case: the payment itself is the cure, looked for daily and at the deadline
     while (current() === 'served') {
-      await waitUntil(() => current() !== 'served', Math.min(Date.now() + DAY_MS, cureDueMs));
+      const dayEnd = Date.now() + DAY_MS;
+      await waitUntilDue(() => current() !== 'served', () => Math.min(dayEnd, cureDueMs()));
       if (current() !== 'served') break;
       const settlement = await acts.findInvoiceSettlement({ invoiceNumber: input.invoiceNumber });
       if (settlement?.paid && current() === 'served') {
         await cureByPayment(settlement);
         break;
       }
-      if (Date.now() >= cureDueMs) break;
+      if (Date.now() >= cureDueMs()) break;
     }
   } else {
-    await waitUntil(() => current() !== 'served', input.cure.dueAt);
+    await waitUntilDue(() => current() !== 'served', () => cure.dueAt);
   }
   if (current() === 'served') await escalate('cure_period_lapsed');
   if (current() === 'negotiating') {
-    await waitUntil(() => current() !== 'negotiating', negotiation!.dueAt);
+    await waitUntilDue(() => current() !== 'negotiating', () => negotiation!.dueAt);
     if (current() === 'negotiating') await escalate('negotiation_lapsed');
   }
   // an escalated case stays open for legal until settled out of court or withdrawn

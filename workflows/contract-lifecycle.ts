@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { invoiceNumber, paymentWorkflowId, type TTopUpRequest } from '../domain/billing';
-import { createHolidayCalendar, type HolidayOverride } from '../domain/calendar';
+import type { HolidayOverride } from '../domain/calendar';
 import {
   SYSTEM_ACTOR,
   type Actor,
@@ -36,8 +36,10 @@ import {
   type TRenewalObjectionRequest,
   type TTerminationRequest,
 } from '../domain/lifecycle';
-import { computeDeadline, termEnd, type Deadline } from '../domain/periods';
+import { recountDeadline, termEnd, type Deadline, type DeadlineBasis } from '../domain/periods';
 import { PARTY_LABELS, type ContractTerms, type PartyCode } from '../domain/terms';
+import { announceMoves, calendarChangedSignal, calendarYearAt, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
+import { deadlineFrom } from './deadline-book';
 import type { PaymentDeadlineInput } from './payment-deadline';
 import { getDeadlinesQuery } from './queries';
 import { lifecycleVersion } from './versions';
@@ -187,7 +189,16 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     signatures: (['A', 'B'] as const).flatMap((p): SignatureRecord[] => { const s = state.signatures[p]; return s ? [s] : []; }),
   });
   const bothSigned = () => Boolean(state.signatures.A && state.signatures.B);
-  const calendar = () => createHolidayCalendar(state.holidayOverrides);
+  // runs from before calendar years count with the override snapshot in their state
+  let legal = new LegalCalendar(null, state.holidayOverrides);
+  let signing: Deadline | null = null;
+  const signingBasis = (): DeadlineBasis => ({
+    from: state.createdAt,
+    period: { unit: 'days', amount: state.terms.signing.periodDays },
+    rule: 'act',
+    what: { zh: '签署', en: 'signing' },
+    trigger: { zh: '合同创建', en: 'creation of the contract' },
+  });
   const closed: { kind: string; ref: string; status: 'met' | 'lapsed' | 'cancelled' }[] = [];
   const syncDeadlines = async () => {
     await books.syncDeadlines({ workflowId, contractId: state.contractId, open: state.deadlines, closed: closed.splice(0) });
@@ -209,7 +220,8 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
           ...input,
           contractId: state.contractId,
           contractNumber: state.number,
-          holidayOverrides: state.holidayOverrides,
+          // newer invoices load the calendar themselves when they count (no snapshot handed down)
+          holidayOverrides: version.calendarYears ? [] : state.holidayOverrides,
           cureDays: state.terms.legal.cureDays,
           dueDays: state.terms.payment.dueDays,
           reminderDaysBefore: state.terms.payment.reminderDaysBefore,
@@ -407,26 +419,51 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     },
   );
 
-  if (state.holidayOverrides.length === 0) state.holidayOverrides = await books.loadHolidayOverrides();
+  // a notice that changes a day the signing period was counted over moves it (workflows/calendar.ts)
+  setHandler(calendarChangedSignal, async (change) => {
+    if (state.status !== 'awaiting_signatures' || !legal.accept(change)) return;
+    const { recounted, moves } = recountDeadlines(state.deadlines, change.year, legal.calendar);
+    if (recounted.length === 0) return;
+    for (const deadline of recounted) state.deadlines = putDeadline(state.deadlines, deadline);
+    signing = recountDeadline(signingBasis(), legal.calendar);
+    await syncDeadlines();
+    const missing = (['A', 'B'] as const).filter((p) => !state.signatures[p]);
+    await announceMoves(acts, {
+      workflowId,
+      contractId: state.contractId,
+      change,
+      moves,
+      audiences: ['owner', ...missing.map((p) => (p === 'A' ? ('party_a_contact' as const) : ('party_b_contact' as const)))],
+      subject: `签署期限调整：合同 ${state.number}`,
+      what: () => `合同 ${state.number} 的签署期限`,
+    });
+  });
+
+  if (version.calendarYears) {
+    if (state.status === 'awaiting_signatures') legal = new LegalCalendar(await books.loadCalendar({ centreYear: calendarYearAt(state.createdAt) }));
+  } else if (state.holidayOverrides.length === 0) {
+    state.holidayOverrides = await books.loadHolidayOverrides();
+    legal = new LegalCalendar(null, state.holidayOverrides);
+  }
   if (!state.documents.contract) {
     state.documents.contract = (await acts.produceDocument({ kind: 'contract', contractId: state.contractId })).id;
   }
 
   if (state.status === 'awaiting_signatures') {
-    const signing = computeDeadline({
-      from: state.createdAt,
-      period: { unit: 'days', amount: state.terms.signing.periodDays },
-      rule: 'act',
-      calendar: calendar(),
-      what: { zh: '签署', en: 'signing' },
-      trigger: { zh: '合同创建', en: 'creation of the contract' },
-    });
-    state.deadlines = putDeadline(state.deadlines, { kind: 'signing', ref: 'contract', dueAt: signing.dueAt, explanation: signing.explanation, explanationEn: signing.explanationEn });
+    signing = recountDeadline(signingBasis(), legal.calendar);
+    state.deadlines = putDeadline(
+      state.deadlines,
+      version.calendarYears
+        ? deadlineFrom('signing', 'contract', signing, signingBasis())
+        : { kind: 'signing', ref: 'contract', dueAt: signing.dueAt, explanation: signing.explanation, explanationEn: signing.explanationEn },
+    );
     await syncDeadlines();
+    const signingDue = () => signing!.dueAt;
 
-    const reminders = reminderInstants(signing.dueAt, state.terms.signing.reminderDaysBefore, Date.now()).slice(0, MAX_SIGNING_REMINDERS);
+    const reminders = reminderInstants(signingDue(), state.terms.signing.reminderDaysBefore, Date.now()).slice(0, MAX_SIGNING_REMINDERS);
     for (const reminder of reminders) {
-      if (await waitUntil(bothSigned, reminder.at)) break;
+      // the reminder keeps its distance to the deadline when a calendar notice moves it
+      if (await waitUntilDue(bothSigned, () => Date.parse(signingDue()) - reminder.daysBefore * 86_400_000)) break;
       if (state.signingRemindersSent >= MAX_SIGNING_REMINDERS) break;
       state.signingRemindersSent += 1;
       const missing = (['A', 'B'] as const).filter((p) => !state.signatures[p]);
@@ -436,11 +473,11 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
         audiences: ['owner', ...missing.map((p) => (p === 'A' ? ('party_a_contact' as const) : ('party_b_contact' as const)))],
         reason: 'signing_reminder',
         subject: `合同 ${state.number} 待签署提醒`,
-        body: `合同 ${state.number} 尚待${missing.map((p) => PARTY_LABELS[p]).join('、')}签字盖章，签署期限 ${signing.explanation}`,
+        body: `合同 ${state.number} 尚待${missing.map((p) => PARTY_LABELS[p]).join('、')}签字盖章，签署期限 ${signing!.explanation}`,
       });
     }
 
-    const signed = await waitUntil(bothSigned, signing.dueAt);
+    const signed = await waitUntilDue(bothSigned, signingDue);
     await condition(allHandlersFinished);
     if (signed) {
       closed.push({ kind: 'signing', ref: 'contract', status: 'met' });
@@ -452,7 +489,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
         from: ['awaiting_signatures'],
         to: 'lapsed',
         actor: SYSTEM_ACTOR,
-        reason: `signing period lapsed: ${signing.explanation}`,
+        reason: `signing period lapsed: ${signing!.explanation}`,
       });
       await acts.notify({
         id: `${workflowId}:lapsed`,
@@ -460,7 +497,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
         audiences: ['owner'],
         reason: 'signing_lapsed',
         subject: `合同 ${state.number} 签署期限已过，合同失效`,
-        body: `合同 ${state.number} 在签署期限内未完成双方签字盖章，已失效。${signing.explanation}`,
+        body: `合同 ${state.number} 在签署期限内未完成双方签字盖章，已失效。${signing!.explanation}`,
       });
       await syncDeadlines();
       return view();

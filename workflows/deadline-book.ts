@@ -3,7 +3,6 @@
  * sync to the read model. Plain JSON inside, so it survives continue-as-new.
  */
 import type { DeadlineState } from '../domain/contract';
-import type { Deadline } from '../domain/periods';
 
 export type ClosedDeadline = { kind: string; ref: string; status: 'met' | 'lapsed' | 'cancelled' };
 
@@ -33,10 +32,4 @@ export class DeadlineBook {
   }
 }
 
-export const deadlineFrom = (kind: DeadlineState['kind'], ref: string, computed: Deadline): DeadlineState => ({
-  kind,
-  ref,
-  dueAt: computed.dueAt,
-  explanation: computed.explanation,
-  explanationEn: computed.explanationEn,
-});
+export { deadlineFrom } from '../domain/contract';

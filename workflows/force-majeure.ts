@@ -15,7 +15,8 @@ import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
 import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
 import { DeadlineBook } from './deadline-book';
 import { getDeadlinesQuery } from './queries';
-import { nowIso, waitUntil } from './shared';
+import { announceMoves, calendarChangedSignal, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
+import { nowIso } from './shared';
 
 const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
   startToCloseTimeout: '1 minute',
@@ -58,6 +59,9 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
   const { caseId, contractId } = input;
   const book = new DeadlineBook();
   book.put(input.proof);
+  // the proof period moves when a calendar notice changes a day it was counted over (workflows/calendar.ts)
+  let proof = input.proof;
+  const legal = new LegalCalendar(null);
   const serial = createSerial();
   const transition = caseTransitions(acts.recordCaseTransition, caseId, serial, () => ({ workflowId, open: book.open, closed: book.drainClosed() }));
   const recipient = otherParty(input.declaredBy);
@@ -72,7 +76,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
     status,
     declaredBy: input.declaredBy,
     occurredAt: input.occurredAt,
-    proof: input.proof,
+    proof,
     proofFiledAt,
     proofOnTime,
     flaggedMissingAt,
@@ -87,7 +91,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
     fileForceMajeureProofUpdate,
     async (request) => {
       const at = nowIso();
-      const onTime = Date.now() <= Date.parse(input.proof.dueAt);
+      const onTime = Date.now() <= Date.parse(proof.dueAt);
       const before = status;
       status = onTime ? 'proof_filed' : 'proof_filed_late';
       proofFiledAt = at;
@@ -99,10 +103,10 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
         close: true,
         due: null,
         addFlags: onTime ? [] : ['proof_late'],
-        event: { key: 'proof_filed', type: onTime ? 'proof_filed' : 'proof_filed_late', at, actor: request.actor, data: { documentId: request.document.documentId, onTime, dueAt: input.proof.dueAt, note: request.note ?? null } },
+        event: { key: 'proof_filed', type: onTime ? 'proof_filed' : 'proof_filed_late', at, actor: request.actor, data: { documentId: request.document.documentId, onTime, dueAt: proof.dueAt, note: request.note ?? null } },
         documents: [{ documentId: request.document.documentId, role: 'force_majeure_proof' }],
-        data: { proof: { at, onTime, by: request.actor.id, documentId: request.document.documentId, dueAt: input.proof.dueAt } },
-        audit: { type: onTime ? 'case.proof_filed' : 'case.proof_filed_late', data: { documentId: request.document.documentId, dueAt: input.proof.dueAt } },
+        data: { proof: { at, onTime, by: request.actor.id, documentId: request.document.documentId, dueAt: proof.dueAt } },
+        audit: { type: onTime ? 'case.proof_filed' : 'case.proof_filed_late', data: { documentId: request.document.documentId, dueAt: proof.dueAt } },
       });
       await acts.notify({
         id: `${workflowId}:proof`,
@@ -110,7 +114,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
         audiences: [contactAudienceOf(recipient), 'owner', 'legal'],
         reason: onTime ? 'force_majeure_proof_filed' : 'force_majeure_proof_late',
         subject: `${head}：书面证明已${onTime ? '按期' : '逾期'}提交`,
-        body: `${PARTY_LABELS[input.declaredBy]}于 ${at} 提交不可抗力书面证明（${request.document.title}）${onTime ? '，在期限内' : `，已超过期限（${input.proof.explanation}）`}。`,
+        body: `${PARTY_LABELS[input.declaredBy]}于 ${at} 提交不可抗力书面证明（${request.document.title}）${onTime ? '，在期限内' : `，已超过期限（${proof.explanation}）`}。`,
       });
       return view();
     },
@@ -121,6 +125,32 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
     },
   );
 
+  setHandler(calendarChangedSignal, async (change) => {
+    if (status !== 'declared' || !legal.accept(change)) return;
+    const { recounted, moves } = recountDeadlines(book.open, change.year, legal.calendar);
+    if (recounted.length === 0) return;
+    for (const deadline of recounted) book.put(deadline);
+    proof = recounted.find((d) => d.kind === 'force_majeure_proof') ?? proof;
+    for (const { before, after } of moves) {
+      await transition({
+        from: ['declared'],
+        due: { kind: after.kind, dueAt: after.dueAt, explanation: after.explanation },
+        event: { key: `calendar:${change.year}:r${change.revision}:${after.kind}`, type: 'deadline_moved', at: nowIso(), actor: LEGAL_SYSTEM_ACTOR, data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: change.title } },
+        audit: { type: 'case.deadline_moved', data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: change.title } },
+      });
+    }
+    await announceMoves(acts, {
+      workflowId,
+      contractId,
+      change,
+      moves,
+      audiences: [contactAudienceOf(input.declaredBy), 'owner', 'legal'],
+      subject: `${head}：不可抗力证明期限调整`,
+      what: () => '不可抗力书面证明期限',
+    });
+    if (moves.length === 0) await acts.syncDeadlines({ workflowId, contractId, open: book.open, closed: book.drainClosed() });
+  });
+
   noticeDocumentId = (
     await acts.produceDocument({
       kind: 'force_majeure_notice',
@@ -130,8 +160,8 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
       event: input.event,
       occurredAt: input.occurredAt,
       description: input.description,
-      proofDueAt: input.proof.dueAt,
-      proofExplanation: input.proof.explanation,
+      proofDueAt: proof.dueAt,
+      proofExplanation: proof.explanation,
       issuedAt: workflowInfo().startTime.toISOString(),
     })
   ).id;
@@ -141,10 +171,10 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
     audiences: [contactAudienceOf(recipient), 'owner', 'legal'],
     reason: 'force_majeure_declared',
     subject: `${head}：${PARTY_LABELS[input.declaredBy]}通知发生不可抗力`,
-    body: `${input.event}（发生于 ${input.occurredAt}）。书面证明期限：${input.proof.explanation}`,
+    body: `${input.event}（发生于 ${input.occurredAt}）。书面证明期限：${proof.explanation}`,
   });
 
-  await waitUntil(() => status !== 'declared', input.proof.dueAt);
+  await waitUntilDue(() => status !== 'declared', () => proof.dueAt);
   if (status === 'declared') {
     const at = nowIso();
     status = 'proof_overdue';
@@ -154,9 +184,9 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
       from: ['declared'],
       to: 'proof_overdue',
       addFlags: ['proof_missing'],
-      event: { key: 'proof_missing', type: 'proof_missing', at, actor: LEGAL_SYSTEM_ACTOR, data: { dueAt: input.proof.dueAt } },
-      data: { proofMissing: { flaggedAt: at, dueAt: input.proof.dueAt } },
-      audit: { type: 'case.proof_missing', data: { dueAt: input.proof.dueAt } },
+      event: { key: 'proof_missing', type: 'proof_missing', at, actor: LEGAL_SYSTEM_ACTOR, data: { dueAt: proof.dueAt } },
+      data: { proofMissing: { flaggedAt: at, dueAt: proof.dueAt } },
+      audit: { type: 'case.proof_missing', data: { dueAt: proof.dueAt } },
     });
     await acts.notify({
       id: `${workflowId}:proof-missing`,
@@ -164,7 +194,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
       audiences: [contactAudienceOf(input.declaredBy), 'owner', 'legal'],
       reason: 'force_majeure_proof_missing',
       subject: `${head}：书面证明逾期未提交`,
-      body: `${PARTY_LABELS[input.declaredBy]}未在期限内提交不可抗力书面证明（合同第九条第2款）：${input.proof.explanation}`,
+      body: `${PARTY_LABELS[input.declaredBy]}未在期限内提交不可抗力书面证明（合同第九条第2款）：${proof.explanation}`,
     });
   }
   await condition(() => status === 'proof_filed' || status === 'proof_filed_late');

@@ -7,3 +7,4 @@ export * from './breach-case';
 export * from './outage-notice';
 export * from './violation';
 export * from './force-majeure';
+export * from './calendar-recount';

@@ -13,22 +13,29 @@ import {
   defineQuery,
   defineUpdate,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { applyPayment, ladderSchedule, OVERDUE_LADDER, type EscalationRung, type InvoiceKind, type PaymentRecord, type TRecordPaymentRequest } from '../domain/billing';
-import { createHolidayCalendar, type HolidayOverride } from '../domain/calendar';
+import type { HolidayOverride } from '../domain/calendar';
 import type { Actor } from '../domain/contract';
 import { formatYuan } from '../domain/money';
-import { computeDeadline } from '../domain/periods';
+import { recountDeadline, type Deadline, type DeadlineBasis } from '../domain/periods';
 import type { InvoiceType } from '../domain/terms';
+import { announceMoves, calendarChangedSignal, calendarYearAt, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
 import { DeadlineBook, deadlineFrom } from './deadline-book';
 import { getDeadlinesQuery } from './queries';
-import { nowIso, reminderInstants, waitUntil } from './shared';
+import { calendarVersion } from './versions';
+import { nowIso, reminderInstants } from './shared';
 
 const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
   startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+const bookkeeping = proxyLocalActivities<ReturnType<typeof activities.createActivities>>({
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -45,6 +52,7 @@ export type PaymentDeadlineInput = {
   trigger: string;
   dueDays: number;
   reminderDaysBefore: number[];
+  /** the lifecycle's override snapshot, for runs from before calendar years (newer runs load the calendar themselves) */
   holidayOverrides: HolidayOverride[];
   cureDays: number;
   topUpSms?: number;
@@ -68,6 +76,8 @@ export const getInvoiceStateQuery = defineQuery<InvoiceState>('getInvoiceStateQu
 export const recordPaymentUpdate = defineUpdate<InvoiceState & { duplicate: boolean }, [RecordPaymentInput]>('recordPaymentUpdate');
 
 export async function paymentDeadline(input: PaymentDeadlineInput): Promise<InvoiceState> {
+  // first, before any await: which code this run follows (workflows/versions.ts)
+  const version = calendarVersion();
   const workflowId = workflowInfo().workflowId;
   const book = new DeadlineBook();
   const payments: PaymentRecord[] = [];
@@ -124,18 +134,41 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
     },
   );
 
-  const calendar = createHolidayCalendar(input.holidayOverrides);
-  const due = computeDeadline({
+  const legal = new LegalCalendar(
+    version.calendarYears ? await bookkeeping.loadCalendar({ centreYear: calendarYearAt(input.trigger) }) : null,
+    input.holidayOverrides,
+  );
+  const basis: DeadlineBasis = {
     from: input.trigger,
     period: { unit: 'days', amount: input.dueDays },
     rule: 'act',
-    calendar,
     what: { zh: '付款', en: 'payment' },
     trigger: input.kind === 'top_up' ? { zh: '增购申请', en: 'the top-up request' } : input.kind === 'renewal' ? { zh: '续期', en: 'renewal' } : { zh: '合同签订', en: 'signing' },
-  });
+  };
+  // the due date moves when a calendar notice changes a day it was counted over (until it lapses)
+  let due: Deadline = recountDeadline(basis, legal.calendar);
   dueAt = due.dueAt;
-  book.put(deadlineFrom('payment', input.invoiceNumber, due));
+  book.put(deadlineFrom('payment', input.invoiceNumber, due, basis));
   const sync = () => acts.syncDeadlines({ workflowId, contractId: input.contractId, open: book.open, closed: book.drainClosed() });
+
+  setHandler(calendarChangedSignal, async (change) => {
+    if (status !== 'open' || !legal.accept(change)) return;
+    const { recounted, moves } = recountDeadlines(book.open, change.year, legal.calendar);
+    if (recounted.length === 0) return;
+    due = recountDeadline(basis, legal.calendar);
+    dueAt = due.dueAt;
+    for (const deadline of recounted) book.put(deadline);
+    await sync();
+    await announceMoves(acts, {
+      workflowId,
+      contractId: input.contractId,
+      change,
+      moves,
+      audiences: ['party_a_contact', 'owner'],
+      subject: `付款期限调整：${input.invoiceNumber}`,
+      what: () => `发票 ${input.invoiceNumber} 的付款期限`,
+    });
+  });
 
   try {
     await acts.issueInvoice({
@@ -164,7 +197,8 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
     });
 
     for (const reminder of reminderInstants(due.dueAt, input.reminderDaysBefore, Date.now())) {
-      if (await waitUntil(fullyPaid, reminder.at)) break;
+      // the reminder keeps its distance to the due date when that moves
+      if (await waitUntilDue(fullyPaid, () => Date.parse(due.dueAt) - reminder.daysBefore * 86_400_000)) break;
       await acts.notify({
         id: `${workflowId}:reminder:${reminder.daysBefore}`,
         contractId: input.contractId,
@@ -175,14 +209,14 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
       });
     }
 
-    const paidInTime = await waitUntil(fullyPaid, due.dueAt);
+    const paidInTime = await waitUntilDue(fullyPaid, () => due.dueAt);
     if (!paidInTime) {
       status = 'overdue';
       book.close('payment', input.invoiceNumber, 'lapsed');
       await acts.markInvoiceOverdue({ contractId: input.contractId, invoiceNumber: input.invoiceNumber, at: due.dueAt });
       await sync();
       for (const step of ladderSchedule(due.dueAt, input.ladder ?? OVERDUE_LADDER)) {
-        if (await waitUntil(fullyPaid, step.at)) break;
+        if (await waitUntilDue(fullyPaid, () => step.at)) break;
         await runRung(step.rung, step.repeat, step.at);
       }
       await condition(fullyPaid);
@@ -238,14 +272,14 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
       return;
     }
     const servedAt = new Date(at).toISOString();
-    const cure = computeDeadline({
+    const cureBasis: DeadlineBasis = {
       from: servedAt,
       period: { unit: 'days', amount: input.cureDays },
       rule: 'act',
-      calendar,
       what: { zh: '纠正违约并书面通知', en: 'curing the breach in writing' },
       trigger: { zh: '违约通知送达', en: 'service of the breach notice' },
-    });
+    };
+    const cure = recountDeadline(cureBasis, legal.calendar);
     const caseId = `nonpayment-${input.invoiceNumber}`;
     await acts.openBreachCase({
       caseId,
@@ -254,7 +288,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
       clause: rung.action.clause,
       description: `甲方未在付款期限（${due.explanation}）内支付发票 ${input.invoiceNumber} 款项，尚欠人民币 ${outstanding} 元。`,
       servedAt,
-      cure: deadlineFrom('cure', caseId, cure),
+      cure: deadlineFrom('cure', caseId, cure, cureBasis),
       source: workflowId,
       actor: { id: 'system:billing', role: 'system' },
     });

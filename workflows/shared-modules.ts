@@ -26,3 +26,4 @@ import '../domain/periods';
 import '../domain/sms/dispatch';
 import '../domain/sms/windows';
 import '../domain/terms';
+import '../domain/time';

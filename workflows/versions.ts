@@ -24,14 +24,28 @@ export type LifecycleVersion = {
   initialTermInvoice: () => boolean;
   /** the term runs renewal alerts and automatic renewals; call where the history may hold its marker */
   termRenewal: () => boolean;
+  /** counts with calendar years read when it counts, not the override snapshot (and hands none to invoices) */
+  calendarYears: boolean;
 };
 
 /** Call first thing in `contractLifecycle`, before any await. */
 export function lifecycleVersion(): LifecycleVersion {
   const v5 = patched('lifecycle-v5');
+  const calendarYears = patched('calendar-years-v6');
   return {
+    calendarYears,
     localBookkeeping: v5 || patched('local-bookkeeping'),
     initialTermInvoice: () => v5 || patched('initial-term-invoice'),
     termRenewal: () => v5 || patched('term-renewal'),
   };
+}
+
+export type CalendarVersion = {
+  /** counts with calendar years read when it counts (loadCalendar), not an override snapshot from its input */
+  calendarYears: boolean;
+};
+
+/** Call first thing in a deadline-holding workflow other than the lifecycle, before any await. */
+export function calendarVersion(): CalendarVersion {
+  return { calendarYears: patched('calendar-years-v6') };
 }

@@ -109,7 +109,7 @@ async function liveDeadlines(
     }
   }
   deadlines.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-  return { deadlines: deadlines.map(({ kind, ref, dueAt, explanation, explanationEn }) => ({ kind, ref, dueAt, explanation, explanationEn })), source: sources.size > 1 ? 'mixed' : (sources.values().next().value as 'workflow' | 'read-model') };
+  return { deadlines: deadlines.map(({ kind, ref, dueAt, explanation, explanationEn, provisional }) => ({ kind, ref, dueAt, explanation, explanationEn, provisional: provisional ?? false })), source: sources.size > 1 ? 'mixed' : (sources.values().next().value as 'workflow' | 'read-model') };
 }
 
 /** The contract as the API shows it; every read (workflow queries, Postgres) runs at once. */

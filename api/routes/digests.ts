@@ -47,6 +47,7 @@ export function digestRoutes(deps: AppDeps) {
             updatedAt: r.updatedAt,
             summary: `${KIND_LABELS[r.kind] ?? r.kind}：${r.contractNumber}（${r.partyA}）`,
             description: r.explanation,
+            tentative: r.provisional,
             url: `${base}/contracts/${r.contractId}`,
           })),
           new Date().toISOString(),

@@ -35,6 +35,9 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/contracts/:id/amendments': ALL,
   'GET /api/digests/latest': ['sales', 'legal', 'finance', 'admin'],
   'GET /api/calendar.ics': ALL,
+  'GET /api/holiday-calendar': ALL,
+  'GET /api/holiday-calendar/:year': ALL,
+  'PUT /api/holiday-calendar/:year': ['legal', 'admin'],
   'POST /api/webhooks': ['admin'],
   'GET /api/webhooks': ['admin'],
   'GET /api/webhooks/:id/deliveries': ['admin'],
@@ -89,7 +92,7 @@ function urlOf(path: string): string {
 function call(method: string, url: string, role: Role | null) {
   const api = h.api(role);
   // an empty body: allowed callers get a validation error (400) or 404/409, never an effect
-  return method === 'get' ? api.get(url) : api.post(url, {});
+  return method === 'get' ? api.get(url) : method === 'put' ? api.put(url, {}) : api.post(url, {});
 }
 
 describe('the authorization matrix', () => {

@@ -48,6 +48,7 @@ export type Harness = {
   api: (role: Role | null) => {
     get: (path: string) => supertest.Test;
     post: (path: string, body?: unknown) => supertest.Test;
+    put: (path: string, body?: unknown) => supertest.Test;
   };
   /** dev server with `devServer` set: stops the worker and the server, starts both again on the same port and database */
   restartTemporal: () => Promise<void>;
@@ -144,6 +145,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       get: (path: string) => auth(supertest(app).get(path)),
       post: (path: string, body?: unknown) => {
         const t = auth(supertest(app).post(path));
+        return body === undefined ? t : t.send(body as object);
+      },
+      put: (path: string, body?: unknown) => {
+        const t = auth(supertest(app).put(path));
         return body === undefined ? t : t.send(body as object);
       },
     };

@@ -181,6 +181,10 @@ describe('periods in hours (Art. 201)', () => {
       lastDay: null,
       extendedFrom: null,
       uncoveredYears: [],
+      // hours never look at the calendar, so no notice can move them
+      calendarYears: [],
+      provisional: false,
+      calendarRevisions: {},
       explanation:
         '自知悉中断时（2024-05-14 23:30，北京时间）起 24 小时（按小时计算的期间自该时刻起算，不因休息日顺延）；中断通知截止于 2024-05-15 23:30（北京时间）。',
       explanationEn:
