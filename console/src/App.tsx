@@ -3,8 +3,9 @@
  * for the current path. Each entry appears only when its endpoint exists in
  * the API's route table and the role may call it (the server enforces it anyway).
  */
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { apiGet, can, routeExists, session, setUnauthenticatedHandler, type Role, type User } from './api';
+import { AuthContext } from './auth';
 import { ErrorBox, Loading } from './components';
 import { useI18n, type MessageKey } from './i18n';
 import { Link, matchPath, navigate, Redirect, useLocation } from './router';
@@ -13,19 +14,13 @@ import { ContractDetailPage } from './pages/ContractDetail';
 import { ContractsPage } from './pages/Contracts';
 import { DigestPage } from './pages/Digest';
 import { FinancePage } from './pages/Finance';
+import { HolidayCalendarPage } from './pages/HolidayCalendar';
 import { LegalPage } from './pages/Legal';
 import { NewContractPage } from './pages/NewContract';
 import { SignInPage } from './pages/SignIn';
 import { SignPage } from './pages/Sign';
 
-type Auth = { user: User; signOut: () => void };
-const AuthContext = createContext<Auth | null>(null);
-
-export function useAuth(): Auth {
-  const auth = useContext(AuthContext);
-  if (!auth) throw new Error('useAuth outside a signed-in page');
-  return auth;
-}
+export { useAuth } from './auth';
 
 /** What the console offers, by endpoint: shown only when the route exists and the role may call it. */
 export const features = {
@@ -45,6 +40,7 @@ export const features = {
   messages: (role: Role) => can(role, 'get', '/api/contracts/:id/messages') || can(role, 'get', '/api/contracts/:id/ledger'),
   cases: (role: Role) => can(role, 'get', '/api/cases'),
   digest: (role: Role) => can(role, 'get', '/api/digests/latest') || can(role, 'get', '/api/calendar.ics'),
+  holidayCalendar: (role: Role) => can(role, 'get', '/api/holiday-calendar'),
 };
 
 type NavItem = { to: string; label: MessageKey | ((role: Role) => MessageKey); show: (role: Role) => boolean };
@@ -55,6 +51,7 @@ const NAV: NavItem[] = [
   { to: '/legal', label: (role) => (role === 'legal' || role === 'admin' ? 'nav.legal' : 'nav.cases'), show: features.legal },
   { to: '/compose', label: 'nav.compose', show: features.compose },
   { to: '/digest', label: (role) => (can(role, 'get', '/api/digests/latest') ? 'nav.digest' : 'nav.calendar'), show: features.digest },
+  { to: '/holiday-calendar', label: 'nav.holidays', show: features.holidayCalendar },
 ];
 
 type PageDef = { pattern: string; show: (role: Role) => boolean; render: (params: Record<string, string>) => ReactNode };
@@ -67,6 +64,7 @@ const PAGES: PageDef[] = [
   { pattern: '/legal', show: features.legal, render: () => <LegalPage /> },
   { pattern: '/compose', show: features.compose, render: () => <ComposePage /> },
   { pattern: '/digest', show: features.digest, render: () => <DigestPage /> },
+  { pattern: '/holiday-calendar', show: features.holidayCalendar, render: () => <HolidayCalendarPage /> },
 ];
 
 function LangToggle() {

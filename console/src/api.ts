@@ -98,6 +98,10 @@ export async function apiPost<T>(path: string, body: unknown, options: Omit<Requ
   return (await send('POST', path, { ...options, body })).json() as Promise<T>;
 }
 
+export async function apiPut<T>(path: string, body: unknown, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+  return (await send('PUT', path, { ...options, body })).json() as Promise<T>;
+}
+
 export async function apiBlob(path: string): Promise<Blob> {
   return (await send('GET', path)).blob();
 }

@@ -33,6 +33,16 @@ export function StatusBadge({ status, kind = 'status' }: { status: string; kind?
   );
 }
 
+/** A deadline counted over a year whose State Council notice is not out yet (statutory holidays only). */
+export function ProvisionalBadge() {
+  const { t } = useI18n();
+  return (
+    <span className="badge s-provisional" title={t('deadline.provisionalHint')} data-testid="provisional">
+      {t('deadline.provisional')}
+    </span>
+  );
+}
+
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t, lang } = useI18n();
   if (!error) return null;

@@ -7,13 +7,22 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ContractTerms } from '../../../domain/terms';
 import { apiBlob, apiGet, apiPost, can, newIdempotencyKey } from '../api';
 import { features, useAuth } from '../App';
-import { Countdown, ErrorBox, Loading, Notice, Section, StatusBadge, useLoad } from '../components';
+import { Countdown, ErrorBox, Loading, Notice, ProvisionalBadge, Section, StatusBadge, useLoad } from '../components';
 import { formatDate, formatDateTime, formatDue, formatYuan, parseYuan } from '../format';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { CasesSection, LifecycleSection, MessagesSection } from './ContractExtras';
 
-export type Deadline = { kind: string; ref: string; dueAt: string; explanation: string; explanationEn: string; secondsLeft: number };
+export type Deadline = {
+  kind: string;
+  ref: string;
+  dueAt: string;
+  explanation: string;
+  explanationEn: string;
+  secondsLeft: number;
+  /** counted over a year whose State Council notice is not out yet: may move when it is entered */
+  provisional: boolean;
+};
 export type Invoice = {
   number: string;
   contractId: string;
@@ -72,6 +81,7 @@ export function DeadlineList({ deadlines, fetchedAt }: { deadlines: Deadline[]; 
           <div className="deadline-main">
             <strong>{tx(`deadline.${d.kind}`)}</strong>
             <span className="muted small">{d.ref}</span>
+            {d.provisional && <ProvisionalBadge />}
             <Countdown secondsLeft={d.secondsLeft} fetchedAt={fetchedAt} label={tx(`deadline.${d.kind}`)} />
           </div>
           <div className="muted small">

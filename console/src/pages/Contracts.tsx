@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { CONTRACT_STATUSES } from '../../../domain/contract';
 import { apiGet } from '../api';
 import { features, useAuth } from '../App';
-import { Countdown, ErrorBox, Loading, StatusBadge, useLoad } from '../components';
+import { Countdown, ErrorBox, Loading, ProvisionalBadge, StatusBadge, useLoad } from '../components';
 import { formatDue } from '../format';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
@@ -20,7 +20,8 @@ export type ContractListItem = {
   partyB: string;
   effectiveAt: string | null;
   termEndsAt: string | null;
-  nextDeadline: { kind: string; dueAt: string; explanation: string; secondsLeft: number } | null;
+  /** `provisional` when the list endpoint says so (GET /api/contracts/:id always does; the list may not) */
+  nextDeadline: { kind: string; dueAt: string; explanation: string; secondsLeft: number; provisional?: boolean } | null;
   createdAt: string;
 };
 
@@ -157,6 +158,7 @@ export function ContractsPage() {
                       {c.nextDeadline ? (
                         <span title={c.nextDeadline.explanation}>
                           {tx(`deadline.${c.nextDeadline.kind}`)}
+                          {c.nextDeadline.provisional && <ProvisionalBadge />}
                           <span className="muted small block">{formatDue(c.nextDeadline.dueAt, lang)}</span>
                         </span>
                       ) : (
