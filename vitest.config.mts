@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// One actor assertion key for the whole run (platform/actor-key.ts): the workflow bundle of
+// test/support/global-setup.ts checks it, the in-process API signs with it, spawned workers and
+// APIs inherit it. A test key, of no use anywhere else.
+process.env.ACTOR_ASSERTION_KEY ??= Buffer.from('test-only actor assertion key, 32+ bytes long').toString('base64');
+
 export default defineConfig({
   test: {
     // The Temporal SDK's native bridge misbehaves in worker threads: use forked processes.

@@ -44,13 +44,11 @@ export function createCalendarActivities({ db, temporal }: ActivityDeps) {
     },
 
     /**
-     * Tells each workflow of the change (with the calendar years as they now
-     * stand around the year); a workflow that has ended is skipped. Returns
-     * how many were signalled.
+     * Tells each workflow of the change (it reads the calendar itself); a
+     * workflow that has ended is skipped. Returns how many were signalled.
      */
     async signalCalendarChange(input: { workflowIds: string[]; change: CalendarChangeInput }): Promise<{ signalled: number; gone: number }> {
-      const years = await loadCalendarYears(db, input.change.year);
-      const payload = { ...input.change, years };
+      const payload = input.change;
       let signalled = 0;
       let gone = 0;
       const queue = [...input.workflowIds];

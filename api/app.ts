@@ -1,6 +1,7 @@
 /**
  * The express application, separate from listen() so tests drive it directly.
  */
+import { withActorAssertions } from '../platform/temporal';
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
@@ -29,7 +30,9 @@ export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
   return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...calendarRoutes(deps)];
 }
 
-export function createApp(deps: AppDeps): Express {
+export function createApp(given: AppDeps): Express {
+  // every update sent through this app carries its signed actor assertion
+  const deps: AppDeps = { ...given, temporal: withActorAssertions(given.temporal, given.actorAssertionKey, given.temporalClock) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

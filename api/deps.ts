@@ -10,4 +10,8 @@ export type AppDeps = {
   bodyLimit: string;
   /** how long GET /api/contracts/:id waits for a live workflow query before serving the read model */
   queryTimeoutMs: number;
+  /** the key (hex) every update the API sends is signed with (platform/actor-key.ts, domain/actor-assertion.ts) */
+  actorAssertionKey: string;
+  /** the Temporal server's clock, when it is not the wall clock (the time-skipping test server) */
+  temporalClock?: () => Promise<number>;
 };

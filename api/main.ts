@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import { createDb } from '../db/pool';
 import { registerToken, upsertUser } from '../db/users';
+import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { connectClient } from '../platform/temporal';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     await registerToken(db, 'admin', config.adminToken, 'ADMIN_TOKEN');
   }
 
-  const deps = { db, temporal, taskQueue: config.temporal.taskQueue, logger, bodyLimit: config.http.bodyLimit, queryTimeoutMs: 2_000 };
+  const deps = { db, temporal, taskQueue: config.temporal.taskQueue, logger, bodyLimit: config.http.bodyLimit, queryTimeoutMs: 2_000, actorAssertionKey: loadActorAssertionKey(config) };
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));

@@ -21,7 +21,9 @@ import { migrate } from '../db/migrate';
 import { createDb, type Db } from '../db/pool';
 import { temporalExecutable } from '../platform/temporal-binaries';
 import { resolveAdminUrl, withAdminClient } from '../test/support/postgres';
-import { WORKFLOW_BUNDLE_OPTIONS } from '../worker';
+import { loadActorAssertionKey } from '../platform/actor-key';
+import { loadConfig } from '../platform/config';
+import { workflowBundleOptions } from '../worker';
 
 export const ROOT = resolve(__dirname, '..');
 /** Child process logs (gitignored: .data/). */
@@ -154,12 +156,15 @@ export async function startTimeSkippingServer(): Promise<{ env: TestWorkflowEnvi
   return { env, stop: onCleanup('temporal time-skipping server', () => env.teardown()) };
 }
 
+/** The actor assertion key of this checkout (platform/actor-key.ts): the in-process API signs with it, the bundle checks it. */
+export const benchActorAssertionKey = () => loadActorAssertionKey(loadConfig());
+
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** workflows/ bundled once per process (for in-process workers). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const noop = () => undefined;
   bundlePromise ??= bundleWorkflowCode({
-    ...WORKFLOW_BUNDLE_OPTIONS,
+    ...workflowBundleOptions(benchActorAssertionKey()),
     logger: { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => say(m), log: noop },
   });
   return bundlePromise;

@@ -20,7 +20,7 @@ import { issueToken, upsertUser, type Role } from '../db/users';
 import { REFERENCE_TERMS } from '../domain/terms';
 import type { noop } from '../workflows/noop';
 import { createWorker } from '../worker';
-import { createBenchDatabase, say, startTimeSkippingServer, workflowBundle } from './env';
+import { benchActorAssertionKey, createBenchDatabase, say, startTimeSkippingServer, workflowBundle } from './env';
 import { row, type Row } from './report';
 import { sleep } from './stats';
 
@@ -40,7 +40,7 @@ export async function benchLifecycle(options: { msPerDocument?: number }): Promi
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
-  const app = createApp({ db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', queryTimeoutMs: 5_000 });
+  const app = createApp({ db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', queryTimeoutMs: 5_000, actorAssertionKey: benchActorAssertionKey(), temporalClock: () => env.currentTimeMs() });
   const server: Server = await new Promise((done) => {
     const s = app.listen(0, '127.0.0.1', () => done(s));
   });

@@ -11,6 +11,7 @@
  *   (7) the contract list query         a database of 100,000 synthetic contracts
  *   (3) the full lifecycle              time-skipping server, worker and API in this process
  *   (6c) live heap per cached workflow  bench/workflow-memory.ts as a child process (--expose-gc)
+ *   (8) a holiday notice's recount      on the same stack as (1) (2), a fresh worker for the payment workflows
  *   (1) (2) (6)                         the Temporal dev server, worker/main.ts and api/main.ts as child
  *                                       processes (as `npm start` runs them), on a fresh database; (6) on
  *                                       fresh workers from bench/worker-process.ts
@@ -24,6 +25,7 @@
  *   BENCH_CONCURRENCY=16        (1) requests / starts in flight
  *   BENCH_RATE=50               (2) offered requests per second
  *   BENCH_CONTRACTS=100000      (7) synthetic contracts
+ *   BENCH_CALENDAR=10000        (8) open payment deadlines a holiday notice moves
  *   BENCH_ONLY=1,2,7            run only these sections
  *   BENCH_CPU_PROF=1            run the worker and API with --cpu-prof (profiles in .data/bench/profiles)
  *   TEST_DATABASE_URL           the Postgres to create the bench databases in (else 127.0.0.1:5432)
@@ -34,6 +36,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../platform/config';
 import { benchLatency, benchStarts } from './api-load';
+import { benchCalendar } from './calendar';
 import { cleanup, ensureTemporalBinaries, LOG_DIR, ROOT, say } from './env';
 import { benchLifecycle } from './lifecycle';
 import { benchListQuery } from './list-query';
@@ -60,6 +63,7 @@ const settings = {
   concurrency: num('BENCH_CONCURRENCY', 16),
   rate: num('BENCH_RATE', 50),
   contracts: num('BENCH_CONTRACTS', 100_000),
+  calendar: num('BENCH_CALENDAR', 10_000),
   only: process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null,
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -204,7 +208,7 @@ async function main(): Promise<void> {
     );
   }
 
-  if (wanted('1') || wanted('2') || wanted('6')) {
+  if (wanted('1') || wanted('2') || wanted('6') || wanted('8')) {
     say('starting the dev server, worker and API (as npm start runs them)');
     const stack = await startStack({ cpuProfile: settings.cpuProfile });
     raw.stack = { taskQueue: stack.taskQueue, database: stack.database.name, temporal: stack.env.address };
@@ -219,6 +223,11 @@ async function main(): Promise<void> {
       const latency = await section('2', () => benchLatency(stack, contractIds, { perSecond: settings.rate, durationMs: settings.durationMs }));
       rows.push(...latency.rows);
       raw.latency = latency.raw;
+    }
+    if (wanted('8')) {
+      const calendar = await section('8', () => benchCalendar(stack, { count: settings.calendar, concurrency: 32, timeoutMs: 10 * 60_000 }));
+      rows.push(...calendar.rows);
+      raw.calendar = calendar.raw;
     }
     await stack.stopServices();
     if (wanted('6')) {

@@ -32,6 +32,8 @@ import { createDb } from '../db/pool';
 import { issueToken, upsertUser } from '../db/users';
 import { lintMessage } from '../domain/sms/lint';
 import { REFERENCE_TERMS, type ContractTerms } from '../domain/terms';
+import { loadActorAssertionKey } from '../platform/actor-key';
+import { loadConfig } from '../platform/config';
 import { temporalExecutable } from '../platform/temporal-binaries';
 import { createSmsGateway } from '../sms/gateway';
 import { parseSmppUrl } from '../sms/protocol';
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
     const gateway = createSmsGateway({ url: smsc.url(), transportOptions: { windowSize: WINDOW }, settings: { ambiguousGraceMs: 5_000 } });
     await gateway.transport.start();
     const taskQueue = `bench-sms-${randomBytes(3).toString('hex')}`;
-    const worker = await createWorker({ connection: env.nativeConnection, taskQueue, deps: { db, logger, temporal: env.client, sms: gateway } });
+    const worker = await createWorker({ connection: env.nativeConnection, taskQueue, deps: { db, logger, temporal: env.client, sms: gateway }, actorAssertionKey: loadActorAssertionKey(loadConfig()) });
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();
@@ -174,7 +176,7 @@ async function main(): Promise<void> {
       await gateway.transport.close();
     });
 
-    const app = createApp({ db, temporal: env.client, taskQueue, logger, bodyLimit: '2mb', queryTimeoutMs: 5_000 });
+    const app = createApp({ db, temporal: env.client, taskQueue, logger, bodyLimit: '2mb', queryTimeoutMs: 5_000, actorAssertionKey: loadActorAssertionKey(loadConfig()) });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     cleanups.push(() => new Promise((resolve) => server.close(resolve)));

@@ -18,6 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { createLedgerBilling } from '../billing';
 import { createDb } from '../db/pool';
+import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { createWorker } from '../worker';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: { db, logger, temporal, billing: createLedgerBilling() },
+    actorAssertionKey: loadActorAssertionKey(config),
     overrides: {
       ...(maxCached ? { maxCachedWorkflows: Number(maxCached) } : {}),
       ...(workflowsPath ? { workflowsPath: resolve(workflowsPath), bundlerOptions: {} } : {}),

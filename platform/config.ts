@@ -33,6 +33,13 @@ const ZEnv = z.object({
   /** their CPU niceness: documents take the CPU that deadlines, queries and the API leave */
   PDF_RENDER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** the key the API signs workflow updates with and the worker checks them with: base64 of ≥ 32 random bytes (platform/actor-key.ts) */
+  ACTOR_ASSERTION_KEY: optionalString.pipe(
+    z
+      .base64({ error: 'must be base64 (openssl rand -base64 32)' })
+      .refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes once decoded (openssl rand -base64 32)')
+      .optional(),
+  ),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMPP_URL: optionalString,
@@ -49,6 +56,8 @@ export type Config = {
   embeddedPostgresPort: number;
   temporal: { address: string | undefined; namespace: string; port: number; uiPort: number; taskQueue: string; maxCachedWorkflows: number };
   adminToken: string | undefined;
+  /** hex; unset: platform/actor-key.ts decides */
+  actorAssertionKey: string | undefined;
   dataDir: string;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   smppUrl: string | undefined;
@@ -82,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     },
     adminToken: e.ADMIN_TOKEN,
+    actorAssertionKey: e.ACTOR_ASSERTION_KEY ? Buffer.from(e.ACTOR_ASSERTION_KEY, 'base64').toString('hex') : undefined,
     dataDir: resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     smppUrl: e.SMPP_URL,

@@ -5,11 +5,13 @@
 import {
   Client,
   Connection,
+  type WorkflowClientInterceptor,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { ACTOR_ASSERTION_HEADER, assertionKeyFromHex, signAssertion } from '../domain/actor-assertion';
 import { isErrorCode, type ErrorCode } from '../domain/errors';
 
 export type TemporalOptions = { address: string; namespace: string };
@@ -20,6 +22,38 @@ export async function connectClient(options: TemporalOptions): Promise<Client> {
 }
 
 export { WorkflowExecutionAlreadyStartedError };
+
+/**
+ * Signs every update this client sends (the `actor-assertion` header:
+ * domain/actor-assertion.ts), stamped with `clock`: the wall clock, which is
+ * the Temporal server's; on the time-skipping test server, its own clock.
+ */
+export function actorAssertionSigner(keyHex: string, clock: () => number | Promise<number> = Date.now): WorkflowClientInterceptor {
+  const key = assertionKeyFromHex(keyHex);
+  return {
+    async startUpdate(input, next) {
+      const assertion = signAssertion(key, { workflowId: input.workflowExecution.workflowId, updateName: input.updateName, args: input.args, issuedAt: await clock() });
+      return next({ ...input, headers: { ...input.headers, [ACTOR_ASSERTION_HEADER]: defaultPayloadConverter.toPayload(assertion) } });
+    },
+  };
+}
+
+/**
+ * The same client (connection, namespace, interceptors) that also signs its
+ * updates: what the API acts through, so every update it sends is proven.
+ */
+export function withActorAssertions(client: Client, keyHex: string, clock?: () => number | Promise<number>): Client {
+  // a stand-in that never reaches a server (an app serving only the console) has nothing to sign
+  if (!client?.options) return client;
+  const workflow = client.options.interceptors.workflow;
+  const existing = Array.isArray(workflow) ? workflow : [];
+  return new Client({
+    connection: client.connection,
+    namespace: client.options.namespace,
+    dataConverter: client.options.dataConverter,
+    interceptors: { ...client.options.interceptors, workflow: [...existing, actorAssertionSigner(keyHex, clock)] },
+  });
+}
 
 /** A business failure thrown by a workflow (validator or handler), as an error code and message. */
 export function businessFailureOf(error: unknown): { code: ErrorCode; message: string } | null {

@@ -6,6 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } f
 import { Client, Connection } from '@temporalio/client';
 import { createHttpBilling, createLedgerBilling } from '../billing';
 import { createDb } from '../db/pool';
+import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { ensureDigestSchedule } from '../platform/schedules';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: { db, logger, temporal, billing, pdf },
+    actorAssertionKey: loadActorAssertionKey(config),
     overrides: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
   });
 

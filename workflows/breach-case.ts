@@ -10,7 +10,7 @@
  * Workflow id: breach-<caseId>. The case row exists before the workflow
  * starts (opened by the API or by billing's non-payment ladder).
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import type { HolidayOverride } from '../domain/calendar';
 import type { Actor, DeadlineState } from '../domain/contract';
@@ -26,10 +26,6 @@ import { nowIso } from './shared';
 
 const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-const bookkeeping = proxyLocalActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -291,8 +287,10 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
 
   // a notice that changes a day the cure or negotiation period was counted over moves it (workflows/calendar.ts)
   setHandler(calendarChangedSignal, async (change) => {
-    if ((status !== 'served' && status !== 'negotiating') || !legal.accept(change)) return;
-    const { recounted, moves } = recountDeadlines(book.open, change.year, legal.calendar);
+    if (status !== 'served' && status !== 'negotiating') return;
+    const entered = await legal.refresh(change, (centreYear) => acts.loadCalendar({ centreYear }));
+    if (!entered || (status !== 'served' && status !== 'negotiating')) return;
+    const { recounted, moves } = recountDeadlines(book.open, entered.year, legal.calendar);
     if (recounted.length === 0) return;
     for (const deadline of recounted) {
       book.put(deadline);
@@ -303,14 +301,14 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       await transition({
         from: [status],
         due: { kind: after.kind, dueAt: after.dueAt, explanation: after.explanation },
-        event: { key: `calendar:${change.year}:r${change.revision}:${after.kind}`, type: 'deadline_moved', at: nowIso(), actor: LEGAL_SYSTEM_ACTOR, data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: change.title } },
-        audit: { type: 'case.deadline_moved', data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: change.title } },
+        event: { key: `calendar:${entered.year}:r${entered.revision}:${after.kind}`, type: 'deadline_moved', at: nowIso(), actor: LEGAL_SYSTEM_ACTOR, data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: entered.title } },
+        audit: { type: 'case.deadline_moved', data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: entered.title } },
       });
     }
     await announceMoves(acts, {
       workflowId,
       contractId,
-      change,
+      change: entered,
       moves,
       audiences: [contactAudienceOf(breaching), 'owner', 'legal'],
       subject: `${head}：期限调整`,
@@ -318,7 +316,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     });
     if (moves.length === 0) await acts.syncDeadlines({ workflowId, contractId, open: book.open, closed: book.drainClosed() });
   });
-  if (version.calendarYears) legal.years = await bookkeeping.loadCalendar({ centreYear: calendarYearAt(input.servedAt) });
+  if (version.calendarYears) legal.years = await acts.loadCalendar({ centreYear: calendarYearAt(input.servedAt) });
 
   // The notice: a PDF quoting the clause, the facts, the cure deadline and the dispute route; the other party is told.
   noticeDocumentId = (

@@ -12,8 +12,12 @@ import { recountDeadline } from '../domain/periods';
 import { shanghaiDate, yearOf } from '../domain/time';
 import { deadlineFrom } from './deadline-book';
 
-/** A calendar year was entered or changed; `years` are the calendar years as they now stand around it. */
-export type CalendarChange = { year: number; revision: number; title: string; years: CalendarYear[] };
+/**
+ * A calendar year was entered or changed. Only a nudge: the workflow reads the
+ * calendar itself (`loadCalendar`), so a signal sent by anyone else than the
+ * recount can make it reload the true calendar and nothing more.
+ */
+export type CalendarChange = { year: number; revision: number; title?: string };
 export const calendarChangedSignal = defineSignal<[CalendarChange]>('calendarChangedSignal');
 
 /** The Shanghai calendar year of an instant (the centre of the years a workflow loads). */
@@ -34,12 +38,17 @@ export class LegalCalendar {
     return this.years ? calendarOfYears(this.years, this.overrides) : createHolidayCalendar(this.overrides);
   }
 
-  /** Takes a change; false when this revision of the year is known already (the same notice twice moves nothing). */
-  accept(change: CalendarChange): boolean {
+  /**
+   * Reads the calendar again when the change is news (a revision of the year
+   * it does not know yet); the year as entered, or null when there is nothing
+   * to recount (known already, or the signal named a revision that does not exist).
+   */
+  async refresh(change: CalendarChange, load: (centreYear: number) => Promise<CalendarYear[]>): Promise<CalendarYear | null> {
     const known = this.years?.find((y) => y.year === change.year);
-    if (known && known.status === 'official' && known.revision >= change.revision) return false;
-    this.years = change.years;
-    return true;
+    if (known && known.status === 'official' && known.revision >= change.revision) return null;
+    this.years = await load(change.year);
+    const entered = this.years.find((y) => y.year === change.year);
+    return entered && entered.status === 'official' && entered.revision >= change.revision ? entered : null;
   }
 }
 
@@ -103,7 +112,7 @@ type Audience = Parameters<MoveActivities['notify']>[0]['audiences'][number];
  */
 export async function announceMoves(
   acts: MoveActivities,
-  input: { workflowId: string; contractId: string; change: CalendarChange; moves: DeadlineMove[]; audiences: Audience[]; subject: string; what: (move: DeadlineMove) => string },
+  input: { workflowId: string; contractId: string; change: CalendarYear; moves: DeadlineMove[]; audiences: Audience[]; subject: string; what: (move: DeadlineMove) => string },
 ): Promise<void> {
   const { workflowId, contractId, change } = input;
   for (const move of input.moves) {

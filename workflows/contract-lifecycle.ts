@@ -421,8 +421,10 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
 
   // a notice that changes a day the signing period was counted over moves it (workflows/calendar.ts)
   setHandler(calendarChangedSignal, async (change) => {
-    if (state.status !== 'awaiting_signatures' || !legal.accept(change)) return;
-    const { recounted, moves } = recountDeadlines(state.deadlines, change.year, legal.calendar);
+    if (state.status !== 'awaiting_signatures') return;
+    const entered = await legal.refresh(change, (centreYear) => books.loadCalendar({ centreYear }));
+    if (!entered || state.status !== 'awaiting_signatures') return;
+    const { recounted, moves } = recountDeadlines(state.deadlines, entered.year, legal.calendar);
     if (recounted.length === 0) return;
     for (const deadline of recounted) state.deadlines = putDeadline(state.deadlines, deadline);
     signing = recountDeadline(signingBasis(), legal.calendar);
@@ -431,7 +433,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     await announceMoves(acts, {
       workflowId,
       contractId: state.contractId,
-      change,
+      change: entered,
       moves,
       audiences: ['owner', ...missing.map((p) => (p === 'A' ? ('party_a_contact' as const) : ('party_b_contact' as const)))],
       subject: `签署期限调整：合同 ${state.number}`,

@@ -126,8 +126,10 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
   );
 
   setHandler(calendarChangedSignal, async (change) => {
-    if (status !== 'declared' || !legal.accept(change)) return;
-    const { recounted, moves } = recountDeadlines(book.open, change.year, legal.calendar);
+    if (status !== 'declared') return;
+    const entered = await legal.refresh(change, (centreYear) => acts.loadCalendar({ centreYear }));
+    if (!entered || status !== 'declared') return;
+    const { recounted, moves } = recountDeadlines(book.open, entered.year, legal.calendar);
     if (recounted.length === 0) return;
     for (const deadline of recounted) book.put(deadline);
     proof = recounted.find((d) => d.kind === 'force_majeure_proof') ?? proof;
@@ -135,14 +137,14 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
       await transition({
         from: ['declared'],
         due: { kind: after.kind, dueAt: after.dueAt, explanation: after.explanation },
-        event: { key: `calendar:${change.year}:r${change.revision}:${after.kind}`, type: 'deadline_moved', at: nowIso(), actor: LEGAL_SYSTEM_ACTOR, data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: change.title } },
-        audit: { type: 'case.deadline_moved', data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: change.title } },
+        event: { key: `calendar:${entered.year}:r${entered.revision}:${after.kind}`, type: 'deadline_moved', at: nowIso(), actor: LEGAL_SYSTEM_ACTOR, data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: entered.title } },
+        audit: { type: 'case.deadline_moved', data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: entered.title } },
       });
     }
     await announceMoves(acts, {
       workflowId,
       contractId,
-      change,
+      change: entered,
       moves,
       audiences: [contactAudienceOf(input.declaredBy), 'owner', 'legal'],
       subject: `${head}：不可抗力证明期限调整`,

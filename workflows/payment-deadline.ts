@@ -13,7 +13,7 @@ import {
   defineQuery,
   defineUpdate,
   proxyActivities,
-  proxyLocalActivities,
+ 
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -32,10 +32,6 @@ import { nowIso, reminderInstants } from './shared';
 
 const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-const bookkeeping = proxyLocalActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -135,7 +131,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
   );
 
   const legal = new LegalCalendar(
-    version.calendarYears ? await bookkeeping.loadCalendar({ centreYear: calendarYearAt(input.trigger) }) : null,
+    version.calendarYears ? await acts.loadCalendar({ centreYear: calendarYearAt(input.trigger) }) : null,
     input.holidayOverrides,
   );
   const basis: DeadlineBasis = {
@@ -152,8 +148,10 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
   const sync = () => acts.syncDeadlines({ workflowId, contractId: input.contractId, open: book.open, closed: book.drainClosed() });
 
   setHandler(calendarChangedSignal, async (change) => {
-    if (status !== 'open' || !legal.accept(change)) return;
-    const { recounted, moves } = recountDeadlines(book.open, change.year, legal.calendar);
+    if (status !== 'open') return;
+    const entered = await legal.refresh(change, (centreYear) => acts.loadCalendar({ centreYear }));
+    if (!entered || status !== 'open') return;
+    const { recounted, moves } = recountDeadlines(book.open, entered.year, legal.calendar);
     if (recounted.length === 0) return;
     due = recountDeadline(basis, legal.calendar);
     dueAt = due.dueAt;
@@ -162,7 +160,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
     await announceMoves(acts, {
       workflowId,
       contractId: input.contractId,
-      change,
+      change: entered,
       moves,
       audiences: ['party_a_contact', 'owner'],
       subject: `付款期限调整：${input.invoiceNumber}`,

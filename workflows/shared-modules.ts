@@ -27,3 +27,4 @@ import '../domain/sms/dispatch';
 import '../domain/sms/windows';
 import '../domain/terms';
 import '../domain/time';
+import '../domain/actor-assertion';

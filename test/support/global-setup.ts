@@ -10,7 +10,9 @@ import type { TestProject } from 'vitest/node';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { migrate } from '../../db/migrate';
 import { createDb } from '../../db/pool';
-import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker';
+import { loadActorAssertionKey } from '../../platform/actor-key';
+import { loadConfig } from '../../platform/config';
+import { workflowBundleOptions } from '../../worker';
 import { resolveAdminUrl, templateDbName, withAdminClient } from './postgres';
 
 const ROOT = resolve(__dirname, '../..');
@@ -32,7 +34,8 @@ export default async function setup(project: TestProject) {
 
   const dir = join(ROOT, 'test-results');
   mkdirSync(dir, { recursive: true });
-  const bundle = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger });
+  // the product's bundle: the update interceptor with the run's key (vitest.config.mts sets ACTOR_ASSERTION_KEY)
+  const bundle = await bundleWorkflowCode({ ...workflowBundleOptions(loadActorAssertionKey(loadConfig())), logger: quietLogger });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
 

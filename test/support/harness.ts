@@ -17,6 +17,8 @@ import { createActivities, type Activities, type ActivityDeps } from '../../acti
 import { createApp } from '../../api/app';
 import type { AppDeps } from '../../api/deps';
 import { issueToken, upsertUser, type Role } from '../../db/users';
+import { loadActorAssertionKey } from '../../platform/actor-key';
+import { loadConfig } from '../../platform/config';
 import { temporalExecutable } from '../../platform/temporal-binaries';
 import { createWorker } from '../../worker';
 import { createStartedWorkflows, replayStartedWorkflows } from './histories';
@@ -127,7 +129,11 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   };
   let { worker, running } = await startWorker();
 
-  const deps: AppDeps = { db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', queryTimeoutMs: 5_000 };
+  const deps: AppDeps = { db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', queryTimeoutMs: 5_000,
+    actorAssertionKey: loadActorAssertionKey(loadConfig()),
+    // updates are stamped with the server's clock, which the time-skipping server runs ahead
+    ...(options.server === 'dev' ? {} : { temporalClock: () => env.currentTimeMs() }),
+  };
   const app = createApp(deps);
 
   const tokens = {} as Record<Role, string>;

@@ -126,3 +126,4 @@ describe('a calendar notice moves a running payment deadline', () => {
     await waitFor(invoiceStatus, (s) => s === 'overdue', 'the invoice overdue after 5 January');
   });
 });
+
