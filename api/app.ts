@@ -61,7 +61,7 @@ export function createApp(given: AppDeps): Express {
     const chain = [
       ...(route.roles === 'public' ? [] : [auth, (_req: Request, res: Response, next: NextFunction) => (requireRole(res.locals.user, route.roles as never), next())]),
       ...(route.body ? [requireJsonBody] : []),
-      ...(route.roles === 'public' ? [] : [idem]),
+      ...(route.roles === 'public' ? [] : [(_req: Request, res: Response, next: NextFunction) => ((res.locals.secretFields = route.secrets), next()), idem]),
       async (req: Request, res: Response) => {
         const result = await route.handler({
           req,

@@ -29,6 +29,8 @@ export type RouteDef<B = unknown, Q = unknown> = {
   summary: string;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
+  /** top-level response fields that carry a secret shown once (a token): never stored with the idempotency key */
+  secrets?: readonly string[];
   /** returns the JSON body (status 200 unless `status` is set on ctx.res), or undefined when it wrote the response itself */
   handler: (ctx: RequestContext<B, Q>) => Promise<unknown>;
 };

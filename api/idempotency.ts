@@ -1,10 +1,13 @@
 /**
  * Idempotency-Key on every POST: the same key and body give the same
  * response with no second effect; the same key with another body is refused
- * (422). Concurrent requests with one key wait for the first to finish.
+ * (422). Concurrent requests with one key wait for the first to finish. Keys
+ * expire after a day (db/idempotency.ts); a secret a route issues (its
+ * `secrets` fields) is never stored: a replay answers that it was shown once.
  */
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { claimIdempotencyKey, completeIdempotencyKey, findIdempotencyKey, releaseIdempotencyKey } from '../db/idempotency';
 import type { Db } from '../db/pool';
 import { stableStringify } from '../domain/stable-json';
 import { AppError } from './errors';
@@ -33,15 +36,7 @@ export function idempotency(db: Db) {
     const route = `${req.method} ${req.baseUrl}${req.path}`;
     const requestHash = createHash('sha256').update(`${route}\n${stableStringify(req.body ?? null)}`).digest('hex');
 
-    const claimed = await db.query(
-      `INSERT INTO idempotency_keys (actor_id, key, route, request_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (actor_id, key) DO UPDATE SET created_at = now()
-         WHERE idempotency_keys.completed_at IS NULL AND idempotency_keys.request_hash = EXCLUDED.request_hash
-           AND idempotency_keys.created_at < now() - make_interval(secs => $5)
-       RETURNING key`,
-      [actorId, key, route, requestHash, ABANDONED_AFTER_MS / 1000],
-    );
-    if (claimed.rowCount === 1) {
+    if (await claimIdempotencyKey(db, { actorId, key, route, requestHash, abandonedAfterMs: ABANDONED_AFTER_MS })) {
       captureResponse(db, res, actorId, key);
       res.locals.idempotencyKey = key;
       return next();
@@ -49,20 +44,16 @@ export function idempotency(db: Db) {
 
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
-      const { rows } = await db.query(
-        'SELECT request_hash, status_code, response, completed_at FROM idempotency_keys WHERE actor_id = $1 AND key = $2',
-        [actorId, key],
-      );
-      const row = rows[0];
+      const row = await findIdempotencyKey(db, actorId, key);
       if (!row) {
         // the first request failed with a 5xx and released the key: this one may run
         return idempotency(db)(req, res, next);
       }
-      if (row.request_hash !== requestHash) {
+      if (row.requestHash !== requestHash) {
         throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used with a different request body or route');
       }
-      if (row.completed_at) {
-        res.set('Idempotent-Replayed', 'true').status(row.status_code).json(row.response);
+      if (row.completedAt) {
+        res.set('Idempotent-Replayed', 'true').status(row.statusCode ?? 200).json(row.response);
         return;
       }
       if (Date.now() > deadline) {
@@ -80,13 +71,8 @@ function captureResponse(db: Db, res: Response, actorId: string, key: string): v
     const status = res.statusCode;
     const store =
       status >= 500
-        ? db.query('DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2 AND completed_at IS NULL', [actorId, key])
-        : db.query('UPDATE idempotency_keys SET status_code = $3, response = $4, completed_at = now() WHERE actor_id = $1 AND key = $2', [
-            actorId,
-            key,
-            status,
-            JSON.stringify(body ?? null),
-          ]);
+        ? releaseIdempotencyKey(db, actorId, key)
+        : completeIdempotencyKey(db, { actorId, key, statusCode: status, response: withoutSecrets(body, res.locals.secretFields as readonly string[] | undefined) });
     // the stored response must be durable before the client sees it
     store.then(
       () => json(body),
@@ -94,4 +80,16 @@ function captureResponse(db: Db, res: Response, actorId: string, key: string): v
     );
     return res;
   };
+}
+
+/**
+ * The response as stored: each secret field (a token, a signing secret) is
+ * replaced by null and named in `secretsShownOnce`, so a replay says the
+ * secret was shown once instead of showing it again.
+ */
+export function withoutSecrets(body: unknown, fields: readonly string[] | undefined): unknown {
+  if (!fields?.length || !body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const present = fields.filter((f) => Object.hasOwn(body, f));
+  if (present.length === 0) return body;
+  return { ...body, ...Object.fromEntries(present.map((f) => [f, null])), secretsShownOnce: present };
 }

@@ -4,6 +4,7 @@
  * finish, then exits 0.
  */
 import type { Server } from 'node:http';
+import { purgeExpiredIdempotencyKeys } from '../db/idempotency';
 import { createDb } from '../db/pool';
 import { registerToken, upsertUser } from '../db/users';
 import { loadActorAssertionKey } from '../platform/actor-key';
@@ -14,6 +15,7 @@ import { startOwedWorkflows } from '../services/contracts';
 import { createApp } from './app';
 
 const SWEEP_EVERY_MS = 5_000;
+const PURGE_EVERY_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -35,12 +37,19 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 5_000;
   logger.info({ port: config.http.port }, 'api listening');
 
+  let lastPurge = 0;
   const sweep = async () => {
     const started = await startOwedWorkflows(deps).catch((error) => {
       logger.warn({ err: (error as Error).message }, 'owed workflow sweep failed');
       return 0;
     });
     if (started > 0) logger.info({ started }, 'started owed workflows');
+    // idempotency keys past their day (db/idempotency.ts), every ten minutes
+    if (Date.now() - lastPurge >= PURGE_EVERY_MS) {
+      lastPurge = Date.now();
+      const purged = await purgeExpiredIdempotencyKeys(db).catch((error) => (logger.warn({ err: (error as Error).message }, 'idempotency key purge failed'), 0));
+      if (purged > 0) logger.info({ purged }, 'purged expired idempotency keys');
+    }
   };
   await sweep();
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS);

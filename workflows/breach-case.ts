@@ -288,7 +288,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
   // a notice that changes a day the cure or negotiation period was counted over moves it (workflows/calendar.ts)
   setHandler(calendarChangedSignal, async (change) => {
     if (status !== 'served' && status !== 'negotiating') return;
-    const entered = await legal.refresh(change, (centreYear) => acts.loadCalendar({ centreYear }));
+    const entered = await legal.refresh(change, book.open, (centreYear) => acts.loadCalendar({ centreYear }));
     if (!entered || (status !== 'served' && status !== 'negotiating')) return;
     const { recounted, moves } = recountDeadlines(book.open, entered.year, legal.calendar);
     if (recounted.length === 0) return;

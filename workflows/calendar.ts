@@ -39,13 +39,16 @@ export class LegalCalendar {
   }
 
   /**
-   * Reads the calendar again when the change is news (a revision of the year
-   * it does not know yet); the year as entered, or null when there is nothing
-   * to recount (known already, or the signal named a revision that does not exist).
+   * Reads the calendar again when the change is news to one of the open
+   * deadlines (one counted over the year at an older revision: the deadlines
+   * say, not the calendar this workflow last read, which may be newer than
+   * the count of a deadline handed in by its input); the year as entered, or
+   * null when there is nothing to recount (every deadline has the revision
+   * already, or the signal named a revision that does not exist).
    */
-  async refresh(change: CalendarChange, load: (centreYear: number) => Promise<CalendarYear[]>): Promise<CalendarYear | null> {
-    const known = this.years?.find((y) => y.year === change.year);
-    if (known && known.status === 'official' && known.revision >= change.revision) return null;
+  async refresh(change: CalendarChange, open: readonly DeadlineState[], load: (centreYear: number) => Promise<CalendarYear[]>): Promise<CalendarYear | null> {
+    const stale = open.some((d) => d.basis && (d.calendarYears ?? []).includes(change.year) && (d.calendarRevisions?.[String(change.year)] ?? 0) < change.revision);
+    if (!stale) return null;
     this.years = await load(change.year);
     const entered = this.years.find((y) => y.year === change.year);
     return entered && entered.status === 'official' && entered.revision >= change.revision ? entered : null;

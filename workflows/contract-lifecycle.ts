@@ -422,7 +422,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   // a notice that changes a day the signing period was counted over moves it (workflows/calendar.ts)
   setHandler(calendarChangedSignal, async (change) => {
     if (state.status !== 'awaiting_signatures') return;
-    const entered = await legal.refresh(change, (centreYear) => books.loadCalendar({ centreYear }));
+    const entered = await legal.refresh(change, state.deadlines, (centreYear) => books.loadCalendar({ centreYear }));
     if (!entered || state.status !== 'awaiting_signatures') return;
     const { recounted, moves } = recountDeadlines(state.deadlines, entered.year, legal.calendar);
     if (recounted.length === 0) return;

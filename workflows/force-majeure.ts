@@ -127,7 +127,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
 
   setHandler(calendarChangedSignal, async (change) => {
     if (status !== 'declared') return;
-    const entered = await legal.refresh(change, (centreYear) => acts.loadCalendar({ centreYear }));
+    const entered = await legal.refresh(change, book.open, (centreYear) => acts.loadCalendar({ centreYear }));
     if (!entered || status !== 'declared') return;
     const { recounted, moves } = recountDeadlines(book.open, entered.year, legal.calendar);
     if (recounted.length === 0) return;

@@ -149,7 +149,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
 
   setHandler(calendarChangedSignal, async (change) => {
     if (status !== 'open') return;
-    const entered = await legal.refresh(change, (centreYear) => acts.loadCalendar({ centreYear }));
+    const entered = await legal.refresh(change, book.open, (centreYear) => acts.loadCalendar({ centreYear }));
     if (!entered || status !== 'open') return;
     const { recounted, moves } = recountDeadlines(book.open, entered.year, legal.calendar);
     if (recounted.length === 0) return;

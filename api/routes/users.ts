@@ -29,6 +29,7 @@ export function userRoutes(deps: AppDeps) {
       roles: ['admin'],
       summary: 'create a user and issue its first API token (shown once)',
       body: ZCreateUserRequest,
+      secrets: ['token'],
       handler: async ({ body, user, res, requestId }) => {
         const id = `u-${randomUUID()}`;
         const created = { id, name: body.name, role: body.role, organisation: body.organisation ?? null };

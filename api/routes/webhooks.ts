@@ -51,6 +51,7 @@ export function webhookRoutes(deps: AppDeps) {
       roles: ['admin'],
       summary: 'subscribe a URL to lifecycle events; the signing secret is returned once',
       body: ZCreateWebhookRequest,
+      secrets: ['secret'],
       handler: async ({ body, user, res, requestId }) => {
         const secret = generateWebhookSecret();
         const subscription = await deps.db.withTransaction(async (tx) => {

@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
 import { getInvoiceStateQuery, type PaymentDeadlineInput } from '../../workflows/payment-deadline';
 import { DAY, harnessPerBlock, serverNowIso, sleepUntil, waitFor } from '../support/flows';
+import { activeContract, caseRow, caseStatus, DAY_MS, notificationsOf, ownServer, serverNow, triggerWithUnextendedPeriod, waitFor as waitForTruthy } from './legal-helpers';
 
 const YEARS_STARTING_ON_FRIDAY = [2027, 2038, 2044, 2049];
 
@@ -127,3 +128,42 @@ describe('a calendar notice moves a running payment deadline', () => {
   });
 });
 
+describe('a calendar notice moves a running cure period', () => {
+  const server = ownServer();
+
+  it("moves a breach case's cure deadline past a day the notice makes a rest day: the case is not escalated at the old instant, and everyone is told once", async () => {
+    const h = server.get();
+    const c = await activeContract(h, { signedDaysAgo: 20 });
+    const servedAt = triggerWithUnextendedPeriod(await serverNow(h), 10, Date.parse(c.effectiveAt));
+    const served = await h.api('legal').post(`/api/contracts/${c.id}/breach-notices`, { servedBy: 'B', clause: '第三条第4款', description: '甲方未按期付款。', servedAt });
+    expect(served.status, JSON.stringify(served.body)).toBe(201);
+    const caseId = served.body.id as string;
+    const oldDue = served.body.deadline.dueAt as string;
+    // the last day of the cure period (a working day) and, by hand, the first weekday after it that is not 1 January
+    const lastDay = new Date(Date.parse(oldDue) - 8 * 3_600_000 - 1).toISOString().slice(0, 10);
+    let next = lastDay;
+    do next = new Date(Date.parse(`${next}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+    while ([0, 6].includes(new Date(`${next}T00:00:00Z`).getUTCDay()) || next.endsWith('-01-01'));
+    const newDue = new Date(Date.parse(`${next}T00:00:00+08:00`) + DAY_MS).toISOString();
+
+    const year = Number(lastDay.slice(0, 4));
+    const body = { source: { title: `${year}年节假日安排调整通知`, publishedAt: lastDay }, days: [{ date: lastDay, kind: 'rest', name: '调整' }] };
+    const preview = await h.api('admin').put(`/api/holiday-calendar/${year}?dryRun=true`, body).expect(200);
+    expect(preview.body.moves).toContainEqual(expect.objectContaining({ kind: 'cure', fromDueAt: oldDue, toDueAt: newDue }));
+    const entered = await h.api('admin').put(`/api/holiday-calendar/${year}`, body).expect(200);
+    await h.env.client.workflow.getHandle(entered.body.recount.workflowId).result();
+
+    // watched in the read model: a query every 100 ms would make an uncached run (npm run test:uncached) replay the case without end
+    await waitForTruthy(async () => (await caseRow(h, caseId))?.due_at?.toISOString() === newDue, 'the moved cure deadline on the case', 120_000);
+    const detail = (await h.api('legal').get(`/api/cases/${encodeURIComponent(caseId)}`).expect(200)).body;
+    expect(detail.deadline).toMatchObject({ kind: 'cure', dueAt: newDue });
+    expect(JSON.stringify(detail)).toContain('deadline_moved');
+    const told = await notificationsOf(h, { contractId: c.id, reason: 'deadline_moved' });
+    expect(told.map((n) => n.audience).sort()).toEqual(['legal', 'owner', 'party_a_contact']);
+
+    await sleepUntil(h, oldDue, 60 * 60_000);
+    expect(await caseStatus(h, caseId)).toBe('served');
+    await sleepUntil(h, newDue, 60 * 60_000);
+    await waitForTruthy(async () => (await caseStatus(h, caseId)) === 'escalated', 'the case escalated after the moved deadline');
+  });
+});
