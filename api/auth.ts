@@ -53,7 +53,7 @@ export function authenticate(db: Db, options: AuthenticateOptions = {}) {
       if (after.blocked) throw refuse(res, after.retryAfterSeconds);
       throw new AppError(
         'UNAUTHENTICATED',
-        token ? 'the bearer token is unknown or revoked' : 'authentication required: send Authorization: Bearer <token>',
+        token ? 'the bearer token is unknown, expired or revoked (or its user deactivated)' : 'authentication required: send Authorization: Bearer <token>',
       );
     }
     res.locals.user = user;

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import { purgeExpiredIdempotencyKeys } from '../db/idempotency';
 import { createDb } from '../db/pool';
-import { registerToken, upsertUser } from '../db/users';
+import { findUserByToken, registerToken, revokeDemoTokens, upsertUser } from '../db/users';
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -26,10 +26,25 @@ async function main(): Promise<void> {
 
   if (config.adminToken) {
     await upsertUser(db, { id: 'admin', name: 'Administrator', role: 'admin', organisation: null });
+    // a new ADMIN_TOKEN revokes the one before; one revoked by an admin stays revoked
     await registerToken(db, 'admin', config.adminToken, 'ADMIN_TOKEN');
+    if (!(await findUserByToken(db, config.adminToken))) logger.warn('ADMIN_TOKEN is revoked: set a new one to sign in as the administrator');
+  }
+  if (config.env === 'production') {
+    const revoked = await revokeDemoTokens(db);
+    if (revoked > 0) logger.warn({ revoked }, 'revoked the development demo tokens this database held');
   }
 
-  const deps = { db, temporal, taskQueue: config.temporal.taskQueue, logger, bodyLimit: config.http.bodyLimit, queryTimeoutMs: 2_000, actorAssertionKey: loadActorAssertionKey(config) };
+  const deps = {
+    db,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    logger,
+    bodyLimit: config.http.bodyLimit,
+    queryTimeoutMs: 2_000,
+    actorAssertionKey: loadActorAssertionKey(config),
+    tokenTtlMs: config.tokenTtlMs,
+  };
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));

@@ -26,26 +26,80 @@ export async function findUser(db: Queryable, id: string): Promise<User | null> 
   return (rows[0] as User | undefined) ?? null;
 }
 
-/** Issues a new token for the user and returns it; it is shown once and never stored in clear. */
-export async function issueToken(db: Queryable, userId: string, label = ''): Promise<string> {
+/** How long an issued token works unless it says otherwise (TOKEN_TTL_DAYS). */
+export const DEFAULT_TOKEN_TTL_MS = 90 * 86_400_000;
+
+/** A token's id: the first 20 hex digits of its hash, safe to show and to revoke by. */
+export const tokenIdOf = (tokenHash: string) => `tok_${tokenHash.slice(0, 20)}`;
+
+/** Issues a new token for the user and returns it; it is shown once and never stored in clear, and expires after `ttlMs`. */
+export async function issueToken(db: Queryable, userId: string, label = '', ttlMs = DEFAULT_TOKEN_TTL_MS): Promise<string> {
+  return (await issueTokenWithId(db, userId, label, ttlMs)).token;
+}
+
+export async function issueTokenWithId(db: Queryable, userId: string, label: string, ttlMs: number): Promise<{ id: string; token: string; expiresAt: string }> {
   const token = generateToken();
-  await db.query('INSERT INTO api_tokens (token_hash, user_id, label) VALUES ($1, $2, $3)', [hashToken(token), userId, label]);
-  return token;
-}
-
-/** Registers a token chosen outside (ADMIN_TOKEN) for the user, idempotently. */
-export async function registerToken(db: Queryable, userId: string, token: string, label: string): Promise<void> {
-  await db.query(
-    `INSERT INTO api_tokens (token_hash, user_id, label) VALUES ($1, $2, $3) ON CONFLICT (token_hash) DO UPDATE SET revoked_at = NULL`,
-    [hashToken(token), userId, label],
+  const hash = hashToken(token);
+  const { rows } = await db.query(
+    `INSERT INTO api_tokens (id, token_hash, user_id, label, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING expires_at`,
+    [tokenIdOf(hash), hash, userId, label, ttlMs / 1000],
   );
+  return { id: tokenIdOf(hash), token, expiresAt: (rows[0]!.expires_at as Date).toISOString() };
 }
 
+/**
+ * Registers a token chosen outside (ADMIN_TOKEN, the development demo tokens)
+ * for the user. A label has one such token: registering another revokes the
+ * one before (changing ADMIN_TOKEN revokes the old). A token revoked once is
+ * never revived by registering it again.
+ */
+export async function registerToken(db: Queryable, userId: string, token: string, label: string): Promise<void> {
+  const hash = hashToken(token);
+  await db.query(
+    `UPDATE api_tokens SET revoked_at = now(), revoked_by = 'replaced: ' || $2
+      WHERE user_id = $1 AND label = $2 AND token_hash <> $3 AND revoked_at IS NULL`,
+    [userId, label, hash],
+  );
+  await db.query(`INSERT INTO api_tokens (id, token_hash, user_id, label) VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING`, [tokenIdOf(hash), hash, userId, label]);
+}
+
+/** The user of a token that is known, not revoked, not expired, and whose user is active. */
 export async function findUserByToken(db: Queryable, token: string): Promise<User | null> {
   const { rows } = await db.query(
     `SELECT u.id, u.name, u.role, u.organisation FROM api_tokens t JOIN users u ON u.id = t.user_id
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.deactivated_at IS NULL`,
     [hashToken(token)],
   );
   return (rows[0] as User | undefined) ?? null;
+}
+
+export type TokenInfo = { id: string; label: string; createdAt: string; expiresAt: string | null; revokedAt: string | null; revokedBy: string | null };
+
+export async function listTokens(db: Queryable, userId: string): Promise<TokenInfo[]> {
+  const { rows } = await db.query('SELECT id, label, created_at, expires_at, revoked_at, revoked_by FROM api_tokens WHERE user_id = $1 ORDER BY created_at', [userId]);
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return rows.map((r) => ({ id: r.id, label: r.label, createdAt: iso(r.created_at)!, expiresAt: iso(r.expires_at), revokedAt: iso(r.revoked_at), revokedBy: r.revoked_by }));
+}
+
+/** Revokes the token (of `userId` unless null: an admin revokes any); false when there is no such live token. */
+export async function revokeToken(db: Queryable, input: { tokenId: string; userId: string | null; by: string }): Promise<{ userId: string } | null> {
+  const { rows } = await db.query(
+    `UPDATE api_tokens SET revoked_at = now(), revoked_by = $3 WHERE id = $1 AND ($2::text IS NULL OR user_id = $2) AND revoked_at IS NULL RETURNING user_id`,
+    [input.tokenId, input.userId, input.by],
+  );
+  return rows[0] ? { userId: rows[0].user_id as string } : null;
+}
+
+/** Deactivates the user: every token stops working (and is revoked). False when unknown or already inactive. */
+export async function deactivateUser(db: Queryable, input: { userId: string; by: string }): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE users SET deactivated_at = now() WHERE id = $1 AND deactivated_at IS NULL', [input.userId]);
+  if (!rowCount) return false;
+  await db.query(`UPDATE api_tokens SET revoked_at = now(), revoked_by = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [input.userId, `deactivated by ${input.by}`]);
+  return true;
+}
+
+/** In production the development demo tokens stop working (the same database may have served a development start). */
+export async function revokeDemoTokens(db: Queryable): Promise<number> {
+  const { rowCount } = await db.query(`UPDATE api_tokens SET revoked_at = now(), revoked_by = 'production start' WHERE label = 'demo' AND revoked_at IS NULL`);
+  return rowCount ?? 0;
 }

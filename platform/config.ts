@@ -40,6 +40,8 @@ const ZEnv = z.object({
       .refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes once decoded (openssl rand -base64 32)')
       .optional(),
   ),
+  /** how many days a token issued through the API works */
+  TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(90),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMPP_URL: optionalString,
@@ -58,6 +60,7 @@ export type Config = {
   adminToken: string | undefined;
   /** hex; unset: platform/actor-key.ts decides */
   actorAssertionKey: string | undefined;
+  tokenTtlMs: number;
   dataDir: string;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   smppUrl: string | undefined;
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     adminToken: e.ADMIN_TOKEN,
     actorAssertionKey: e.ACTOR_ASSERTION_KEY ? Buffer.from(e.ACTOR_ASSERTION_KEY, 'base64').toString('hex') : undefined,
+    tokenTtlMs: e.TOKEN_TTL_DAYS * 86_400_000,
     dataDir: resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     smppUrl: e.SMPP_URL,

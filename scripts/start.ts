@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
-import { registerToken, upsertUser, type Role } from '../db/users';
+import { findUserByToken, registerToken, upsertUser, type Role } from '../db/users';
 import { loadConfig } from '../platform/config';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
 import { describeTakenPort, takenPorts } from '../platform/ports';
@@ -171,6 +171,11 @@ async function main(): Promise<void> {
       // kept across restarts in DATA_DIR, and registered again if the database was started afresh
       demoTokens[user.role] ??= `smsc_${randomBytes(32).toString('base64url')}`;
       await registerToken(db, user.id, demoTokens[user.role]!, 'demo');
+      // revoked or expired since (a production start revokes them): a fresh one
+      if (!(await findUserByToken(db, demoTokens[user.role]!))) {
+        demoTokens[user.role] = `smsc_${randomBytes(32).toString('base64url')}`;
+        await registerToken(db, user.id, demoTokens[user.role]!, 'demo');
+      }
     }
     writeFileSync(demoTokensFile, JSON.stringify(demoTokens, null, 2), { mode: 0o600 });
   } else {
@@ -201,7 +206,7 @@ async function main(): Promise<void> {
     Temporal gRPC     ${temporalAddress}
     Postgres          ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
     SMSC              ${smsc ? `simulator on ${smsc.address}, control ${smsc.controlUrl}/state` : (config.smppUrl ?? '').replace(/:[^:@/]+@/, ':***@')}
-    admin token       ${adminToken}
+    admin token       ${config.env === 'production' ? '(ADMIN_TOKEN, not printed in production)' : adminToken}
 ${Object.entries(demoTokens).map(([role, token]) => `    ${role.padEnd(17)} ${token}`).join('\n')}
   Ctrl-C stops everything.
 `);

@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
-import { issueToken, ROLES, upsertUser } from '../../db/users';
+import { deactivateUser, DEFAULT_TOKEN_TTL_MS, findUser, issueToken, issueTokenWithId, listTokens, revokeToken, ROLES, upsertUser } from '../../db/users';
+import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http';
+
+const ALL_ROLES = ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'] as const;
+
+/** The longest a token may be issued for: a year. */
+const MAX_TOKEN_TTL_DAYS = 365;
+
+const ZIssueTokenRequest = z.strictObject({
+  label: z.string().trim().max(64).optional(),
+  /** how many days the token works; the configured default (TOKEN_TTL_DAYS) when omitted */
+  ttlDays: z.number().int().min(1).max(MAX_TOKEN_TTL_DAYS, `must be at most ${MAX_TOKEN_TTL_DAYS} days`).optional(),
+});
 
 export const ZCreateUserRequest = z
   .strictObject({
@@ -36,10 +48,85 @@ export function userRoutes(deps: AppDeps) {
         const token = await deps.db.withTransaction(async (tx) => {
           await upsertUser(tx, created);
           await appendAudit(tx, { type: 'user.created', actor: { id: user.id, role: user.role, requestId }, after: created });
-          return issueToken(tx, id, 'issued on creation');
+          return issueToken(tx, id, 'issued on creation', deps.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS);
         });
         res.status(201);
         return { user: created, token };
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/tokens',
+      roles: ALL_ROLES,
+      summary: "the caller's own tokens (ids, labels, expiry, revocation; never the secrets)",
+      handler: async ({ user }) => ({ items: await listTokens(deps.db, user.id) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/tokens',
+      roles: ALL_ROLES,
+      summary: 'issue the caller a new token (shown once), e.g. to rotate: then revoke the old one',
+      body: ZIssueTokenRequest,
+      secrets: ['token'],
+      handler: async ({ body, user, res, requestId }) => {
+        const issued = await deps.db.withTransaction(async (tx) => {
+          const created = await issueTokenWithId(tx, user.id, body.label ?? 'issued by its owner', body.ttlDays ? body.ttlDays * 86_400_000 : (deps.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS));
+          await appendAudit(tx, { type: 'token.issued', actor: { id: user.id, role: user.role, requestId }, data: { tokenId: created.id, userId: user.id, expiresAt: created.expiresAt } });
+          return created;
+        });
+        res.status(201);
+        return issued;
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/tokens/:tokenId',
+      roles: ALL_ROLES,
+      summary: "revoke a token: one's own, or (admin) anyone's",
+      handler: async ({ params, user, requestId }) => {
+        const revoked = await deps.db.withTransaction(async (tx) => {
+          const done = await revokeToken(tx, { tokenId: params.tokenId!, userId: user.role === 'admin' ? null : user.id, by: user.id });
+          if (done) await appendAudit(tx, { type: 'token.revoked', actor: { id: user.id, role: user.role, requestId }, data: { tokenId: params.tokenId, userId: done.userId } });
+          return done;
+        });
+        if (!revoked) throw new AppError('NOT_FOUND', `no live token ${params.tokenId} of yours`);
+        return { id: params.tokenId, revoked: true };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/users/:id/tokens',
+      roles: ['admin'],
+      summary: 'issue a user a new token (shown once)',
+      body: ZIssueTokenRequest,
+      secrets: ['token'],
+      handler: async ({ params, body, user, res, requestId }) => {
+        const target = await findUser(deps.db, params.id!);
+        if (!target) throw new AppError('NOT_FOUND', `user ${params.id} not found`);
+        const issued = await deps.db.withTransaction(async (tx) => {
+          const created = await issueTokenWithId(tx, target.id, body.label ?? `issued by ${user.id}`, body.ttlDays ? body.ttlDays * 86_400_000 : (deps.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS));
+          await appendAudit(tx, { type: 'token.issued', actor: { id: user.id, role: user.role, requestId }, data: { tokenId: created.id, userId: target.id, expiresAt: created.expiresAt } });
+          return created;
+        });
+        res.status(201);
+        return issued;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/users/:id/deactivation',
+      roles: ['admin'],
+      summary: 'deactivate a user: every token of theirs stops working at once',
+      handler: async ({ params, user, requestId }) => {
+        if (params.id === user.id) throw new AppError('CONFLICT', 'an admin cannot deactivate themselves');
+        const done = await deps.db.withTransaction(async (tx) => {
+          const changed = await deactivateUser(tx, { userId: params.id!, by: user.id });
+          if (changed) await appendAudit(tx, { type: 'user.deactivated', actor: { id: user.id, role: user.role, requestId }, data: { userId: params.id } });
+          return changed;
+        });
+        if (!done) throw new AppError('NOT_FOUND', `no active user ${params.id}`);
+        return { id: params.id, deactivated: true };
       },
     }),
   ];

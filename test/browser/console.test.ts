@@ -143,7 +143,8 @@ describe('web console', { timeout: 180_000 }, () => {
     await page.getByTestId('payment-submit').click();
     await page.locator('.notice.n-ok').waitFor();
     await expect(page.locator('.notice.n-ok').textContent()).resolves.toContain('已付清');
-    await expect(row.locator('[data-testid="status"]').getAttribute('data-status')).resolves.toBe('paid');
+    // the list reloads after the notice shows: the row turns paid when the reload lands
+    await expect.poll(() => row.locator('[data-testid="status"]').getAttribute('data-status'), { timeout: 15_000 }).toBe('paid');
   });
 
   it('a customer operator types 【…】 text with ★ and sees it highlighted in place before sending', async () => {

@@ -38,6 +38,11 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/holiday-calendar': ALL,
   'GET /api/holiday-calendar/:year': ALL,
   'PUT /api/holiday-calendar/:year': ['legal', 'admin'],
+  'GET /api/tokens': ALL,
+  'POST /api/tokens': ALL,
+  'DELETE /api/tokens/:tokenId': ALL,
+  'POST /api/users/:id/tokens': ['admin'],
+  'POST /api/users/:id/deactivation': ['admin'],
   'POST /api/webhooks': ['admin'],
   'GET /api/webhooks': ['admin'],
   'GET /api/webhooks/:id/deliveries': ['admin'],
@@ -92,7 +97,7 @@ function urlOf(path: string): string {
 function call(method: string, url: string, role: Role | null) {
   const api = h.api(role);
   // an empty body: allowed callers get a validation error (400) or 404/409, never an effect
-  return method === 'get' ? api.get(url) : method === 'put' ? api.put(url, {}) : api.post(url, {});
+  return method === 'get' ? api.get(url) : method === 'put' ? api.put(url, {}) : method === 'delete' ? api.delete(url) : api.post(url, {});
 }
 
 describe('the authorization matrix', () => {

@@ -51,6 +51,7 @@ export type Harness = {
     get: (path: string) => supertest.Test;
     post: (path: string, body?: unknown) => supertest.Test;
     put: (path: string, body?: unknown) => supertest.Test;
+    delete: (path: string) => supertest.Test;
   };
   /** dev server with `devServer` set: stops the worker and the server, starts both again on the same port and database */
   restartTemporal: () => Promise<void>;
@@ -157,6 +158,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         const t = auth(supertest(app).put(path));
         return body === undefined ? t : t.send(body as object);
       },
+      delete: (path: string) => auth(supertest(app).delete(path)),
     };
   };
 
