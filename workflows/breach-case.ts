@@ -17,7 +17,7 @@ import type { Actor, DeadlineState } from '../domain/contract';
 import { contactAudienceOf, escalationRecord, type BreachStatus, type CaseDocumentRef, type EscalationRecord } from '../domain/legal';
 import { recountDeadline, type DeadlineBasis } from '../domain/periods';
 import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
-import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
+import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR, recordCaseMoves } from './case-support';
 import { DeadlineBook, deadlineFrom } from './deadline-book';
 import { getDeadlinesQuery } from './queries';
 import { announceMoves, calendarChangedSignal, calendarYearAt, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
@@ -297,14 +297,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       if (deadline.kind === 'cure') cure = deadline;
       if (deadline.kind === 'negotiation') negotiation = deadline;
     }
-    for (const { before, after } of moves) {
-      await transition({
-        from: [status],
-        due: { kind: after.kind, dueAt: after.dueAt, explanation: after.explanation },
-        event: { key: `calendar:${entered.year}:r${entered.revision}:${after.kind}`, type: 'deadline_moved', at: nowIso(), actor: LEGAL_SYSTEM_ACTOR, data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: entered.title } },
-        audit: { type: 'case.deadline_moved', data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: entered.title } },
-      });
-    }
+    await recordCaseMoves(transition, { status, entered, moves, at: nowIso() });
     await announceMoves(acts, {
       workflowId,
       contractId,

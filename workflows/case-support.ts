@@ -4,7 +4,9 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import type * as activities from '../activities';
+import type { CalendarYear } from '../domain/calendar';
 import type { Actor } from '../domain/contract';
+import type { DeadlineMove } from './calendar';
 
 /** Who acts when a case moves by itself (a deadline lapsing). */
 export const LEGAL_SYSTEM_ACTOR: Actor = { id: 'system:legal', role: 'system' };
@@ -53,4 +55,21 @@ export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** The case's own record of deadlines a calendar notice moved: its due date and a timeline event (once per year revision and kind). */
+export async function recordCaseMoves(
+  transition: ReturnType<typeof caseTransitions>,
+  input: { status: string; entered: CalendarYear; moves: DeadlineMove[]; at: string },
+): Promise<void> {
+  const { entered } = input;
+  for (const { before, after } of input.moves) {
+    const facts = { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: entered.title };
+    await transition({
+      from: [input.status],
+      due: { kind: after.kind, dueAt: after.dueAt, explanation: after.explanation },
+      event: { key: `calendar:${entered.year}:r${entered.revision}:${after.kind}`, type: 'deadline_moved', at: input.at, actor: LEGAL_SYSTEM_ACTOR, data: facts },
+      audit: { type: 'case.deadline_moved', data: facts },
+    });
+  }
 }

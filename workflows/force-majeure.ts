@@ -12,7 +12,7 @@ import type * as activities from '../activities';
 import type { Actor, DeadlineState } from '../domain/contract';
 import { contactAudienceOf, type CaseDocumentRef, type ForceMajeureStatus } from '../domain/legal';
 import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
-import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
+import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR, recordCaseMoves } from './case-support';
 import { DeadlineBook } from './deadline-book';
 import { getDeadlinesQuery } from './queries';
 import { announceMoves, calendarChangedSignal, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
@@ -133,14 +133,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
     if (recounted.length === 0) return;
     for (const deadline of recounted) book.put(deadline);
     proof = recounted.find((d) => d.kind === 'force_majeure_proof') ?? proof;
-    for (const { before, after } of moves) {
-      await transition({
-        from: ['declared'],
-        due: { kind: after.kind, dueAt: after.dueAt, explanation: after.explanation },
-        event: { key: `calendar:${entered.year}:r${entered.revision}:${after.kind}`, type: 'deadline_moved', at: nowIso(), actor: LEGAL_SYSTEM_ACTOR, data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: entered.title } },
-        audit: { type: 'case.deadline_moved', data: { kind: after.kind, fromDueAt: before.dueAt, toDueAt: after.dueAt, notice: entered.title } },
-      });
-    }
+    await recordCaseMoves(transition, { status: 'declared', entered, moves, at: nowIso() });
     await announceMoves(acts, {
       workflowId,
       contractId,

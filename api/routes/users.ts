@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import { deactivateUser, DEFAULT_TOKEN_TTL_MS, findUser, issueToken, issueTokenWithId, listTokens, revokeToken, ROLES, upsertUser } from '../../db/users';
+import type { Actor } from '../../domain/contract';
 import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http';
@@ -27,6 +28,13 @@ export const ZCreateUserRequest = z
   .refine((u) => u.role !== 'customer' || u.organisation, { path: ['organisation'], message: 'is required for a customer operator' });
 
 export function userRoutes(deps: AppDeps) {
+  /** A new token for the user, with its audit event; its lifetime as asked or configured. */
+  const issueAudited = (userId: string, body: z.infer<typeof ZIssueTokenRequest>, actor: Actor, defaultLabel: string) =>
+    deps.db.withTransaction(async (tx) => {
+      const created = await issueTokenWithId(tx, userId, body.label ?? defaultLabel, body.ttlDays ? body.ttlDays * 86_400_000 : (deps.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS));
+      await appendAudit(tx, { type: 'token.issued', actor, data: { tokenId: created.id, userId, expiresAt: created.expiresAt } });
+      return created;
+    });
   return [
     defineRoute({
       method: 'get',
@@ -70,13 +78,8 @@ export function userRoutes(deps: AppDeps) {
       body: ZIssueTokenRequest,
       secrets: ['token'],
       handler: async ({ body, user, res, requestId }) => {
-        const issued = await deps.db.withTransaction(async (tx) => {
-          const created = await issueTokenWithId(tx, user.id, body.label ?? 'issued by its owner', body.ttlDays ? body.ttlDays * 86_400_000 : (deps.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS));
-          await appendAudit(tx, { type: 'token.issued', actor: { id: user.id, role: user.role, requestId }, data: { tokenId: created.id, userId: user.id, expiresAt: created.expiresAt } });
-          return created;
-        });
         res.status(201);
-        return issued;
+        return issueAudited(user.id, body, { id: user.id, role: user.role, requestId }, 'issued by its owner');
       },
     }),
     defineRoute({
@@ -104,13 +107,8 @@ export function userRoutes(deps: AppDeps) {
       handler: async ({ params, body, user, res, requestId }) => {
         const target = await findUser(deps.db, params.id!);
         if (!target) throw new AppError('NOT_FOUND', `user ${params.id} not found`);
-        const issued = await deps.db.withTransaction(async (tx) => {
-          const created = await issueTokenWithId(tx, target.id, body.label ?? `issued by ${user.id}`, body.ttlDays ? body.ttlDays * 86_400_000 : (deps.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS));
-          await appendAudit(tx, { type: 'token.issued', actor: { id: user.id, role: user.role, requestId }, data: { tokenId: created.id, userId: target.id, expiresAt: created.expiresAt } });
-          return created;
-        });
         res.status(201);
-        return issued;
+        return issueAudited(target.id, body, { id: user.id, role: user.role, requestId }, `issued by ${user.id}`);
       },
     }),
     defineRoute({
@@ -118,11 +116,12 @@ export function userRoutes(deps: AppDeps) {
       path: '/api/users/:id/deactivation',
       roles: ['admin'],
       summary: 'deactivate a user: every token of theirs stops working at once',
-      handler: async ({ params, user, requestId }) => {
+      body: z.strictObject({ reason: z.string().trim().min(1, 'must say why').max(500) }),
+      handler: async ({ params, body, user, requestId }) => {
         if (params.id === user.id) throw new AppError('CONFLICT', 'an admin cannot deactivate themselves');
         const done = await deps.db.withTransaction(async (tx) => {
           const changed = await deactivateUser(tx, { userId: params.id!, by: user.id });
-          if (changed) await appendAudit(tx, { type: 'user.deactivated', actor: { id: user.id, role: user.role, requestId }, data: { userId: params.id } });
+          if (changed) await appendAudit(tx, { type: 'user.deactivated', actor: { id: user.id, role: user.role, requestId }, data: { userId: params.id, reason: body.reason } });
           return changed;
         });
         if (!done) throw new AppError('NOT_FOUND', `no active user ${params.id}`);

@@ -72,10 +72,10 @@ describe('credentials', () => {
     await upsertUser(h.database.db, { id: 'u-leaving', name: '离职用户', role: 'legal', organisation: null });
     const a = await issueToken(h.database.db, 'u-leaving');
     const b = await issueToken(h.database.db, 'u-leaving');
-    await supertest(h.app).post('/api/users/u-leaving/deactivation').set('Authorization', `Bearer ${h.tokens.admin}`).expect(200);
+    await supertest(h.app).post('/api/users/u-leaving/deactivation').set('Authorization', `Bearer ${h.tokens.admin}`).send({ reason: '离职' }).expect(200);
     expect((await as(a)).status).toBe(401);
     expect((await as(b)).status).toBe(401);
-    expect((await supertest(h.app).post('/api/users/u-leaving/deactivation').set('Authorization', `Bearer ${h.tokens.admin}`)).status).toBe(404);
+    expect((await supertest(h.app).post('/api/users/u-leaving/deactivation').set('Authorization', `Bearer ${h.tokens.admin}`).send({ reason: '离职' })).status).toBe(404);
 
     await upsertUser(h.database.db, { id: 'demo-sales', name: '销售演示账号', role: 'sales', organisation: null });
     const demo = 'smsc_demo-token-of-a-development-start';
