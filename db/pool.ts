@@ -47,16 +47,24 @@ export function createDb(options: DbOptions): Db {
     query: (text, values) => pool.query(text, values),
     async withTransaction(fn) {
       const client = await pool.connect();
+      // A connection lost while checked out (a server restart between two statements) is an 'error'
+      // event on the client, not on the pool: without a listener it would crash the process. The next
+      // statement fails instead, the transaction is abandoned, and the broken client is destroyed.
+      const lost = () => undefined;
+      client.on('error', lost);
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn(client);
         await client.query('COMMIT');
         return result;
       } catch (error) {
+        if (isDatabaseUnavailable(error)) broken = error as Error;
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off('error', lost);
+        client.release(broken);
       }
     },
     close: () => pool.end(),
