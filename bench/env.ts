@@ -286,6 +286,8 @@ export function serviceEnv(options: { databaseUrl: string; temporalAddress: stri
   return {
     ...process.env,
     NODE_ENV: 'production',
+    // production wants the key set: the checkout's own, so the in-process clients and bundles agree with the children
+    ACTOR_ASSERTION_KEY: Buffer.from(benchActorAssertionKey(), 'hex').toString('base64'),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     DATABASE_URL: options.databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress,

@@ -71,9 +71,11 @@ describe('creating and signing a contract', () => {
     expect(b.body.termEndsAt).toBe('2027-05-14T16:00:00.000Z');
     expect(b.body.signatures.map((s: { party: string }) => s.party)).toEqual(['A', 'B']);
 
+    // the signed PDF, then the term's deadlines in the read model (an uncached run may answer from it, not from the workflow)
     const active = await waitFor(
       () => detail(contract.id),
-      (d) => d.documents.some((doc: { kind: string }) => doc.kind === 'signed_contract'),
+      (d) => d.documents.some((doc: { kind: string }) => doc.kind === 'signed_contract') && d.deadlines.some((x: { kind: string }) => x.kind === 'term_end'),
+      60_000,
     );
     expect(active.status).toBe('active');
     // the paper contract's payment period (from 2024-05-14) already lapsed: its consequences are applied, the term runs on
