@@ -57,9 +57,12 @@ describe('over HTTP against the Temporal dev server', () => {
       const signed = await call('POST', `/api/contracts/${id}/signatures`, sales, { party, signer, title: '授权代表', sealed: true });
       expect(signed.status, JSON.stringify(signed.body)).toBe(200);
     }
+    // until the signed PDF is stored and the detail is answered live by the workflow (polled every 500 ms:
+    // with no workflow cache every query replays the workflow, and a faster poll would starve its own progress)
     let detail = await call('GET', `/api/contracts/${id}`, sales);
-    for (let i = 0; i < 100 && !detail.body.documents.some((d: { kind: string }) => d.kind === 'signed_contract'); i++) {
-      await new Promise((r) => setTimeout(r, 100));
+    const ready = () => detail.body.documents.some((d: { kind: string }) => d.kind === 'signed_contract') && detail.body.deadlinesSource === 'workflow';
+    for (let i = 0; i < 120 && !ready(); i++) {
+      await new Promise((r) => setTimeout(r, 500));
       detail = await call('GET', `/api/contracts/${id}`, sales);
     }
     expect(detail.body.status).toBe('active');
