@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { insertRenewal, insertRenewalObjection, insertTermination, saveAmendment } from '../db/lifecycle';
 import type { Actor, SignatureRecord } from '../domain/contract';
 import { documentId } from '../domain/contract';
 import { describeAmendment, type AmendmentChanges } from '../domain/lifecycle';
@@ -59,12 +60,7 @@ export function createLifecycleActivities({ db, pdf = IN_PROCESS_RENDERER }: Act
 
     async recordRenewalObjection(input: { contractId: string; termEndsAt: string; party: PartyCode; reason: string; actor: Actor }): Promise<void> {
       await db.withTransaction(async (tx) => {
-        const { rowCount } = await tx.query(
-          `INSERT INTO renewal_objections (contract_id, term_ends_at, party, reason, recorded_by) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (contract_id, term_ends_at) DO NOTHING`,
-          [input.contractId, input.termEndsAt, input.party, input.reason, input.actor.id],
-        );
-        if (rowCount === 1) {
+        if (await insertRenewalObjection(tx, { contractId: input.contractId, termEndsAt: input.termEndsAt, party: input.party, reason: input.reason, recordedBy: input.actor.id })) {
           await appendAudit(tx, { type: 'renewal.objected', contractId: input.contractId, actor: input.actor, data: { party: input.party, reason: input.reason, termEndsAt: input.termEndsAt } });
         }
       });
@@ -72,12 +68,7 @@ export function createLifecycleActivities({ db, pdf = IN_PROCESS_RENDERER }: Act
 
     async recordRenewal(input: { contractId: string; seq: number; previousEndAt: string; newEndAt: string; invoiceNumber: string }): Promise<void> {
       await db.withTransaction(async (tx) => {
-        const { rowCount } = await tx.query(
-          `INSERT INTO renewals (contract_id, seq, previous_end_at, new_end_at, invoice_number) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-          [input.contractId, input.seq, input.previousEndAt, input.newEndAt, input.invoiceNumber],
-        );
-        if (rowCount !== 1) return;
-        await tx.query('UPDATE contracts SET term_ends_at = $2, updated_at = now() WHERE id = $1', [input.contractId, input.newEndAt]);
+        if (!(await insertRenewal(tx, input))) return;
         await appendAudit(tx, {
           type: 'contract.renewed',
           contractId: input.contractId,
@@ -93,10 +84,7 @@ export function createLifecycleActivities({ db, pdf = IN_PROCESS_RENDERER }: Act
       await db.withTransaction(async (tx) => {
         const current = await findContract(tx, input.contractId);
         if (!current || current.status === 'terminated') return;
-        await tx.query(
-          `INSERT INTO terminations (contract_id, reason, effective_at, recorded_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-          [input.contractId, input.reason, input.effectiveAt, input.actor.id],
-        );
+        await insertTermination(tx, { contractId: input.contractId, reason: input.reason, effectiveAt: input.effectiveAt, recordedBy: input.actor.id });
         await updateContractStatus(tx, { id: input.contractId, from: [current.status], to: 'terminated' });
         await appendAudit(tx, {
           type: 'contract.terminated',
@@ -120,21 +108,8 @@ export function createLifecycleActivities({ db, pdf = IN_PROCESS_RENDERER }: Act
       actor: Actor;
     }): Promise<void> {
       await db.withTransaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO amendments (contract_id, seq, description, changes, status, signatures, proposed_by)
-           VALUES ($1, $2, $3, $4, 'proposed', '[]', $5) ON CONFLICT (contract_id, seq) DO NOTHING`,
-          [input.contractId, input.seq, input.description, JSON.stringify(input.changes), input.actor.id],
-        );
-        const { rows } = await tx.query('SELECT status, signatures FROM amendments WHERE contract_id = $1 AND seq = $2 FOR UPDATE', [input.contractId, input.seq]);
-        const before = rows[0] as { status: string; signatures: SignatureRecord[] };
-        if (before.signatures.length === input.signatures.length && before.status === (input.signedTerms ? 'signed' : 'proposed')) return;
-        await tx.query(
-          `UPDATE amendments SET signatures = $3, status = $4, signed_at = CASE WHEN $4 = 'signed' THEN now() ELSE NULL END WHERE contract_id = $1 AND seq = $2`,
-          [input.contractId, input.seq, JSON.stringify(input.signatures), input.signedTerms ? 'signed' : 'proposed'],
-        );
-        if (input.signedTerms) {
-          await tx.query('UPDATE contracts SET terms = $2, updated_at = now() WHERE id = $1', [input.contractId, JSON.stringify(input.signedTerms)]);
-        }
+        const before = await saveAmendment(tx, { ...input, proposedBy: input.actor.id });
+        if (!before) return;
         await appendAudit(tx, {
           type: input.signatures.length === 0 ? 'amendment.proposed' : input.signedTerms ? 'amendment.signed' : 'amendment.signed_by_party',
           contractId: input.contractId,

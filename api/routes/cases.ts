@@ -8,6 +8,7 @@
  * judged by the case's workflow, on the clock its timers run on; the API
  * refuses early what the stored case already rules out.
  */
+import { listActiveContractIds } from '../../db/lifecycle';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -197,8 +198,7 @@ async function loadOutage(deps: AppDeps, rawId: string | undefined) {
 
 async function contractsInService(deps: AppDeps, ids: string[] | 'all'): Promise<ContractRow[]> {
   if (ids === 'all') {
-    const { rows } = await deps.db.query<{ id: string }>(`SELECT id FROM contracts WHERE status = 'active' ORDER BY created_at, id`);
-    const contracts = await Promise.all(rows.map((r) => findContract(deps.db, r.id)));
+    const contracts = await Promise.all((await listActiveContractIds(deps.db)).map((id) => findContract(deps.db, id)));
     const inService = contracts.filter((c): c is ContractRow => c !== null);
     if (inService.length === 0) throw new AppError('INVALID_STATE', 'no contract is in service: nobody to notify');
     return inService;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listAmendments } from '../../db/lifecycle';
 import { ZSignContractRequest } from '../../domain/contract';
 import { ZProposeAmendmentRequest, ZRenewalObjectionRequest, ZTerminationRequest } from '../../domain/lifecycle';
 import {
@@ -97,11 +98,7 @@ export function lifecycleRoutes(deps: AppDeps) {
       summary: 'supplemental agreements with their status and signatures',
       handler: async ({ params, user }) => {
         const contract = await loadContract(deps, user, params.id);
-        const { rows } = await deps.db.query(
-          'SELECT seq, description, changes, status, signatures, proposed_by, proposed_at, signed_at FROM amendments WHERE contract_id = $1 ORDER BY seq',
-          [contract.id],
-        );
-        return { items: rows };
+        return { items: await listAmendments(deps.db, contract.id) };
       },
     }),
   ];
