@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import {
   beginCalendarRecount,
+  countStaleDeadlineHolders,
   listStaleDeadlineHolders,
   loadCalendarYears,
   recordDeadlineMove,
@@ -41,6 +42,10 @@ export function createCalendarActivities({ db, temporal }: ActivityDeps) {
 
     async listStaleDeadlineHolders(input: { year: number; revision: number; afterWorkflowId: string; limit: number }): Promise<string[]> {
       return listStaleDeadlineHolders(db, input);
+    },
+
+    async countStaleDeadlineHolders(input: { year: number; revision: number }): Promise<number> {
+      return countStaleDeadlineHolders(db, input);
     },
 
     /**

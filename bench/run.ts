@@ -225,7 +225,7 @@ async function main(): Promise<void> {
       raw.latency = latency.raw;
     }
     if (wanted('8')) {
-      const calendar = await section('8', () => benchCalendar(stack, { count: settings.calendar, concurrency: 32, timeoutMs: 10 * 60_000 }));
+      const calendar = await section('8', () => benchCalendar(stack, { count: settings.calendar, concurrency: 32, timeoutMs: Math.max(10 * 60_000, settings.calendar * 200) }));
       rows.push(...calendar.rows);
       raw.calendar = calendar.raw;
     }

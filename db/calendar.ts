@@ -140,6 +140,17 @@ export async function listStaleDeadlineHolders(db: Queryable, input: { year: num
   return rows.map((row) => row.workflow_id as string);
 }
 
+/** How many workflows still hold an open deadline counted over `year` at a revision older than `revision`. */
+export async function countStaleDeadlineHolders(db: Queryable, input: { year: number; revision: number }): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT count(DISTINCT workflow_id)::int AS n FROM deadlines
+      WHERE status = 'open' AND calendar_years @> ARRAY[$1::integer]
+        AND COALESCE((calendar_revisions ->> $1::text)::integer, 0) < $2`,
+    [input.year, input.revision],
+  );
+  return Number(rows[0]!.n);
+}
+
 /** The open deadlines counted over `year` that carry their basis, for a preview of a notice's moves. */
 export async function listOpenDeadlinesOfYear(db: Queryable, year: number): Promise<{ id: string; contractId: string | null; contractNumber: string | null; kind: string; dueAt: string; basis: unknown }[]> {
   const { rows } = await db.query(

@@ -7,7 +7,7 @@
  * year and revision (workflow id `calendar-<year>-r<revision>`), so entering
  * the same notice twice starts nothing.
  */
-import { continueAsNew, defineQuery, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities';
 
 const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
@@ -26,6 +26,13 @@ export const RECOUNT_BATCH = 250;
 export const RECOUNT_PASSES = 3;
 /** The pause between passes, for the signalled workflows to write their recounted deadlines. */
 const SETTLE = '10 seconds';
+/**
+ * How many SETTLE pauses a pass waits at most while the signalled workflows
+ * are still recounting (the stale count keeps falling): a large year's
+ * workflows take minutes to work through their signals, and signalling them
+ * again meanwhile only doubles their work.
+ */
+export const SETTLE_PAUSES_MAX = 60;
 
 export type CalendarRecountInput = {
   year: number;
@@ -61,7 +68,18 @@ export async function calendarRecount(input: CalendarRecountInput): Promise<Cale
     progress.pass += 1;
     progress.afterWorkflowId = '';
     progress.foundThisPass = 0;
-    await sleep(SETTLE);
+    if (patched('recount-settles-while-falling')) {
+      // wait while the signalled workflows are still working through their signals
+      let stale = Number.POSITIVE_INFINITY;
+      for (let pause = 0; pause < SETTLE_PAUSES_MAX; pause++) {
+        await sleep(SETTLE);
+        const now = await acts.countStaleDeadlineHolders({ year: input.year, revision: input.revision });
+        if (now === 0 || now >= stale) break;
+        stale = now;
+      }
+    } else {
+      await sleep(SETTLE);
+    }
   }
   progress.done = true;
   await acts.recordRecountProgress({ id, signalled: progress.signalled, passes: Math.min(progress.pass, RECOUNT_PASSES), done: true });

@@ -15,6 +15,7 @@
 import { describe, expect, it } from 'vitest';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
 import { getInvoiceStateQuery, type PaymentDeadlineInput } from '../../workflows/payment-deadline';
+import { recordHistoryIfAsked } from '../support/histories';
 import { DAY, harnessPerBlock, serverNowIso, sleepUntil, waitFor } from '../support/flows';
 import { activeContract, caseRow, caseStatus, DAY_MS, notificationsOf, ownServer, serverNow, triggerWithUnextendedPeriod, waitFor as waitForTruthy } from './legal-helpers';
 
@@ -86,6 +87,7 @@ describe('a calendar notice moves a running payment deadline', () => {
     expect(entered.status, JSON.stringify(entered.body)).toBe(200);
     expect(entered.body).toMatchObject({ dryRun: false, changed: true, revision: 1, recount: { workflowId: `calendar-${year}-r1` } });
     await h.env.client.workflow.getHandle(`calendar-${year}-r1`).result();
+    await recordHistoryIfAsked('calendar-recount-v1', h.env.client.workflow.getHandle(`calendar-${year}-r1`));
 
     const moved = await waitFor(deadlineRow, (row) => row.due_at.toISOString() === officialDue, 'the moved deadline in the read model');
     expect(moved.provisional).toBe(false);
@@ -125,6 +127,7 @@ describe('a calendar notice moves a running payment deadline', () => {
     // the moved timer fires at the new instant
     await sleepUntil(h, officialDue, 60 * 60_000);
     await waitFor(invoiceStatus, (s) => s === 'overdue', 'the invoice overdue after 5 January');
+    await recordHistoryIfAsked('payment-calendar-moved-v1', handle);
   });
 });
 
