@@ -13,6 +13,7 @@ import { parseWith, requireJsonBody, type RouteDef } from './http';
 import { idempotency } from './idempotency';
 import { securityHeaders } from './security-headers';
 import { calendarRoutes } from './routes/calendar';
+import { contractImportRoutes, IMPORT_BODY_LIMIT } from './routes/contract-imports';
 import { caseRoutes } from './routes/cases';
 import { contractRoutes } from './routes/contracts';
 import { healthRoutes } from './routes/health';
@@ -27,7 +28,7 @@ export type { AppDeps } from './deps';
 
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
-  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...calendarRoutes(deps)];
+  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...calendarRoutes(deps), ...contractImportRoutes(deps)];
 }
 
 export function createApp(given: AppDeps): Express {
@@ -53,6 +54,8 @@ export function createApp(given: AppDeps): Express {
       serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
     }),
   );
+  // an import carries up to IMPORT_MAX_ROWS whole contracts (about 3 KB each): its own, larger limit
+  app.use('/api/contract-imports', express.json({ limit: IMPORT_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
 
   const auth = authenticate(deps.db);

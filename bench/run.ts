@@ -12,6 +12,7 @@
  *   (3) the full lifecycle              time-skipping server, worker and API in this process
  *   (6c) live heap per cached workflow  bench/workflow-memory.ts as a child process (--expose-gc)
  *   (8) a holiday notice's recount      on the same stack as (1) (2), a fresh worker for the payment workflows
+ *   (9) a contract book imported        on the same stack, through its API (POST /api/contract-imports)
  *   (1) (2) (6)                         the Temporal dev server, worker/main.ts and api/main.ts as child
  *                                       processes (as `npm start` runs them), on a fresh database; (6) on
  *                                       fresh workers from bench/worker-process.ts
@@ -26,6 +27,7 @@
  *   BENCH_RATE=50               (2) offered requests per second
  *   BENCH_CONTRACTS=100000      (7) synthetic contracts
  *   BENCH_CALENDAR=10000        (8) open payment deadlines a holiday notice moves
+ *   BENCH_IMPORT=1000           (9) contracts in the imported book
  *   BENCH_ONLY=1,2,7            run only these sections
  *   BENCH_CPU_PROF=1            run the worker and API with --cpu-prof (profiles in .data/bench/profiles)
  *   TEST_DATABASE_URL           the Postgres to create the bench databases in (else 127.0.0.1:5432)
@@ -37,6 +39,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../platform/config';
 import { benchLatency, benchStarts } from './api-load';
 import { benchCalendar } from './calendar';
+import { benchImports } from './imports';
 import { cleanup, ensureTemporalBinaries, LOG_DIR, ROOT, say } from './env';
 import { benchLifecycle } from './lifecycle';
 import { benchListQuery } from './list-query';
@@ -64,6 +67,7 @@ const settings = {
   rate: num('BENCH_RATE', 50),
   contracts: num('BENCH_CONTRACTS', 100_000),
   calendar: num('BENCH_CALENDAR', 10_000),
+  imports: num('BENCH_IMPORT', 1_000),
   only: process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null,
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -208,7 +212,7 @@ async function main(): Promise<void> {
     );
   }
 
-  if (wanted('1') || wanted('2') || wanted('6') || wanted('8')) {
+  if (wanted('1') || wanted('2') || wanted('6') || wanted('8') || wanted('9')) {
     say('starting the dev server, worker and API (as npm start runs them)');
     const stack = await startStack({ cpuProfile: settings.cpuProfile });
     raw.stack = { taskQueue: stack.taskQueue, database: stack.database.name, temporal: stack.env.address };
@@ -228,6 +232,11 @@ async function main(): Promise<void> {
       const calendar = await section('8', () => benchCalendar(stack, { count: settings.calendar, concurrency: 32, timeoutMs: Math.max(10 * 60_000, settings.calendar * 200) }));
       rows.push(...calendar.rows);
       raw.calendar = calendar.raw;
+    }
+    if (wanted('9')) {
+      const imports = await section('9', () => benchImports(stack, { count: settings.imports, timeoutMs: 10 * 60_000 }));
+      rows.push(...imports.rows);
+      raw.imports = imports.raw;
     }
     await stack.stopServices();
     if (wanted('6')) {

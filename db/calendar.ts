@@ -53,6 +53,16 @@ export async function loadCalendarYears(db: Queryable, centreYear: number): Prom
   return calendarYearsAround((await listCalendarYearRecords(db)).map(toCalendarYear), centreYear);
 }
 
+/**
+ * A reader of the calendar as it stands, loaded once: the calendar a
+ * workflow counting from `instant` would load (loadCalendarYears around that
+ * instant's year), for planning many deadlines without a query each.
+ */
+export async function calendarSnapshot(db: Queryable): Promise<(instant: string) => HolidayCalendar> {
+  const years = (await listCalendarYearRecords(db)).map(toCalendarYear);
+  return (instant) => calendarOfYears(calendarYearsAround(years, yearOf(shanghaiDate(instant))));
+}
+
 /** The calendar to count a deadline from `instant` with, as it stands now (entered, provisional and bundled years, old overrides). */
 export async function loadCalendarAt(db: Queryable, instant: string): Promise<HolidayCalendar> {
   return calendarOfYears(await loadCalendarYears(db, yearOf(shanghaiDate(instant))), await listHolidayOverrides(db));

@@ -19,14 +19,17 @@ export type ContractRow = {
   workflowStartedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** for a contract brought in from the existing book: the branch's reference and when it entered */
+  externalRef: string | null;
+  importedAt: string | null;
 };
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-const COLUMNS = `id, number, owner_id, status, terms, party_a_name, party_b_name, effective_at, term_ends_at,
-  workflow_id, workflow_started_at, created_at, updated_at`;
+export const CONTRACT_COLUMNS = `id, number, owner_id, status, terms, party_a_name, party_b_name, effective_at, term_ends_at,
+  workflow_id, workflow_started_at, created_at, updated_at, external_ref, imported_at`;
 
-function toContract(row: Record<string, unknown>): ContractRow {
+export function toContract(row: Record<string, unknown>): ContractRow {
   return {
     id: row.id as string,
     number: row.number as string,
@@ -41,6 +44,8 @@ function toContract(row: Record<string, unknown>): ContractRow {
     workflowStartedAt: iso(row.workflow_started_at as Date | null),
     createdAt: (row.created_at as Date).toISOString(),
     updatedAt: (row.updated_at as Date).toISOString(),
+    externalRef: (row.external_ref as string | null) ?? null,
+    importedAt: iso((row.imported_at as Date | null) ?? null),
   };
 }
 
@@ -59,19 +64,19 @@ export async function insertContract(db: Queryable, input: InsertContract): Prom
      VALUES ($1, 'SMS-' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY') || '-' || lpad(nextval('contract_number_seq')::text, 6, '0'),
              $2, 'awaiting_signatures', $3, $4, $5, $6, $7)
      ON CONFLICT (owner_id, idempotency_key) DO NOTHING
-     RETURNING ${COLUMNS}`,
+     RETURNING ${CONTRACT_COLUMNS}`,
     [input.id, input.ownerId, JSON.stringify(input.terms), input.terms.partyA.name, input.terms.partyB.name, input.workflowId, input.idempotencyKey],
   );
   return rows[0] ? toContract(rows[0]) : null;
 }
 
 export async function findContractByIdempotencyKey(db: Queryable, ownerId: string, key: string): Promise<ContractRow | null> {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM contracts WHERE owner_id = $1 AND idempotency_key = $2`, [ownerId, key]);
+  const { rows } = await db.query(`SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE owner_id = $1 AND idempotency_key = $2`, [ownerId, key]);
   return rows[0] ? toContract(rows[0]) : null;
 }
 
 export async function findContract(db: Queryable, id: string): Promise<ContractRow | null> {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM contracts WHERE id = $1`, [id]);
+  const { rows } = await db.query(`SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE id = $1`, [id]);
   return rows[0] ? toContract(rows[0]) : null;
 }
 
@@ -127,9 +132,9 @@ type Statement = { text: string; values: unknown[] };
 function pageStatement(filter: ContractFilter): Statement {
   const { whereSql, values } = contractFilterWhere(filter);
   return {
-    text: `SELECT ${COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')},
+    text: `SELECT ${CONTRACT_COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')},
               nd.kind AS nd_kind, nd.due_at AS nd_due_at, nd.explanation AS nd_explanation
-         FROM (SELECT ${COLUMNS} FROM contracts c ${whereSql}
+         FROM (SELECT ${CONTRACT_COLUMNS} FROM contracts c ${whereSql}
                 ORDER BY c.created_at DESC, c.id LIMIT $${values.length + 1} OFFSET $${values.length + 2}) c
          LEFT JOIN LATERAL (
            SELECT kind, due_at, explanation FROM deadlines d

@@ -139,6 +139,15 @@ export async function quotaUsed(db: Queryable, contractId: string, contractYear:
   return rows[0] ? Number(rows[0].used_parts) : 0;
 }
 
+/** The parts a contract year had used before the contract entered the system (an import). */
+export async function setQuotaUsed(tx: Queryable, contractId: string, contractYear: number, parts: number): Promise<void> {
+  await tx.query(
+    `INSERT INTO sms_quota_usage (contract_id, contract_year, used_parts) VALUES ($1, $2, $3)
+     ON CONFLICT (contract_id, contract_year) DO UPDATE SET used_parts = EXCLUDED.used_parts`,
+    [contractId, contractYear, parts],
+  );
+}
+
 export async function debitQuota(tx: Queryable, contractId: string, contractYear: number, parts: number): Promise<void> {
   if (parts === 0) return;
   await tx.query('UPDATE sms_quota_usage SET used_parts = used_parts + $3 WHERE contract_id = $1 AND contract_year = $2', [contractId, contractYear, parts]);

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ZInstant } from './contract';
 import { ZFen, type Fen } from './money';
+import type { DeadlineBasis } from './periods';
 import { addYearsClamped, endOfShanghaiDay, shanghaiDate } from './time';
 import type { InvoiceType } from './terms';
 
@@ -28,6 +29,17 @@ export function invoiceNumber(contractNumber: string, period: { kind: 'initial_t
 }
 
 export const paymentWorkflowId = (invoice: string) => `payment-${invoice}`;
+
+/** What a payment deadline is counted from (Art.3 §4): the period's trigger plus the contract's payment days. */
+export function paymentBasis(kind: InvoiceKind, trigger: string, dueDays: number): DeadlineBasis {
+  return {
+    from: trigger,
+    period: { unit: 'days', amount: dueDays },
+    rule: 'act',
+    what: { zh: '付款', en: 'payment' },
+    trigger: kind === 'top_up' ? { zh: '增购申请', en: 'the top-up request' } : kind === 'renewal' ? { zh: '续期', en: 'renewal' } : { zh: '合同签订', en: 'signing' },
+  };
+}
 
 export const PAYMENT_METHODS = ['bank_transfer', 'cash', 'cheque', 'online', 'other'] as const;
 

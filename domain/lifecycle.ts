@@ -72,3 +72,14 @@ export function renewedTermEnd(previousTermEndsAt: string, years: number): Deadl
 }
 
 export const renewalFeeFen = (terms: ContractTerms) => terms.package.yearlyFeeFen * terms.term.renewalYears;
+
+/** The end of the term a contract is in after `renewals` automatic renewals. */
+export function termEndAfterRenewals(effectiveAt: string, terms: ContractTerms, renewals: number): Deadline {
+  let end = termEnd(effectiveAt, terms.term.years);
+  for (let i = 0; i < renewals; i++) end = renewedTermEnd(end.dueAt, terms.term.renewalYears);
+  return end;
+}
+
+/** What an invoice of a period bills, as the invoice and its notices name it. */
+export const initialTermLabel = (terms: ContractTerms) => `首期 ${terms.term.years} 年服务费`;
+export const renewalLabel = (terms: ContractTerms, renewal: number) => `第 ${renewal} 次自动顺延 ${terms.term.renewalYears} 年服务费`;

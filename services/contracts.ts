@@ -67,7 +67,7 @@ const lifecycleInputOf = (row: ContractRow): ContractLifecycleInput => ({
   terms: row.terms,
 });
 
-async function startOwedWorkflow(deps: WorkflowStarterDeps, entry: OutboxEntry): Promise<boolean> {
+export async function startOwedWorkflow(deps: WorkflowStarterDeps, entry: OutboxEntry): Promise<boolean> {
   const input = entry.input as ContractLifecycleInput;
   try {
     await deps.temporal.workflow.start(entry.workflow, {

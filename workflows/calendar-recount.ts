@@ -7,8 +7,9 @@
  * year and revision (workflow id `calendar-<year>-r<revision>`), so entering
  * the same notice twice starts nothing.
  */
-import { continueAsNew, defineQuery, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities';
+import { recountVersion } from './versions';
 
 const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
   startToCloseTimeout: '1 minute',
@@ -32,7 +33,7 @@ const SETTLE = '10 seconds';
  * workflows take minutes to work through their signals, and signalling them
  * again meanwhile only doubles their work.
  */
-export const SETTLE_PAUSES_MAX = 60;
+export const SETTLE_PAUSES_MAX = 360;
 
 export type CalendarRecountInput = {
   year: number;
@@ -47,6 +48,8 @@ export type CalendarRecountProgress = { pass: number; afterWorkflowId: string; s
 export const getRecountProgressQuery = defineQuery<CalendarRecountProgress>('getRecountProgressQuery');
 
 export async function calendarRecount(input: CalendarRecountInput): Promise<CalendarRecountProgress> {
+  // first, before any await: which code this run follows (workflows/versions.ts)
+  const version = recountVersion();
   const id = workflowInfo().workflowId;
   const progress: CalendarRecountProgress = input.progress ?? { pass: 1, afterWorkflowId: '', signalled: 0, foundThisPass: 0, done: false };
   setHandler(getRecountProgressQuery, () => progress);
@@ -68,7 +71,7 @@ export async function calendarRecount(input: CalendarRecountInput): Promise<Cale
     progress.pass += 1;
     progress.afterWorkflowId = '';
     progress.foundThisPass = 0;
-    if (patched('recount-settles-while-falling')) {
+    if (version.settlesWhileFalling) {
       // wait while the signalled workflows are still working through their signals
       let stale = Number.POSITIVE_INFINITY;
       for (let pause = 0; pause < SETTLE_PAUSES_MAX; pause++) {

@@ -17,8 +17,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
-import { invoiceNumber, paymentWorkflowId, type TTopUpRequest } from '../domain/billing';
+import { invoiceNumber, paymentWorkflowId, type PaymentRecord, type TTopUpRequest } from '../domain/billing';
 import type { HolidayOverride } from '../domain/calendar';
+import { OVERDUE_REMINDER_AT_ENTRY, reminderStillDue } from '../domain/catch-up';
 import {
   SYSTEM_ACTOR,
   type Actor,
@@ -29,8 +30,11 @@ import {
 } from '../domain/contract';
 import {
   applyAmendment,
+  initialTermLabel,
   renewalFeeFen,
+  renewalLabel,
   renewedTermEnd,
+  termEndAfterRenewals,
   type AmendmentChanges,
   type TProposeAmendmentRequest,
   type TRenewalObjectionRequest,
@@ -101,8 +105,22 @@ export type ContractLifecycleInput = {
   ownerId: string;
   createdAt: string;
   terms: ContractTerms;
+  /** a contract brought in from the existing contract book: it starts in force, where it stands */
+  imported?: ImportedContractInput;
   /** set when the workflow continues as new */
   state?: LifecycleState;
+};
+
+/** What the import recorded (services/contract-imports.ts): the workflow holds what lies ahead and sends nothing of the past. */
+export type ImportedContractInput = {
+  importedAt: string;
+  signatures: SignatureRecord[];
+  renewals: number;
+  objection: { party: PartyCode; reason: string; at: string } | null;
+  /** the invoices not fully paid at the import: each gets its payment workflow now */
+  unpaid: { invoiceNumber: string; kind: 'initial_term' | 'renewal'; periodLabel: string; amountFen: number; trigger: string; payments: PaymentRecord[] }[];
+  /** the one overdue reminder a person chose to send Party A at the import */
+  overdueReminder: { invoices: string[] } | null;
 };
 
 export type ContractStateView = Pick<
@@ -171,6 +189,20 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   // first, before any await: which code this run follows (workflows/versions.ts)
   const version = lifecycleVersion();
   const workflowId = workflowInfo().workflowId;
+  if (input.imported && !input.state) {
+    // signed on paper, renewed as it happened: in force from the first activation
+    const imported = input.imported;
+    for (const signature of imported.signatures) state.signatures[signature.party] = signature;
+    state.effectiveAt = imported.signatures.map((s) => s.signedAt).sort().at(-1)!;
+    const end = termEndAfterRenewals(state.effectiveAt, state.terms, imported.renewals);
+    state.status = 'active';
+    state.termEndsAt = end.dueAt;
+    state.renewals = imported.renewals;
+    state.objection = imported.objection;
+    state.deadlines = [termEndDeadline(end)];
+  }
+  // when the contract entered the system: invoices never answer a lapse before it with a breach notice
+  const knownSince = input.imported?.importedAt ?? state.createdAt;
   // runs whose history has the regular activities keep them (replay must see the same commands)
   const books = version.localBookkeeping ? bookkeeping : acts;
   const view = (): ContractStateView => ({
@@ -211,7 +243,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   setHandler(getContractStateQuery, view);
   setHandler(getDeadlinesQuery, () => state.deadlines);
 
-  const startPayment = async (input: Omit<PaymentDeadlineInput, 'contractId' | 'contractNumber' | 'holidayOverrides' | 'cureDays' | 'dueDays' | 'reminderDaysBefore' | 'vatRatePercent' | 'invoiceType'>) => {
+  const startPayment = async (input: Omit<PaymentDeadlineInput, 'contractId' | 'contractNumber' | 'holidayOverrides' | 'cureDays' | 'dueDays' | 'reminderDaysBefore' | 'vatRatePercent' | 'invoiceType' | 'knownSince'>) => {
     const childId = paymentWorkflowId(input.invoiceNumber);
     if (state.children.includes(childId)) return childId;
     state.children.push(childId);
@@ -227,6 +259,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
           reminderDaysBefore: state.terms.payment.reminderDaysBefore,
           vatRatePercent: state.terms.payment.vatRatePercent,
           invoiceType: state.terms.payment.invoiceType,
+          ...(version.catchUp ? { knownSince } : {}),
         },
       ];
     // the invoice outlives this run of the lifecycle (continue-as-new); termination cancels it explicitly
@@ -463,10 +496,13 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     const signingDue = () => signing!.dueAt;
 
     const reminders = reminderInstants(signingDue(), state.terms.signing.reminderDaysBefore, Date.now()).slice(0, MAX_SIGNING_REMINDERS);
-    for (const reminder of reminders) {
-      // the reminder keeps its distance to the deadline when a calendar notice moves it
-      if (await waitUntilDue(bothSigned, () => Date.parse(signingDue()) - reminder.daysBefore * 86_400_000)) break;
+    // the reminder keeps its distance to the deadline when a calendar notice moves it
+    const reminderAt = (r: { daysBefore: number }) => Date.parse(signingDue()) - r.daysBefore * 86_400_000;
+    for (const [i, reminder] of reminders.entries()) {
+      if (await waitUntilDue(bothSigned, () => reminderAt(reminder))) break;
       if (state.signingRemindersSent >= MAX_SIGNING_REMINDERS) break;
+      // woken late: only the last reminder missed, and none after the deadline
+      if (version.catchUp && !reminderStillDue(reminders.map(reminderAt), i, Date.parse(signingDue()), Date.now())) continue;
       state.signingRemindersSent += 1;
       const missing = (['A', 'B'] as const).filter((p) => !state.signatures[p]);
       await acts.notify({
@@ -518,24 +554,42 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
         termEndsAt: state.termEndsAt!,
       })
     ).id;
-    // contracts signed before payments existed keep their recorded history
-    if (version.initialTermInvoice()) {
-      await startPayment({
-        invoiceNumber: invoiceNumber(state.number, { kind: 'initial_term' }),
-        kind: 'initial_term',
-        periodLabel: `首期 ${state.terms.term.years} 年服务费`,
-        amountFen: state.terms.payment.totalFen,
-        trigger: state.effectiveAt!,
+    if (input.imported) {
+      // the periods still unpaid get their workflows; nothing of the past is announced
+      for (const invoice of input.imported.unpaid) {
+        await startPayment({ ...invoice, imported: { payments: invoice.payments } });
+      }
+      const reminder = input.imported.overdueReminder;
+      if (reminder) {
+        await acts.notify({
+          id: `${workflowId}:${OVERDUE_REMINDER_AT_ENTRY.reason}`,
+          contractId: state.contractId,
+          audiences: [...OVERDUE_REMINDER_AT_ENTRY.audiences],
+          reason: OVERDUE_REMINDER_AT_ENTRY.reason,
+          subject: OVERDUE_REMINDER_AT_ENTRY.subject(state.number),
+          body: OVERDUE_REMINDER_AT_ENTRY.body(state.number, reminder.invoices),
+        });
+      }
+    } else {
+      // contracts signed before payments existed keep their recorded history
+      if (version.initialTermInvoice()) {
+        await startPayment({
+          invoiceNumber: invoiceNumber(state.number, { kind: 'initial_term' }),
+          kind: 'initial_term',
+          periodLabel: initialTermLabel(state.terms),
+          amountFen: state.terms.payment.totalFen,
+          trigger: state.effectiveAt!,
+        });
+      }
+      await acts.notify({
+        id: `${workflowId}:signed`,
+        contractId: state.contractId,
+        audiences: ['owner', 'party_a_contact', 'party_b_contact'],
+        reason: 'contract_signed',
+        subject: `合同 ${state.number} 已生效`,
+        body: `合同 ${state.number} 双方已签字盖章，自 ${state.effectiveAt} 起生效，有效期至 ${state.termEndsAt}`,
       });
     }
-    await acts.notify({
-      id: `${workflowId}:signed`,
-      contractId: state.contractId,
-      audiences: ['owner', 'party_a_contact', 'party_b_contact'],
-      reason: 'contract_signed',
-      subject: `合同 ${state.number} 已生效`,
-      body: `合同 ${state.number} 双方已签字盖章，自 ${state.effectiveAt} 起生效，有效期至 ${state.termEndsAt}`,
-    });
     state.activationHandled = true;
   }
 
@@ -569,10 +623,13 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
       await syncDeadlines();
     }
 
-    for (const alert of reminderInstants(termEndsAt, state.terms.term.renewalAlertDaysBefore, Date.now())) {
+    const alerts = reminderInstants(termEndsAt, state.terms.term.renewalAlertDaysBefore, Date.now());
+    for (const [i, alert] of alerts.entries()) {
       if (await waitUntil(interrupted, alert.at)) break;
       const key = `${termRef}:${alert.daysBefore}`;
       if (!renews() || state.renewalAlertsSent.includes(key)) continue;
+      // woken late: only the last alert missed, and none once the term has ended
+      if (version.catchUp && !reminderStillDue(alerts.map((a) => a.at), i, Date.parse(termEndsAt), Date.now())) continue;
       state.renewalAlertsSent.push(key);
       const next = renewedTermEnd(termEndsAt, state.terms.term.renewalYears);
       await acts.produceLifecycleDocument({
@@ -642,7 +699,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     await startPayment({
       invoiceNumber: invoice,
       kind: 'renewal',
-      periodLabel: `第 ${state.renewals} 次自动顺延 ${state.terms.term.renewalYears} 年服务费`,
+      periodLabel: renewalLabel(state.terms, state.renewals),
       amountFen: renewalFeeFen(state.terms),
       trigger: termEndsAt,
     });

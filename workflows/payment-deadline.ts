@@ -18,8 +18,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
-import { applyPayment, ladderSchedule, OVERDUE_LADDER, type EscalationRung, type InvoiceKind, type PaymentRecord, type TRecordPaymentRequest } from '../domain/billing';
+import { applyPayment, ladderSchedule, paymentBasis, OVERDUE_LADDER, type EscalationRung, type InvoiceKind, type PaymentRecord, type TRecordPaymentRequest } from '../domain/billing';
 import type { HolidayOverride } from '../domain/calendar';
+import { lapsedBeforeKnown, OVERDUE_AT_ENTRY, reminderStillDue, servedAt, supersededAt } from '../domain/catch-up';
 import type { Actor } from '../domain/contract';
 import { formatYuan } from '../domain/money';
 import { recountDeadline, type Deadline, type DeadlineBasis } from '../domain/periods';
@@ -53,6 +54,10 @@ export type PaymentDeadlineInput = {
   cureDays: number;
   topUpSms?: number;
   ladder?: EscalationRung[];
+  /** when the contract entered the system: a lapse before it is never answered with an automatic breach notice */
+  knownSince?: string;
+  /** an invoice brought in with an imported contract: its payments so far (already recorded), and nothing of its past is sent */
+  imported?: { payments: PaymentRecord[] };
 };
 
 export type InvoiceState = {
@@ -91,6 +96,8 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
     paidLate: status === 'paid' && dueAt !== null && payments.some((p) => Date.parse(p.paidAt) > Date.parse(dueAt!)),
     payments,
   });
+
+  if (version.catchUp && input.imported) payments.push(...input.imported.payments);
 
   setHandler(getInvoiceStateQuery, view);
   setHandler(getDeadlinesQuery, () => book.open);
@@ -134,13 +141,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
     version.calendarYears ? await acts.loadCalendar({ centreYear: calendarYearAt(input.trigger) }) : null,
     input.holidayOverrides,
   );
-  const basis: DeadlineBasis = {
-    from: input.trigger,
-    period: { unit: 'days', amount: input.dueDays },
-    rule: 'act',
-    what: { zh: '付款', en: 'payment' },
-    trigger: input.kind === 'top_up' ? { zh: '增购申请', en: 'the top-up request' } : input.kind === 'renewal' ? { zh: '续期', en: 'renewal' } : { zh: '合同签订', en: 'signing' },
-  };
+  const basis: DeadlineBasis = paymentBasis(input.kind, input.trigger, input.dueDays);
   // the due date moves when a calendar notice changes a day it was counted over (until it lapses)
   let due: Deadline = recountDeadline(basis, legal.calendar);
   dueAt = due.dueAt;
@@ -185,18 +186,26 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
     });
     await sync();
     await acts.produceDocument({ kind: 'payment_notice', contractId: input.contractId, invoiceNumber: input.invoiceNumber });
-    await acts.notify({
-      id: `${workflowId}:notice`,
-      contractId: input.contractId,
-      audiences: ['party_a_contact', 'owner'],
-      reason: 'payment_notice',
-      subject: `付款通知：${input.invoiceNumber}`,
-      body: `请于 ${due.explanation} 前支付人民币 ${formatYuan(input.amountFen)} 元（${input.periodLabel}）。`,
-    });
+    // an imported invoice was delivered on paper; one whose period lapsed before the contract was entered is a person's to chase
+    const lapsedEarly = version.catchUp && lapsedBeforeKnown(due.dueAt, input.knownSince);
+    if (!(version.catchUp && (input.imported || lapsedEarly))) {
+      await acts.notify({
+        id: `${workflowId}:notice`,
+        contractId: input.contractId,
+        audiences: ['party_a_contact', 'owner'],
+        reason: 'payment_notice',
+        subject: `付款通知：${input.invoiceNumber}`,
+        body: `请于 ${due.explanation} 前支付人民币 ${formatYuan(input.amountFen)} 元（${input.periodLabel}）。`,
+      });
+    }
 
-    for (const reminder of reminderInstants(due.dueAt, input.reminderDaysBefore, Date.now())) {
-      // the reminder keeps its distance to the due date when that moves
-      if (await waitUntilDue(fullyPaid, () => Date.parse(due.dueAt) - reminder.daysBefore * 86_400_000)) break;
+    const reminders = reminderInstants(due.dueAt, input.reminderDaysBefore, Date.now());
+    // the reminder keeps its distance to the due date when that moves
+    const reminderAt = (r: { daysBefore: number }) => Date.parse(due.dueAt) - r.daysBefore * 86_400_000;
+    for (const [i, reminder] of reminders.entries()) {
+      if (await waitUntilDue(fullyPaid, () => reminderAt(reminder))) break;
+      // woken late (a worker down): only the last reminder missed, and none once the due date has passed
+      if (version.catchUp && !reminderStillDue(reminders.map(reminderAt), i, Date.parse(due.dueAt), Date.now())) continue;
       await acts.notify({
         id: `${workflowId}:reminder:${reminder.daysBefore}`,
         contractId: input.contractId,
@@ -213,9 +222,30 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
       book.close('payment', input.invoiceNumber, 'lapsed');
       await acts.markInvoiceOverdue({ contractId: input.contractId, invoiceNumber: input.invoiceNumber, at: due.dueAt });
       await sync();
-      for (const step of ladderSchedule(due.dueAt, input.ladder ?? OVERDUE_LADDER)) {
+      let ladder = ladderSchedule(due.dueAt, input.ladder ?? OVERDUE_LADDER);
+      if (version.catchUp && lapsedBeforeKnown(due.dueAt, input.knownSince)) {
+        // overdue before the contract was in the system: a work item, no breach notice, no burst of past steps
+        await acts.notify({
+          id: `${workflowId}:${OVERDUE_AT_ENTRY.reason}`,
+          contractId: input.contractId,
+          audiences: [...OVERDUE_AT_ENTRY.audiences],
+          reason: OVERDUE_AT_ENTRY.reason,
+          subject: OVERDUE_AT_ENTRY.subject(input.invoiceNumber),
+          body: OVERDUE_AT_ENTRY.body(input.invoiceNumber, formatYuan(input.amountFen - paidFen()), due.explanation),
+        });
+        const now = Date.now();
+        ladder = ladder.filter((step) => step.at > now && step.rung.action.kind === 'notify');
+      }
+      for (const step of ladder) {
         if (await waitUntilDue(fullyPaid, () => step.at)) break;
-        await runRung(step.rung, step.repeat, step.at);
+        if (version.catchUp) {
+          // woken late: of the steps of one rung already past, only the last is taken; a notice is served when it is sent
+          const sameRung = ladder.filter((s) => s.rung.id === step.rung.id);
+          if (supersededAt(sameRung.map((s) => s.at), sameRung.indexOf(step), Date.now())) continue;
+          await runRung(step.rung, step.repeat, servedAt(step.at, Date.now()));
+        } else {
+          await runRung(step.rung, step.repeat, step.at);
+        }
       }
       await condition(fullyPaid);
       status = 'paid';

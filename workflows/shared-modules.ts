@@ -18,6 +18,7 @@
  */
 import '../domain/billing';
 import '../domain/calendar';
+import '../domain/catch-up';
 import '../domain/contract';
 import '../domain/legal';
 import '../domain/lifecycle';

@@ -26,14 +26,22 @@ export type LifecycleVersion = {
   termRenewal: () => boolean;
   /** counts with calendar years read when it counts, not the override snapshot (and hands none to invoices) */
   calendarYears: boolean;
+  /**
+   * moments that passed while nobody acted collapse into one catch-up per
+   * kind (domain/catch-up.ts); imported contracts start where they stand;
+   * invoices learn when the contract entered the system
+   */
+  catchUp: boolean;
 };
 
 /** Call first thing in `contractLifecycle`, before any await. */
 export function lifecycleVersion(): LifecycleVersion {
   const v5 = patched('lifecycle-v5');
   const calendarYears = patched('calendar-years-v6');
+  const catchUp = patched('catch-up-v7');
   return {
     calendarYears,
+    catchUp,
     localBookkeeping: v5 || patched('local-bookkeeping'),
     initialTermInvoice: () => v5 || patched('initial-term-invoice'),
     termRenewal: () => v5 || patched('term-renewal'),
@@ -43,9 +51,22 @@ export function lifecycleVersion(): LifecycleVersion {
 export type CalendarVersion = {
   /** counts with calendar years read when it counts (loadCalendar), not an override snapshot from its input */
   calendarYears: boolean;
+  /** see LifecycleVersion.catchUp */
+  catchUp: boolean;
 };
 
 /** Call first thing in a deadline-holding workflow other than the lifecycle, before any await. */
 export function calendarVersion(): CalendarVersion {
-  return { calendarYears: patched('calendar-years-v6') };
+  const calendarYears = patched('calendar-years-v6');
+  return { calendarYears, catchUp: patched('catch-up-v7') };
+}
+
+export type RecountVersion = {
+  /** between passes, waits while the signalled workflows are still recounting (instead of a fixed pause) */
+  settlesWhileFalling: boolean;
+};
+
+/** Call first thing in `calendarRecount`, before any await. */
+export function recountVersion(): RecountVersion {
+  return { settlesWhileFalling: patched('recount-settles-while-falling') };
 }

@@ -143,6 +143,7 @@ export async function contractDetail(deps: AppDeps, contract: ContractRow, live?
     audit,
     notifications: notifications.map(({ phone: _phone, ...n }) => n),
     workflowId: contract.workflowId,
+    imported: contract.importedAt ? { externalRef: contract.externalRef, at: contract.importedAt } : null,
     createdAt: contract.createdAt,
     updatedAt: contract.updatedAt,
   };

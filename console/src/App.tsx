@@ -11,6 +11,7 @@ import { useI18n, type MessageKey } from './i18n';
 import { Link, matchPath, navigate, Redirect, useLocation } from './router';
 import { ComposePage } from './pages/Compose';
 import { ContractDetailPage } from './pages/ContractDetail';
+import { ContractImportPage } from './pages/ContractImport';
 import { ContractsPage } from './pages/Contracts';
 import { DigestPage } from './pages/Digest';
 import { FinancePage } from './pages/Finance';
@@ -26,6 +27,7 @@ export { useAuth } from './auth';
 export const features = {
   contracts: (role: Role) => can(role, 'get', '/api/contracts'),
   createContract: (role: Role) => can(role, 'post', '/api/contracts'),
+  importContracts: (role: Role) => can(role, 'post', '/api/contract-imports'),
   sign: (role: Role) => can(role, 'post', '/api/contracts/:id/signatures'),
   finance: (role: Role) => can(role, 'get', '/api/invoices'),
   recordPayment: (role: Role) => can(role, 'post', '/api/contracts/:id/payments'),
@@ -47,6 +49,7 @@ type NavItem = { to: string; label: MessageKey | ((role: Role) => MessageKey); s
 const NAV: NavItem[] = [
   { to: '/contracts', label: 'nav.contracts', show: features.contracts },
   { to: '/contracts/new', label: 'nav.new', show: features.createContract },
+  { to: '/contract-imports', label: 'nav.import', show: features.importContracts },
   { to: '/finance', label: 'nav.finance', show: features.finance },
   { to: '/legal', label: (role) => (role === 'legal' || role === 'admin' ? 'nav.legal' : 'nav.cases'), show: features.legal },
   { to: '/compose', label: 'nav.compose', show: features.compose },
@@ -60,6 +63,7 @@ const PAGES: PageDef[] = [
   { pattern: '/contracts/new', show: features.createContract, render: () => <NewContractPage /> },
   { pattern: '/contracts/:id', show: features.contracts, render: (p) => <ContractDetailPage id={p.id!} /> },
   { pattern: '/contracts/:id/sign', show: features.sign, render: (p) => <SignPage id={p.id!} /> },
+  { pattern: '/contract-imports', show: features.importContracts, render: () => <ContractImportPage /> },
   { pattern: '/finance', show: features.finance, render: () => <FinancePage /> },
   { pattern: '/legal', show: features.legal, render: () => <LegalPage /> },
   { pattern: '/compose', show: features.compose, render: () => <ComposePage /> },

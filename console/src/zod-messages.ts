@@ -34,11 +34,26 @@ const EXACT: Record<string, string> = {
   'is not a contract id': '不是有效的合同编号',
   'must be a whole number of days': '须为整数天',
   'must be a whole number of messages': '须为整数条',
+  // POST /api/contract-imports: a row's problems
+  'must not be in the future': '不能晚于当前时间',
+  "must hold both signatures, Party A's and Party B's": '须有甲乙双方的签署',
+  'must be one signature of each party (A and B)': '须为甲方、乙方各一份签署',
+  'must be T1 (the initial term) or R1, R2, … (the renewals)': '须为 T1（首期）或 R1、R2…（续约）',
+  'top-up invoices are not imported: request the top-up in the system after the import': '加购发票不导入：请在导入后于系统中申请加购',
+  'must hold at least one contract': '至少须有一份合同',
 };
 
 const PATTERNS: [RegExp, string][] = [
   [/^must be at most (\d+) characters$/, '不能超过 $1 个字符'],
   [/^must equal the yearly fee times the term in years \((\d+) x (\d+) = (\d+) fen\)$/, '须等于年费乘以年限（$1 分 × $2 = $3 分）'],
+  [/^must not be before the contract took effect \((.+)\)$/, '不能早于合同生效时间（$1）'],
+  [/^the contract ended at (\S+) 24:00 \(Beijing time\) after the objection to its renewal: only contracts still in force are imported$/, '合同因续约异议已于 $1 24:00（北京时间）期满：只能导入仍在履行中的合同'],
+  [/^the contract ended at (\S+) 24:00 \(Beijing time\), it does not renew automatically: only contracts still in force are imported$/, '合同已于 $1 24:00（北京时间）期满且不自动续约：只能导入仍在履行中的合同'],
+  [/^the contract has no period (\S+): it began at (\S+) and renewed (\d+) time\(s\) since \(periods (.+)\)$/, '合同没有期间 $1：合同于 $2 生效，此后续约 $3 次（期间：$4）'],
+  [/^the reference (\S+) appears twice: each payment is counted once by its reference$/, '流水号 $1 出现了两次：每笔付款按流水号只计一次'],
+  [/^the payments of (\S+) add up to (\S+) CNY, more than its (\S+) CNY$/, '期间 $1 的付款合计 $2 元，超过应付的 $3 元'],
+  [/^must not exceed the package's (\d+) messages a year \(top-ups are not imported\)$/, '不能超过套餐每年 $1 条（加购不导入）'],
+  [/^must be at most (\d+) contracts$/, '最多 $1 份合同'],
 ];
 
 export function localizeMessage(message: string, lang: Lang): string {

@@ -38,6 +38,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/holiday-calendar': ALL,
   'GET /api/holiday-calendar/:year': ALL,
   'PUT /api/holiday-calendar/:year': ['legal', 'admin'],
+  'POST /api/contract-imports': ['admin', 'sales', 'finance'],
   'GET /api/tokens': ALL,
   'POST /api/tokens': ALL,
   'DELETE /api/tokens/:tokenId': ALL,

@@ -5,6 +5,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
+import type { PaymentDeadlineInput } from '../../workflows/payment-deadline';
 import { createHarness, type Harness, type HarnessOptions } from './harness';
 
 export const DAY = 86_400_000;
@@ -101,4 +102,24 @@ export async function payInvoice(h: Harness, contractId: string, number: string)
   });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   await h.env.client.workflow.getHandle(paymentWorkflowId(number)).result();
+}
+
+/** A payment workflow's input for the reference contract's initial term, started by a test itself (not by a lifecycle). */
+export function referencePaymentInput(contract: { id: string; number: string }, invoice: string, trigger: string, more: Partial<PaymentDeadlineInput> = {}): PaymentDeadlineInput {
+  return {
+    contractId: contract.id,
+    contractNumber: contract.number,
+    invoiceNumber: invoice,
+    kind: 'initial_term',
+    periodLabel: '首期 3 年服务费',
+    amountFen: 299_700,
+    vatRatePercent: 0,
+    invoiceType: 'vat_special',
+    trigger,
+    dueDays: 30,
+    reminderDaysBefore: [7, 1],
+    holidayOverrides: [],
+    cureDays: 10,
+    ...more,
+  };
 }

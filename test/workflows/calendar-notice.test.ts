@@ -14,9 +14,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
-import { getInvoiceStateQuery, type PaymentDeadlineInput } from '../../workflows/payment-deadline';
+import { getInvoiceStateQuery } from '../../workflows/payment-deadline';
 import { recordHistoryIfAsked } from '../support/histories';
-import { DAY, harnessPerBlock, serverNowIso, sleepUntil, waitFor } from '../support/flows';
+import { DAY, harnessPerBlock, referencePaymentInput, serverNowIso, sleepUntil, waitFor } from '../support/flows';
 import { activeContract, caseRow, caseStatus, DAY_MS, notificationsOf, ownServer, serverNow, triggerWithUnextendedPeriod, waitFor as waitForTruthy } from './legal-helpers';
 
 const YEARS_STARTING_ON_FRIDAY = [2027, 2038, 2044, 2049];
@@ -49,21 +49,7 @@ describe('a calendar notice moves a running payment deadline', () => {
     const contract = (await h.api('sales').post('/api/contracts', template).expect(201)).body as { id: string; number: string };
     if (Date.parse(signedAt) > now) await sleepUntil(h, signedAt);
     const number = invoiceNumber(contract.number, { kind: 'initial_term' }) + '-CAL';
-    const input: PaymentDeadlineInput = {
-      contractId: contract.id,
-      contractNumber: contract.number,
-      invoiceNumber: number,
-      kind: 'initial_term',
-      periodLabel: '首期 3 年服务费',
-      amountFen: 299_700,
-      vatRatePercent: 0,
-      invoiceType: 'vat_special',
-      trigger: new Date(signedAt).toISOString(),
-      dueDays: 30,
-      reminderDaysBefore: [7, 1],
-      holidayOverrides: [],
-      cureDays: 10,
-    };
+    const input = referencePaymentInput(contract, number, new Date(signedAt).toISOString());
     const handle = await h.env.client.workflow.start('paymentDeadline', { workflowId: paymentWorkflowId(number), taskQueue: h.taskQueue, args: [input] });
 
     const deadlineRow = async (): Promise<{ due_at: Date; provisional: boolean; calendar_years: number[] }> => (await h.database.db.query(`SELECT due_at, provisional, calendar_years FROM deadlines WHERE workflow_id = $1 AND kind = 'payment'`, [handle.workflowId])).rows[0] as { due_at: Date; provisional: boolean; calendar_years: number[] };

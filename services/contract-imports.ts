@@ -1,0 +1,309 @@
+/**
+ * Bringing an existing contract book in. Each row is checked and planned on
+ * its own (domain/contract-import.ts): a bad row is reported and skipped, the
+ * others go in. A committed row is one transaction: the contract in force,
+ * its signatures, renewals and objection, an invoice for every period that
+ * began with its payments, the year's SMS usage, an audit event for each of
+ * them naming the importer, the file and the row, and the owed start of its
+ * lifecycle workflow (which holds only what lies ahead). A dry run writes
+ * nothing. The same external reference again answers with the contract it
+ * already made.
+ */
+import { randomUUID } from 'node:crypto';
+import { paymentWorkflowId } from '../domain/billing';
+import { contractWorkflowId, type Actor, type SignatureRecord } from '../domain/contract';
+import { parseImportRow, planImport, type ImportIssue, type ImportPlan, type ImportRow } from '../domain/contract-import';
+import { appendAudit } from '../db/audit';
+import { calendarSnapshot } from '../db/calendar';
+import { findContractByExternalRef, findContractsByExternalRefs, insertImportedContract } from '../db/contract-imports';
+import { insertSignature, type ContractRow } from '../db/contracts';
+import { addToInvoice, insertInvoice, insertPayment, markOverdue } from '../db/invoices';
+import { insertRenewal, insertRenewalObjection } from '../db/lifecycle';
+import { enqueueWorkflowStart } from '../db/outbox';
+import type { Queryable } from '../db/pool';
+import { setQuotaUsed } from '../db/sms';
+import { findUser } from '../db/users';
+import type { ContractLifecycleInput } from '../workflows/contract-lifecycle';
+import { startOwedWorkflow, type WorkflowStarterDeps } from './contracts';
+
+export type ImportDeps = WorkflowStarterDeps & {
+  /** the moment of the import (the Temporal server's clock) */
+  now: () => Promise<number>;
+};
+
+export type ImportRequest = { dryRun: boolean; file?: string; contracts: unknown[]; actor: Actor };
+
+export type ImportResult = {
+  externalRef: string | null;
+  line?: number;
+  ok: boolean;
+  /** the reference was imported before: nothing changed */
+  existing?: boolean;
+  contractId?: string;
+  contractNumber?: string;
+  errors?: ImportIssue[];
+  plan?: ReturnType<typeof planView>;
+};
+
+export type ImportAnswer = {
+  dryRun: boolean;
+  summary: { total: number; ok: number; failed: number; existing: number; imported: number };
+  results: ImportResult[];
+};
+
+/** Workflow starts after the commit, this many at a time. */
+const START_CONCURRENCY = 16;
+
+export async function importContracts(deps: ImportDeps, request: ImportRequest): Promise<ImportAnswer> {
+  const now = await deps.now();
+  const calendarAt = await calendarSnapshot(deps.db);
+  const refs = request.contracts.map((raw) => {
+    const ref = (raw as { externalRef?: unknown } | null)?.externalRef;
+    return typeof ref === 'string' ? ref.trim() : null;
+  });
+  const existing = await findContractsByExternalRefs(deps.db, refs.filter((r): r is string => r !== null));
+  const owners = new Map<string, Awaited<ReturnType<typeof findUser>>>();
+  const ownerOf = async (id: string) => {
+    if (!owners.has(id)) owners.set(id, await findUser(deps.db, id));
+    return owners.get(id)!;
+  };
+
+  const seen = new Set<string>();
+  const results: ImportResult[] = [];
+  const owed: ContractLifecycleInput[] = [];
+  for (const [index, raw] of request.contracts.entries()) {
+    const parsed = parseImportRow(raw, index);
+    const line = typeof (raw as { line?: unknown } | null)?.line === 'number' ? ((raw as { line: number }).line) : undefined;
+    if (!parsed.ok) {
+      results.push({ externalRef: refs[index] ?? null, line, ok: false, errors: parsed.errors });
+      continue;
+    }
+    const row = parsed.row;
+    const fail = (errors: ImportIssue[]) => results.push({ externalRef: row.externalRef, line: row.line, ok: false, errors });
+    if (seen.has(row.externalRef)) {
+      fail([{ path: `contracts.${index}.externalRef`, message: `${row.externalRef} appears more than once in this import` }]);
+      continue;
+    }
+    seen.add(row.externalRef);
+    const already = existing.get(row.externalRef);
+    if (already) {
+      results.push(existingResult(row, already));
+      continue;
+    }
+    const owner = await resolveOwner(row, index, request.actor, ownerOf);
+    if ('errors' in owner) {
+      fail(owner.errors);
+      continue;
+    }
+    const planned = planImport(row, index, { now, calendarAt });
+    if (!planned.ok) {
+      fail(planned.errors);
+      continue;
+    }
+    if (request.dryRun) {
+      results.push({ externalRef: row.externalRef, line: row.line, ok: true, plan: planView(planned.plan) });
+      continue;
+    }
+    const committed = await commitRow(deps, { row, index, ownerId: owner.id, plan: planned.plan, now, calendarAt, actor: request.actor, file: request.file });
+    if (committed.existing) {
+      results.push(existingResult(row, committed.contract));
+      continue;
+    }
+    owed.push(committed.input);
+    results.push({ externalRef: row.externalRef, line: row.line, ok: true, contractId: committed.contract.id, contractNumber: committed.contract.number, plan: planView(committed.plan) });
+  }
+
+  // the lifecycles start after their rows committed; one that does not start now is started by the sweeper
+  const queue = [...owed];
+  await Promise.all(
+    Array.from({ length: Math.min(START_CONCURRENCY, queue.length) }, async () => {
+      for (let input = queue.shift(); input; input = queue.shift()) {
+        await startOwedWorkflow(deps, { workflowId: contractWorkflowId(input.contractId), workflow: 'contractLifecycle', input, attempts: 0 });
+      }
+    }),
+  );
+
+  const ok = results.filter((r) => r.ok).length;
+  const already = results.filter((r) => r.existing).length;
+  return {
+    dryRun: request.dryRun,
+    summary: { total: results.length, ok, failed: results.length - ok, existing: already, imported: owed.length },
+    results,
+  };
+}
+
+function existingResult(row: ImportRow, contract: ContractRow): ImportResult {
+  return { externalRef: row.externalRef, line: row.line, ok: true, existing: true, contractId: contract.id, contractNumber: contract.number };
+}
+
+async function resolveOwner(
+  row: ImportRow,
+  index: number,
+  actor: Actor,
+  ownerOf: (id: string) => Promise<{ id: string; role: string } | null>,
+): Promise<{ id: string } | { errors: ImportIssue[] }> {
+  const path = `contracts.${index}.owner`;
+  if (actor.role === 'sales') {
+    if (row.owner && row.owner !== actor.id) return { errors: [{ path, message: 'sales import their own contracts: leave owner empty or name yourself' }] };
+    return { id: actor.id };
+  }
+  if (!row.owner) return { errors: [{ path, message: 'must name the sales user who owns the contract' }] };
+  const owner = await ownerOf(row.owner);
+  if (!owner || owner.role !== 'sales') return { errors: [{ path, message: `${row.owner} is not a sales user` }] };
+  return { id: owner.id };
+}
+
+/** What the answer shows of a plan. */
+function planView(plan: ImportPlan) {
+  return {
+    status: plan.status,
+    standing: plan.standing,
+    effectiveAt: plan.effectiveAt,
+    termEndsAt: plan.termEndsAt,
+    renewals: plan.renewals,
+    objection: plan.objection,
+    invoices: plan.invoices.map((i) => ({ number: i.number, period: i.period, amountFen: i.amountFen, paidFen: i.paidFen, status: i.status, dueAt: i.dueAt })),
+    deadlines: plan.deadlines.map((d) => ({ kind: d.kind, ref: d.ref, dueAt: d.dueAt, explanation: d.explanation })),
+    notifications: plan.notifications.map((n) => ({ audiences: n.audiences, reason: n.reason, subject: n.subject })),
+    quota: plan.quota,
+  };
+}
+
+type CommitInput = {
+  row: ImportRow;
+  index: number;
+  ownerId: string;
+  plan: ImportPlan;
+  now: number;
+  calendarAt: Parameters<typeof planImport>[2]['calendarAt'];
+  actor: Actor;
+  file: string | undefined;
+};
+
+async function commitRow(
+  deps: ImportDeps,
+  input: CommitInput,
+): Promise<{ existing: true; contract: ContractRow } | { existing: false; contract: ContractRow; plan: ImportPlan; input: ContractLifecycleInput }> {
+  const { row, actor } = input;
+  const importedAt = new Date(input.now).toISOString();
+  const outcome = await deps.db.withTransaction(async (tx) => {
+    const id = randomUUID();
+    const workflowId = contractWorkflowId(id);
+    const contract = await insertImportedContract(tx, {
+      id,
+      ownerId: input.ownerId,
+      terms: row.terms,
+      workflowId,
+      externalRef: row.externalRef,
+      effectiveAt: input.plan.effectiveAt,
+      termEndsAt: input.plan.termEndsAt,
+      importedAt,
+    });
+    if (!contract) return null;
+    // the plan again, now that invoices have numbers (the same moment and calendar: the same plan)
+    const planned = planImport(row, input.index, { now: input.now, calendarAt: input.calendarAt, contractNumber: contract.number });
+    if (!planned.ok) throw new Error(`the plan of ${row.externalRef} changed between the check and the commit`);
+    const plan = planned.plan;
+    const source = { file: input.file ?? null, line: row.line ?? input.index + 1, externalRef: row.externalRef };
+    const audit = (type: string, after: unknown, data: Record<string, unknown> = {}) =>
+      appendAudit(tx, { type, contractId: contract.id, actor, before: null, after, data: { ...data, import: source } });
+
+    await audit('contract.imported', { status: 'active', number: contract.number, effectiveAt: plan.effectiveAt, termEndsAt: plan.termEndsAt, renewals: plan.renewals });
+    const signatures: SignatureRecord[] = row.signatures.map((s) => ({
+      party: s.party,
+      signer: s.signer,
+      title: s.title,
+      sealed: true,
+      signedAt: new Date(s.signedAt).toISOString(),
+      recordedBy: actor.id,
+    }));
+    for (const signature of signatures) {
+      await insertSignature(tx, contract.id, signature);
+      await audit('signature.imported', { party: signature.party, signer: signature.signer, signedAt: signature.signedAt });
+    }
+    for (const invoice of plan.invoices) {
+      if (invoice.renewal) {
+        await insertRenewal(tx, { contractId: contract.id, seq: invoice.renewal.seq, previousEndAt: invoice.renewal.previousEndAt, newEndAt: invoice.renewal.newEndAt, invoiceNumber: invoice.number! });
+        await audit('renewal.imported', { seq: invoice.renewal.seq, previousEndAt: invoice.renewal.previousEndAt, newEndAt: invoice.renewal.newEndAt });
+      }
+      await writeInvoice(tx, contract, invoice, row, actor, audit);
+    }
+    if (plan.objection) {
+      await insertRenewalObjection(tx, { contractId: contract.id, termEndsAt: plan.termEndsAt, party: plan.objection.party, reason: plan.objection.reason, recordedBy: actor.id });
+      await audit('renewal.objection_imported', { party: plan.objection.party, at: plan.objection.at, termEndsAt: plan.termEndsAt });
+    }
+    if (plan.quota) {
+      await setQuotaUsed(tx, contract.id, plan.quota.contractYear, plan.quota.used);
+      await audit('quota.usage_imported', plan.quota);
+    }
+    const lifecycle: ContractLifecycleInput = {
+      contractId: contract.id,
+      number: contract.number,
+      ownerId: contract.ownerId,
+      createdAt: contract.createdAt,
+      terms: contract.terms,
+      imported: {
+        importedAt,
+        signatures,
+        renewals: plan.renewals,
+        objection: plan.objection,
+        unpaid: plan.invoices
+          .filter((i) => i.status !== 'paid')
+          .map((i) => ({
+            invoiceNumber: i.number!,
+            kind: i.kind === 'renewal' ? 'renewal' : 'initial_term',
+            periodLabel: i.periodLabel,
+            amountFen: i.amountFen,
+            trigger: i.trigger,
+            payments: i.payments.map((p) => ({ ...p, recordedBy: actor.id })),
+          })),
+        overdueReminder: plan.notifications.some((n) => n.audiences.includes('party_a_contact'))
+          ? { invoices: plan.invoices.filter((i) => i.status === 'overdue').map((i) => i.number!) }
+          : null,
+      },
+    };
+    await enqueueWorkflowStart(tx, { workflowId, workflow: 'contractLifecycle', input: lifecycle });
+    return { contract, plan, input: lifecycle };
+  });
+  if (outcome) return { existing: false, ...outcome };
+  // a concurrent import of the same reference won
+  const contract = await findContractByExternalRef(deps.db, row.externalRef);
+  if (!contract) throw new Error(`the import of ${row.externalRef} conflicted but no contract holds the reference`);
+  return { existing: true, contract };
+}
+
+async function writeInvoice(
+  tx: Queryable,
+  contract: ContractRow,
+  invoice: ImportPlan['invoices'][number],
+  row: ImportRow,
+  actor: Actor,
+  audit: (type: string, after: unknown, data?: Record<string, unknown>) => Promise<void>,
+): Promise<void> {
+  const number = invoice.number!;
+  await insertInvoice(
+    tx,
+    {
+      number,
+      contractId: contract.id,
+      kind: invoice.kind,
+      periodLabel: invoice.periodLabel,
+      amountFen: invoice.amountFen,
+      vatRatePercent: row.terms.payment.vatRatePercent,
+      invoiceType: row.terms.payment.invoiceType,
+      issuedAt: invoice.trigger,
+      dueAt: invoice.dueAt,
+      dueExplanation: invoice.dueExplanation,
+      topUpSms: null,
+      workflowId: paymentWorkflowId(number),
+    },
+    { system: 'import', externalId: row.externalRef },
+  );
+  await audit('invoice.imported', { number, period: invoice.period, amountFen: invoice.amountFen, dueAt: invoice.dueAt, status: invoice.status });
+  for (const payment of invoice.payments) {
+    await insertPayment(tx, { contractId: contract.id, invoiceNumber: number, payment: { ...payment, recordedBy: actor.id } });
+    await addToInvoice(tx, number, payment.amountFen, payment.paidAt);
+    await audit('payment.imported', { invoice: number, amountFen: payment.amountFen, paidAt: payment.paidAt, reference: payment.reference, method: payment.method });
+  }
+  if (invoice.status === 'overdue') await markOverdue(tx, number, invoice.dueAt);
+}
