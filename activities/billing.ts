@@ -22,6 +22,17 @@ export function createBillingActivities({ db, billing = createLedgerBilling() }:
             contractId: spec.contractId,
             actor: { id: 'system:billing', role: 'system' },
             after: { number: spec.number, amountFen: spec.amountFen, dueAt: spec.dueAt, status: 'open' },
+            data: {
+              invoice: spec.number,
+              kind: spec.kind,
+              period: spec.periodLabel,
+              amountFen: spec.amountFen,
+              currency: 'CNY',
+              vatRatePercent: spec.vatRatePercent,
+              invoiceType: spec.invoiceType,
+              dueAt: spec.dueAt,
+              dueExplanation: spec.dueExplanation,
+            },
           });
         }
       });
@@ -41,7 +52,16 @@ export function createBillingActivities({ db, billing = createLedgerBilling() }:
           actor: input.actor,
           before: { status: before.status, paidFen: before.paidFen },
           after: { status: after.status, paidFen: after.paidFen },
-          data: { invoice: input.invoiceNumber, reference: input.payment.reference, amountFen: input.payment.amountFen, method: input.payment.method },
+          data: {
+            invoice: input.invoiceNumber,
+            reference: input.payment.reference,
+            amountFen: input.payment.amountFen,
+            method: input.payment.method,
+            paidAt: input.payment.paidAt,
+            outstandingFen: after.outstandingFen,
+            invoiceStatus: after.status,
+            currency: 'CNY',
+          },
         });
         return after;
       });
@@ -50,13 +70,21 @@ export function createBillingActivities({ db, billing = createLedgerBilling() }:
     async markInvoiceOverdue(input: { contractId: string; invoiceNumber: string; at: string }): Promise<void> {
       await db.withTransaction(async (tx) => {
         if (await markOverdue(tx, input.invoiceNumber, input.at)) {
+          const invoice = await findInvoice(tx, input.invoiceNumber);
           await appendAudit(tx, {
             type: 'invoice.overdue',
             contractId: input.contractId,
             actor: { id: 'system:billing', role: 'system' },
             before: { status: 'open' },
             after: { status: 'overdue' },
-            data: { invoice: input.invoiceNumber },
+            data: {
+              invoice: input.invoiceNumber,
+              amountFen: invoice?.amountFen ?? null,
+              paidFen: invoice?.paidFen ?? null,
+              outstandingFen: invoice?.outstandingFen ?? null,
+              currency: 'CNY',
+              dueAt: invoice?.dueAt ?? null,
+            },
           });
         }
       });

@@ -57,6 +57,7 @@ export function createContractActivities({ db }: ActivityDeps) {
               actor: input.actor,
               before: { status: 'awaiting_signatures' },
               after: { status: 'active', ...input.activation },
+              data: { effectiveAt: input.activation.effectiveAt, termEndsAt: input.activation.termEndsAt },
             });
           }
         }

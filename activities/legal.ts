@@ -190,6 +190,7 @@ export function createLegalActivities(deps: ActivityDeps) {
           reason: input.kind,
           subject: input.subject,
           body: input.body,
+          sms: input.kind === 'outage_notice' ? { template: 'outage_notice', startedAt: input.startedAt } : { template: 'restoration_notice', restoredAt: input.restoredAt ?? input.issuedAt },
         });
         const { transition } = input;
         try {

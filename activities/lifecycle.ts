@@ -75,7 +75,7 @@ export function createLifecycleActivities({ db, pdf = IN_PROCESS_RENDERER }: Act
           actor: SYSTEM,
           before: { termEndsAt: input.previousEndAt },
           after: { termEndsAt: input.newEndAt },
-          data: { renewal: input.seq, invoice: input.invoiceNumber },
+          data: { renewal: input.seq, invoice: input.invoiceNumber, termEndsAt: input.newEndAt },
         });
       });
     },

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { NoticeSms } from '../domain/sms/notices';
 import { findContract } from '../db/contracts';
 import { recordNotification, type Audience } from '../db/notifications';
 import { findUser } from '../db/users';
@@ -16,6 +17,8 @@ export type NotifyInput = {
   reason: string;
   subject: string;
   body: string;
+  /** what a contact person's SMS says (domain/sms/notices.ts): short, dates in words, no internal ids */
+  sms?: NoticeSms;
 };
 
 export type NotifyResult = {
@@ -94,7 +97,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
       }
       const serviceDeps = { db, temporal: deps.temporal, taskQueue, logger: loggerOf(), settings: loadSmsSettings(), queryTimeoutMs: 5_000 };
       for (const target of withPhone) {
-        const outcome = await sendSystemNotice(serviceDeps, { contract, notificationId: target.id, phone: target.phone, subject: input.subject, body: input.body });
+        const outcome = await sendSystemNotice(serviceDeps, { contract, notificationId: target.id, phone: target.phone, subject: input.subject, body: input.body, sms: input.sms });
         if (outcome.status === 'lint_rejected' || outcome.status === 'rejected') {
           loggerOf().warn({ notificationId: target.id, audience: target.audience, status: outcome.status, reason: outcome.reason }, 'notice not sent as SMS');
         }

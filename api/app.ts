@@ -1,6 +1,7 @@
 /**
  * The express application, separate from listen() so tests drive it directly.
  */
+import { loadConfig } from '../platform/config';
 import { withActorAssertions } from '../platform/temporal';
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -12,10 +13,12 @@ import { AppError, errorMiddleware } from './errors';
 import { parseWith, requireJsonBody, type RouteDef } from './http';
 import { idempotency } from './idempotency';
 import { securityHeaders } from './security-headers';
+import { writeLimits } from './write-limits';
 import { calendarRoutes } from './routes/calendar';
+import { calendarFeedRoutes, redactCalendarFeedUrl } from './routes/calendar-feed';
 import { contractImportRoutes, IMPORT_BODY_LIMIT } from './routes/contract-imports';
 import { caseRoutes } from './routes/cases';
-import { contractRoutes } from './routes/contracts';
+import { contractRoutes, loadContract } from './routes/contracts';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
 import { digestRoutes } from './routes/digests';
@@ -28,7 +31,16 @@ export type { AppDeps } from './deps';
 
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
-  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...calendarRoutes(deps), ...contractImportRoutes(deps)];
+  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...calendarRoutes(deps), ...calendarFeedRoutes(deps), ...contractImportRoutes(deps)];
+}
+
+/** Refuses the request unless the policy lets the caller do the route's action to the contract its path names (api/policy.ts). */
+function contractGate(deps: AppDeps, spec: NonNullable<RouteDef['contract']>) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const id = req.params[spec.param];
+    await loadContract(deps, res.locals.user, typeof id === 'string' ? id : undefined, spec.action);
+    next();
+  };
 }
 
 export function createApp(given: AppDeps): Express {
@@ -51,7 +63,8 @@ export function createApp(given: AppDeps): Express {
       logger: deps.logger,
       genReqId: (_req, res) => (res as Response).locals.requestId,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+      // a calendar subscription URL carries its secret in the path: never logged
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactCalendarFeedUrl(String(req.url)) }), res: (res) => ({ statusCode: res.statusCode }) },
     }),
   );
   // an import carries up to IMPORT_MAX_ROWS whole contracts (about 3 KB each): its own, larger limit
@@ -60,11 +73,16 @@ export function createApp(given: AppDeps): Express {
 
   const auth = authenticate(deps.db);
   const idem = idempotency(deps.db);
+  // per-user and per-organisation write budgets, after the idempotency layer (a replay is not counted twice)
+  const writeBudget = writeLimits(deps.db, given.rateLimits ?? loadConfig().rateLimits);
   for (const route of allRoutes(deps)) {
     const chain = [
       ...(route.roles === 'public' ? [] : [auth, (_req: Request, res: Response, next: NextFunction) => (requireRole(res.locals.user, route.roles as never), next())]),
+      // the contract the route acts on, checked against the policy before anything of the request is read
+      ...(route.contract ? [contractGate(deps, route.contract)] : []),
       ...(route.body ? [requireJsonBody] : []),
       ...(route.roles === 'public' ? [] : [(_req: Request, res: Response, next: NextFunction) => ((res.locals.secretFields = route.secrets), next()), idem]),
+      ...(route.roles !== 'public' && route.method !== 'get' ? [writeBudget(route.heavy === true)] : []),
       async (req: Request, res: Response) => {
         const result = await route.handler({
           req,

@@ -8,6 +8,7 @@ import type { Db } from '../db/pool';
 import type { ContractRow } from '../db/contracts';
 import { AppError } from './errors';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { mayOnContract, type ContractAction } from './policy';
 
 export function bearerTokenOf(req: Request): string | null {
   const header = req.get('authorization');
@@ -67,13 +68,19 @@ export function requireRole(user: User, roles: readonly Role[]): void {
   }
 }
 
-/** Customer operators see only their own organisation's contracts; staff see all. */
+/** Whether the user may see the contract (api/policy.ts). */
 export function canSeeContract(user: User, contract: Pick<ContractRow, 'partyAName' | 'ownerId'>): boolean {
-  if (user.role === 'customer') return user.organisation !== null && user.organisation === contract.partyAName;
-  return true;
+  return mayOnContract(user, 'read', contract);
 }
 
-export function assertContractAccess(user: User, contract: Pick<ContractRow, 'partyAName' | 'ownerId'>): void {
-  // a contract the caller may not see is reported as absent, not as forbidden
-  if (!canSeeContract(user, contract)) throw new AppError('NOT_FOUND', 'contract not found');
+/**
+ * The policy's answer for the contract (api/policy.ts): a contract the caller
+ * may not see is reported as absent, not as forbidden; one they may see but
+ * not change answers 403 naming who may.
+ */
+export function assertContractAccess(user: User, contract: Pick<ContractRow, 'partyAName' | 'ownerId'>, action: ContractAction = 'read'): void {
+  if (!mayOnContract(user, 'read', contract)) throw new AppError('NOT_FOUND', 'contract not found');
+  if (action !== 'read' && !mayOnContract(user, action, contract)) {
+    throw new AppError('FORBIDDEN', user.role === 'sales' ? "only the contract's owner, legal, finance or an admin may act on this contract" : 'your role may not do this on this contract');
+  }
 }

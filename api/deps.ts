@@ -1,6 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
+import type { WebhookDestinationPolicy } from '../domain/destinations';
+import type { WriteRateLimits } from '../platform/config';
 import type { Logger } from '../platform/logger';
+import type { DnsLookup } from '../webhooks/destinations';
 
 export type AppDeps = {
   db: Db;
@@ -16,4 +19,10 @@ export type AppDeps = {
   tokenTtlMs?: number;
   /** the Temporal server's clock, when it is not the wall clock (the time-skipping test server) */
   temporalClock?: () => Promise<number>;
+  /** where webhooks may be registered to (WEBHOOK_ALLOWED_HOSTS, NODE_ENV); unset: as the configuration says */
+  webhookDestinations?: WebhookDestinationPolicy;
+  /** name resolution for the registration check (tests: a name resolving to a metadata address); unset: dns.lookup */
+  dnsLookup?: DnsLookup;
+  /** writes per minute per user and organisation (api/write-limits.ts); unset: as the configuration says */
+  rateLimits?: WriteRateLimits;
 };

@@ -4,7 +4,7 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { isDatabaseUnavailable } from '../db/pool';
+import { isDatabaseUnavailable, isTransactionConflict } from '../db/pool';
 import { AppError, type FieldIssue } from '../domain/errors';
 import type { Logger } from '../platform/logger';
 import { businessFailureOf, isTemporalUnavailable } from '../platform/temporal';
@@ -43,6 +43,8 @@ export function toAppError(error: unknown): AppError | null {
   const business = businessFailureOf(error);
   if (business) return new AppError(business.code, business.message);
   if (isDatabaseUnavailable(error)) return new AppError('UNAVAILABLE', 'the database is not reachable right now; retry shortly');
+  // e.g. two appends to the audit chain crossing row locks (docs/security.md): nothing was written, a retry runs
+  if (isTransactionConflict(error)) return new AppError('UNAVAILABLE', 'a concurrent change got in the way; retry shortly');
   if (isTemporalUnavailable(error)) return new AppError('UNAVAILABLE', 'the workflow service is not reachable right now; retry shortly');
   return null;
 }

@@ -4,6 +4,7 @@
  * this table, so a route cannot exist without its roles.
  */
 import type { NextFunction, Request, Response } from 'express';
+import type { ContractAction } from './policy';
 import type { z } from 'zod';
 import type { Role, User } from '../db/users';
 import { AppError, zodIssues } from './errors';
@@ -31,6 +32,18 @@ export type RouteDef<B = unknown, Q = unknown> = {
   query?: z.ZodType<Q>;
   /** top-level response fields that carry a secret shown once (a token): never stored with the idempotency key */
   secrets?: readonly string[];
+  /**
+   * the contract the route acts on (the path parameter naming it) and what it
+   * does to it: checked against the policy (api/policy.ts) before the body is
+   * read, so a contract the caller may not see is absent whatever they send
+   */
+  contract?: { param: string; action: ContractAction };
+  /**
+   * a heavy write (an SMS to up to 10,000 recipients, an import of up to
+   * 1,000 contracts with their documents): besides the write budgets it
+   * spends the stricter heavy ones (api/write-limits.ts)
+   */
+  heavy?: boolean;
   /** returns the JSON body (status 200 unless `status` is set on ctx.res), or undefined when it wrote the response itself */
   handler: (ctx: RequestContext<B, Q>) => Promise<unknown>;
 };
@@ -40,6 +53,14 @@ export const defineRoute = <B, Q>(route: RouteDef<B, Q>): RouteDef<B, Q> => rout
 export function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query'): T {
   if (!schema) return value as T;
   const parsed = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (!parsed.success && where === 'body' && value === undefined) {
+    // no body at all: say what to send, not "expected object, received undefined"
+    throw new AppError('VALIDATION_FAILED', `request body is missing: send a JSON object as ${BODY_MEDIA_TYPE}`, { issues: [{ path: 'body', message: 'must be a JSON object' }] });
+  }
+  if (!parsed.success && where === 'body' && Array.isArray(value)) {
+    // the JSON parser lets arrays through (null and scalars it refuses itself: api/errors.ts says the same of them)
+    throw new AppError('VALIDATION_FAILED', 'request body must be a JSON object, not an array', { issues: [{ path: 'body', message: 'must be a JSON object' }] });
+  }
   if (!parsed.success) {
     throw new AppError('VALIDATION_FAILED', `${where} is invalid`, { issues: zodIssues(parsed.error, where) });
   }

@@ -64,13 +64,13 @@ export function idempotency(db: Db) {
   };
 }
 
-/** Stores the response once it is sent; a 5xx releases the key so the client can retry. */
+/** Stores the response once it is sent; a 5xx or a 429 (api/write-limits.ts) releases the key so the client can retry. */
 function captureResponse(db: Db, res: Response, actorId: string, key: string): void {
   const json = res.json.bind(res);
   res.json = (body: unknown) => {
     const status = res.statusCode;
     const store =
-      status >= 500
+      status >= 500 || status === 429
         ? releaseIdempotencyKey(db, actorId, key)
         : completeIdempotencyKey(db, { actorId, key, statusCode: status, response: withoutSecrets(body, res.locals.secretFields as readonly string[] | undefined) });
     // the stored response must be durable before the client sees it

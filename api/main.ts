@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     queryTimeoutMs: 2_000,
     actorAssertionKey: loadActorAssertionKey(config),
     tokenTtlMs: config.tokenTtlMs,
+    webhookDestinations: config.webhookDestinations,
+    rateLimits: config.rateLimits,
   };
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {

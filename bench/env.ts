@@ -282,6 +282,9 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
 }
 
 /** Environment for a child worker or API against the bench's Postgres and Temporal. */
+/** The bench is one user doing what many do: the write budgets (api/write-limits.ts) still run, sized so it never reaches them. */
+export const BENCH_RATE_LIMITS = { userWritesPerMinute: 1_000_000, organisationWritesPerMinute: 1_000_000, userHeavyPerMinute: 1_000_000, organisationHeavyPerMinute: 1_000_000 };
+
 export function serviceEnv(options: { databaseUrl: string; temporalAddress: string; taskQueue: string; port?: number; adminToken?: string }): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -295,6 +298,10 @@ export function serviceEnv(options: { databaseUrl: string; temporalAddress: stri
     TASK_QUEUE: options.taskQueue,
     HOST: '127.0.0.1',
     PORT: String(options.port ?? 0),
+    RATE_LIMIT_USER_WRITES_PER_MIN: String(BENCH_RATE_LIMITS.userWritesPerMinute),
+    RATE_LIMIT_ORG_WRITES_PER_MIN: String(BENCH_RATE_LIMITS.organisationWritesPerMinute),
+    RATE_LIMIT_USER_HEAVY_PER_MIN: String(BENCH_RATE_LIMITS.userHeavyPerMinute),
+    RATE_LIMIT_ORG_HEAVY_PER_MIN: String(BENCH_RATE_LIMITS.organisationHeavyPerMinute),
     ...(options.adminToken ? { ADMIN_TOKEN: options.adminToken } : {}),
   };
 }

@@ -20,7 +20,7 @@ import { issueToken, upsertUser, type Role } from '../db/users';
 import { REFERENCE_TERMS } from '../domain/terms';
 import type { noop } from '../workflows/noop';
 import { createWorker } from '../worker';
-import { benchActorAssertionKey, createBenchDatabase, say, startTimeSkippingServer, workflowBundle } from './env';
+import { BENCH_RATE_LIMITS, benchActorAssertionKey, createBenchDatabase, say, startTimeSkippingServer, workflowBundle } from './env';
 import { row, type Row } from './report';
 import { sleep } from './stats';
 
@@ -40,7 +40,7 @@ export async function benchLifecycle(options: { msPerDocument?: number }): Promi
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
-  const app = createApp({ db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', queryTimeoutMs: 5_000, actorAssertionKey: benchActorAssertionKey(), temporalClock: () => env.currentTimeMs() });
+  const app = createApp({ db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', queryTimeoutMs: 5_000, actorAssertionKey: benchActorAssertionKey(), temporalClock: () => env.currentTimeMs(), rateLimits: BENCH_RATE_LIMITS });
   const server: Server = await new Promise((done) => {
     const s = app.listen(0, '127.0.0.1', () => done(s));
   });

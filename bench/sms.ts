@@ -176,7 +176,17 @@ async function main(): Promise<void> {
       await gateway.transport.close();
     });
 
-    const app = createApp({ db, temporal: env.client, taskQueue, logger, bodyLimit: '2mb', queryTimeoutMs: 5_000, actorAssertionKey: loadActorAssertionKey(loadConfig()) });
+    // one bench user submits what many customers would: the write budgets run, sized so it never reaches them
+    const app = createApp({
+      db,
+      temporal: env.client,
+      taskQueue,
+      logger,
+      bodyLimit: '2mb',
+      queryTimeoutMs: 5_000,
+      actorAssertionKey: loadActorAssertionKey(loadConfig()),
+      rateLimits: { userWritesPerMinute: 1_000_000, organisationWritesPerMinute: 1_000_000, userHeavyPerMinute: 1_000_000, organisationHeavyPerMinute: 1_000_000 },
+    });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     cleanups.push(() => new Promise((resolve) => server.close(resolve)));

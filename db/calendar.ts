@@ -60,7 +60,13 @@ export async function loadCalendarYears(db: Queryable, centreYear: number): Prom
  */
 export async function calendarSnapshot(db: Queryable): Promise<(instant: string) => HolidayCalendar> {
   const years = (await listCalendarYearRecords(db)).map(toCalendarYear);
-  return (instant) => calendarOfYears(calendarYearsAround(years, yearOf(shanghaiDate(instant))));
+  // building a calendar indexes its years' days: once per centre year, not once per deadline
+  const built = new Map<number, HolidayCalendar>();
+  return (instant) => {
+    const centre = yearOf(shanghaiDate(instant));
+    if (!built.has(centre)) built.set(centre, calendarOfYears(calendarYearsAround(years, centre)));
+    return built.get(centre)!;
+  };
 }
 
 /** The calendar to count a deadline from `instant` with, as it stands now (entered, provisional and bundled years, old overrides). */
@@ -188,7 +194,7 @@ export async function recordDeadlineMove(
     actor: { id: 'system:calendar', role: 'system' },
     before: { dueAt: input.fromDueAt },
     after: { dueAt: input.toDueAt },
-    data: { deadlineId: input.deadlineId, kind: input.kind, year: input.year, revision: input.revision, notice: input.title },
+    data: { deadlineId: input.deadlineId, kind: input.kind, year: input.year, revision: input.revision, notice: input.title, fromDueAt: input.fromDueAt, toDueAt: input.toDueAt },
   });
   return true;
 }

@@ -2,6 +2,7 @@
  * Contracts and their signatures.
  */
 import type { ContractStatus, SignatureRecord } from '../domain/contract';
+import type { RiskFacts } from '../domain/risk';
 import type { ContractTerms, PartyCode } from '../domain/terms';
 import type { Queryable } from './pool';
 
@@ -89,7 +90,11 @@ export type ContractFilter = {
   offset: number;
 };
 
-export type ContractListItem = ContractRow & { nextDeadline: { kind: string; dueAt: string; explanation: string } | null };
+export type ContractListItem = ContractRow & {
+  nextDeadline: { kind: string; dueAt: string; explanation: string; provisional: boolean } | null;
+  /** what the contract's worst open matter is computed from (domain/risk.ts) */
+  risk: Pick<RiskFacts, 'invoices' | 'cases'> & { provisionalDueAt: string | null };
+};
 
 /** A condition with one parameter, written `?`. */
 type Condition = [clause: string, value: unknown];
@@ -133,13 +138,25 @@ function pageStatement(filter: ContractFilter): Statement {
   const { whereSql, values } = contractFilterWhere(filter);
   return {
     text: `SELECT ${CONTRACT_COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')},
-              nd.kind AS nd_kind, nd.due_at AS nd_due_at, nd.explanation AS nd_explanation
+              nd.kind AS nd_kind, nd.due_at AS nd_due_at, nd.explanation AS nd_explanation, nd.provisional AS nd_provisional,
+              inv.overdue AS risk_invoices, cs.open AS risk_cases, pd.due_at AS risk_provisional_due_at
          FROM (SELECT ${CONTRACT_COLUMNS} FROM contracts c ${whereSql}
                 ORDER BY c.created_at DESC, c.id LIMIT $${values.length + 1} OFFSET $${values.length + 2}) c
          LEFT JOIN LATERAL (
-           SELECT kind, due_at, explanation FROM deadlines d
+           SELECT kind, due_at, explanation, provisional FROM deadlines d
             WHERE d.contract_id = c.id AND d.status = 'open' ORDER BY due_at LIMIT 1
          ) nd ON true
+         LEFT JOIN LATERAL (
+           SELECT json_agg(json_build_object('number', i.number, 'status', i.status, 'dueAt', i.due_at, 'amountFen', i.amount_fen, 'paidFen', i.paid_fen) ORDER BY i.due_at) AS overdue
+             FROM invoices i WHERE i.contract_id = c.id AND i.status = 'overdue'
+         ) inv ON true
+         LEFT JOIN LATERAL (
+           SELECT json_agg(json_build_object('id', l.id, 'kind', l.kind, 'status', l.status, 'dueAt', l.due_at)) AS open
+             FROM legal_cases l WHERE l.contract_id = c.id AND l.closed_at IS NULL
+         ) cs ON true
+         LEFT JOIN LATERAL (
+           SELECT due_at FROM deadlines d WHERE d.contract_id = c.id AND d.status = 'open' AND d.provisional ORDER BY due_at LIMIT 1
+         ) pd ON true
         ORDER BY c.created_at DESC, c.id`,
     values: [...values, filter.limit, filter.offset],
   };
@@ -167,12 +184,21 @@ function countStatement(filter: ContractFilter): Statement {
   };
 }
 
+const isoOf = (value: unknown) => new Date(value as string).toISOString();
+
 function toListItem(row: Record<string, unknown>): ContractListItem {
+  const invoices = (row.risk_invoices ?? []) as { number: string; status: string; dueAt: string; amountFen: number | string; paidFen: number | string }[];
+  const cases = (row.risk_cases ?? []) as { id: string; kind: string; status: string; dueAt: string | null }[];
   return {
     ...toContract(row),
     nextDeadline: row.nd_kind
-      ? { kind: row.nd_kind as string, dueAt: (row.nd_due_at as Date).toISOString(), explanation: row.nd_explanation as string }
+      ? { kind: row.nd_kind as string, dueAt: (row.nd_due_at as Date).toISOString(), explanation: row.nd_explanation as string, provisional: row.nd_provisional === true }
       : null,
+    risk: {
+      invoices: invoices.map((i) => ({ number: i.number, status: i.status, dueAt: isoOf(i.dueAt), amountFen: Number(i.amountFen), paidFen: Number(i.paidFen) })),
+      cases: cases.map((c) => ({ id: c.id, kind: c.kind, status: c.status, dueAt: c.dueAt ? isoOf(c.dueAt) : null })),
+      provisionalDueAt: row.risk_provisional_due_at ? (row.risk_provisional_due_at as Date).toISOString() : null,
+    },
   };
 }
 

@@ -90,12 +90,13 @@ export async function oldestUnpaidInvoice(db: Queryable, contractId: string): Pr
 
 export async function listInvoices(
   db: Queryable,
-  filter: { status?: InvoiceStatus; dueWithinDays?: number; contractId?: string; limit: number; offset: number },
+  filter: { status?: InvoiceStatus; dueWithinDays?: number; contractId?: string; ownerId?: string; limit: number; offset: number },
 ): Promise<InvoiceRow[]> {
   const where: string[] = [];
   const values: unknown[] = [];
   if (filter.status) where.push(`status = $${values.push(filter.status)}`);
   if (filter.contractId) where.push(`contract_id = $${values.push(filter.contractId)}`);
+  if (filter.ownerId) where.push(`contract_id IN (SELECT id FROM contracts WHERE owner_id = $${values.push(filter.ownerId)})`);
   if (filter.dueWithinDays !== undefined) where.push(`status <> 'paid' AND due_at <= now() + make_interval(days => $${values.push(filter.dueWithinDays)})`);
   const { rows } = await db.query(
     `SELECT ${COLUMNS} FROM invoices ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

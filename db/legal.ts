@@ -134,7 +134,17 @@ export async function openCase(tx: Queryable, c: NewCase): Promise<boolean> {
     contractId: c.contractId,
     actor: c.actor,
     after: { caseId: c.id, kind: c.kind, status: c.status, dueAt: c.due?.dueAt ?? null },
-    data: { caseId: c.id, clause: c.clause ?? null, workflowId: c.workflowId, ...(c.audit?.data ?? {}) },
+    data: {
+      caseId: c.id,
+      caseKind: c.kind,
+      status: c.status,
+      dueAt: c.due?.dueAt ?? null,
+      dueKind: c.due?.kind ?? null,
+      clause: c.clause ?? null,
+      workflowId: c.workflowId,
+      ...(c.outageId ? { outageId: c.outageId } : {}),
+      ...(c.audit?.data ?? {}),
+    },
   });
   return true;
 }
@@ -188,7 +198,7 @@ export async function transitionCase(tx: Queryable, t: CaseTransition): Promise<
     throw new CaseStateError(`case ${t.caseId} is ${before}; ${t.event.type} needs it to be ${t.from.join(' or ')}`, before);
   }
   const after = t.to ?? before;
-  await tx.query(
+  const updated = await tx.query(
     `UPDATE legal_cases SET
         status = $2,
         due_at = CASE WHEN $3 THEN $4::timestamptz ELSE due_at END,
@@ -198,7 +208,8 @@ export async function transitionCase(tx: Queryable, t: CaseTransition): Promise<
         flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || $9::text[]) AS f ORDER BY f),
         data = data || $10::jsonb,
         updated_at = now()
-      WHERE id = $1`,
+      WHERE id = $1
+      RETURNING kind, due_at, due_kind`,
     [
       t.caseId, after, t.due !== undefined, t.due?.dueAt ?? null, t.due?.kind ?? null, t.due?.explanation ?? null, Boolean(t.close), t.event.at,
       t.addFlags ?? [], JSON.stringify(t.data ?? {}),
@@ -211,13 +222,24 @@ export async function transitionCase(tx: Queryable, t: CaseTransition): Promise<
     );
   }
   if (t.deadlines) await syncDeadlines(tx, { workflowId: t.deadlines.workflowId, contractId, open: t.deadlines.open, closed: t.deadlines.closed });
+  const moved = updated.rows[0]!;
   await appendAudit(tx, {
     type: t.audit.type,
     contractId,
     actor: t.event.actor,
     before: { caseId: t.caseId, status: before },
     after: { caseId: t.caseId, status: after },
-    data: { caseId: t.caseId, event: t.event.type, at: t.event.at, ...(t.audit.data ?? {}) },
+    // what a subscriber acts on without calling back: the case, its status and its deadline after this event
+    data: {
+      caseId: t.caseId,
+      caseKind: moved.kind,
+      event: t.event.type,
+      at: t.event.at,
+      status: after,
+      dueAt: moved.due_at ? (moved.due_at as Date).toISOString() : null,
+      dueKind: moved.due_at ? ((moved.due_kind as string | null) ?? defaultDueKind(moved.kind as CaseKind)) : null,
+      ...(t.audit.data ?? {}),
+    },
   });
   return { applied: true, before, after };
 }
@@ -382,10 +404,7 @@ export async function updateOutage(tx: Queryable, id: string, patch: OutagePatch
   await tx.query(`UPDATE outages SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [id, ...entries.map(([, v]) => v)]);
 }
 
-export async function findOutage(db: Queryable, id: string): Promise<OutageRow | null> {
-  const { rows } = await db.query('SELECT * FROM outages WHERE id = $1', [id]);
-  const row = rows[0];
-  if (!row) return null;
+function outageFromRow(row: Record<string, any>): OutageRow {
   return {
     id: row.id,
     startedAt: iso(row.started_at)!,
@@ -407,6 +426,40 @@ export async function findOutage(db: Queryable, id: string): Promise<OutageRow |
     reportedBy: row.reported_by,
     workflowId: row.workflow_id,
     createdAt: iso(row.created_at)!,
+  };
+}
+
+export async function findOutage(db: Queryable, id: string): Promise<OutageRow | null> {
+  const { rows } = await db.query('SELECT * FROM outages WHERE id = $1', [id]);
+  return rows[0] ? outageFromRow(rows[0]) : null;
+}
+
+/**
+ * An outage with its affected contracts counted: how many customers were sent
+ * the interruption notice, how many are still unsent (pending, held or late),
+ * and how many were (or are) late (flagged notice_late).
+ */
+export type OutageSummaryRow = OutageRow & { contracts: number; notified: number; unsent: number; late: number };
+
+/** Unresolved outages first, unsent before sent, soonest notice deadline first; then the newest. */
+export async function listOutages(db: Queryable, filter: { status: 'open' | 'all'; limit: number; offset: number }): Promise<{ items: OutageSummaryRow[]; total: number }> {
+  const { rows } = await db.query(
+    `SELECT o.*,
+            count(c.id)::int AS contracts,
+            count(c.id) FILTER (WHERE c.status IN ('notified', 'notified_late', 'restored'))::int AS notified,
+            count(c.id) FILTER (WHERE c.status IN ('pending', 'held', 'late'))::int AS unsent,
+            count(c.id) FILTER (WHERE 'notice_late' = ANY (c.flags) OR c.status IN ('late', 'notified_late'))::int AS late,
+            count(*) OVER () AS total
+       FROM outages o
+       LEFT JOIN legal_cases c ON c.outage_id = o.id
+      ${filter.status === 'open' ? 'WHERE o.restored_at IS NULL' : ''}
+      GROUP BY o.id
+      ORDER BY o.restored_at IS NOT NULL, o.notified_at IS NOT NULL, o.notice_due_at, o.created_at DESC, o.id
+      LIMIT ${Number(filter.limit)} OFFSET ${Number(filter.offset)}`,
+  );
+  return {
+    total: rows[0] ? Number(rows[0].total) : 0,
+    items: rows.map((row) => ({ ...outageFromRow(row), contracts: row.contracts, notified: row.notified, unsent: row.unsent, late: row.late })),
   };
 }
 

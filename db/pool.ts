@@ -80,3 +80,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message ?? '');
 }
+
+/** True for a transaction Postgres ended to resolve a conflict (deadlock, serialization failure): the same request may simply be retried (→ 503). */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === '40P01' || code === '40001';
+}

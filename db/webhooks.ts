@@ -4,7 +4,8 @@
  * (webhooks/dispatcher.ts) claims due ones with a lease so several worker
  * processes never send the same attempt twice at once.
  */
-import type { Queryable } from './pool';
+import { appendAudit } from './audit';
+import type { Db, Queryable } from './pool';
 
 export type WebhookSubscription = {
   id: string;
@@ -34,6 +35,7 @@ export type WebhookDelivery = {
 
 export type ClaimedDelivery = {
   id: number;
+  subscriptionId: string;
   eventId: string;
   eventType: string;
   body: string;
@@ -119,11 +121,12 @@ export async function claimDueDeliveries(db: Queryable, limit: number, leaseMs: 
         AND d.id IN (SELECT id FROM webhook_deliveries
                       WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
                       ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-      RETURNING d.id, d.event_id, d.event_type, d.body, d.attempts, s.url, s.secret, s.active`,
+      RETURNING d.id, d.subscription_id, d.event_id, d.event_type, d.body, d.attempts, s.url, s.secret, s.active`,
     [limit, leaseMs],
   );
   return rows.map((row) => ({
     id: row.id,
+    subscriptionId: row.subscription_id,
     eventId: row.event_id,
     eventType: row.event_type,
     body: row.body,
@@ -167,4 +170,24 @@ export async function recordDeliveryAttempt(
     [delivery.id, outcome.statusCode, outcome.error, outcome.ok, retry.retryInMs, retry.giveUpAfterMs, retry.giveUp ?? false],
   );
   return rows[0]!.status as WebhookDeliveryStatus;
+}
+
+/**
+ * The endpoint answered 410 Gone: the subscription is disabled (Standard
+ * Webhooks: the receiver wants no more), with its audit event; its pending
+ * deliveries fail as they come due. False when it was disabled already.
+ */
+export async function disableSubscriptionGone(db: Db, delivery: Pick<ClaimedDelivery, 'subscriptionId' | 'url'>): Promise<boolean> {
+  return db.withTransaction(async (tx) => {
+    const { rowCount } = await tx.query('UPDATE webhook_subscriptions SET active = false WHERE id = $1 AND active', [delivery.subscriptionId]);
+    if (rowCount !== 1) return false;
+    await appendAudit(tx, {
+      type: 'webhook.disabled',
+      actor: { id: 'system:webhooks', role: 'system' },
+      before: { active: true },
+      after: { active: false },
+      data: { subscriptionId: delivery.subscriptionId, url: delivery.url, statusCode: 410 },
+    });
+    return true;
+  });
 }

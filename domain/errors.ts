@@ -4,6 +4,8 @@
  */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
+  /** a webhook URL whose host is, or resolves to, an address webhooks may not reach (domain/destinations.ts); `reason` says which rule */
+  WEBHOOK_DESTINATION_REFUSED: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

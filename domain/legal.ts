@@ -135,6 +135,14 @@ export const ZOutageRequest = z
   });
 export type TOutageRequest = z.infer<typeof ZOutageRequest>;
 
+/** The outages screen: unresolved ones (open, the default) or all, soonest notice deadline first. */
+export const ZOutageListQuery = z.strictObject({
+  status: z.enum(['open', 'all']).default('open'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type TOutageListQuery = z.infer<typeof ZOutageListQuery>;
+
 export const ZHoldRequest = z.strictObject({ reason: text(1000) });
 export const ZReleaseRequest = z.strictObject({ note: text(1000).optional() });
 export const ZResolutionRequest = z.strictObject({ restoredAt: ZInstant, description: text(5000).optional() });

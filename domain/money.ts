@@ -9,6 +9,13 @@ export const ZFen = z
   .nonnegative('must not be negative')
   .max(1_000_000_000_00, 'is larger than any amount this system handles');
 
+/** An amount that must be more than nothing (a fee): one message, "must be positive", for zero and for a negative amount alike. */
+export const ZPositiveFen = z
+  .number({ error: 'must be an integer number of fen (1 CNY = 100 fen)' })
+  .int('must be an integer number of fen (1 CNY = 100 fen)')
+  .min(1, 'must be positive')
+  .max(1_000_000_000_00, 'is larger than any amount this system handles');
+
 export type Fen = number;
 
 export const yuan = (amount: number): Fen => Math.round(amount * 100);

@@ -4,7 +4,7 @@
  * workflows, the documents and the console.
  */
 import { z } from 'zod';
-import { ZFen } from './money';
+import { ZFen, ZPositiveFen } from './money';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
@@ -67,7 +67,8 @@ export const ZContractTerms = z
     /** Art.3 §2: the package */
     package: z.strictObject({
       name: text(100),
-      yearlyFeeFen: ZFen.refine((fen) => fen > 0, 'must be positive'),
+      // one message for a fee that is not positive (negative or zero), not "must not be negative" beside it
+      yearlyFeeFen: ZPositiveFen,
       smsPerYear: z.number().int().positive().max(100_000_000),
       delivery: z.literal('one_time'),
     }),
@@ -117,27 +118,37 @@ export const ZContractTerms = z
     }),
   })
   .superRefine((terms, ctx) => {
+    // a rule across fields runs only when each field it reads passed its own checks: a negative
+    // yearly fee is reported once, as such, and not again as a total the rule would then expect
+    const valid = (...paths: string[]) =>
+      !ctx.issues.some((issue) => {
+        const at = (issue.path ?? []).join('.');
+        return paths.some((path) => at === path || at.startsWith(`${path}.`));
+      });
     const expected = terms.package.yearlyFeeFen * terms.term.years;
-    if (terms.payment.totalFen !== expected) {
+    if (valid('package.yearlyFeeFen', 'term.years', 'payment.totalFen') && terms.payment.totalFen !== expected) {
       ctx.addIssue({
         code: 'custom',
         path: ['payment', 'totalFen'],
         message: `must equal the yearly fee times the term in years (${terms.package.yearlyFeeFen} x ${terms.term.years} = ${expected} fen)`,
       });
     }
-    if (terms.originals.total !== terms.originals.perParty * 2) {
+    if (valid('originals.total', 'originals.perParty') && terms.originals.total !== terms.originals.perParty * 2) {
       ctx.addIssue({ code: 'custom', path: ['originals', 'total'], message: 'must be twice the originals held per party' });
     }
-    if (terms.sms.windowStart >= terms.sms.windowEnd) {
+    if (valid('sms.windowStart', 'sms.windowEnd') && terms.sms.windowStart >= terms.sms.windowEnd) {
       ctx.addIssue({ code: 'custom', path: ['sms', 'windowEnd'], message: 'must be later than the window start' });
     }
-    if (terms.sms.marketingWindowStart >= terms.sms.marketingWindowEnd) {
+    if (valid('sms.marketingWindowStart', 'sms.marketingWindowEnd') && terms.sms.marketingWindowStart >= terms.sms.marketingWindowEnd) {
       ctx.addIssue({ code: 'custom', path: ['sms', 'marketingWindowEnd'], message: 'must be later than the marketing window start' });
     }
-    if (terms.sms.marketingWindowStart < terms.sms.windowStart || terms.sms.marketingWindowEnd > terms.sms.windowEnd) {
+    if (
+      valid('sms.windowStart', 'sms.windowEnd', 'sms.marketingWindowStart', 'sms.marketingWindowEnd') &&
+      (terms.sms.marketingWindowStart < terms.sms.windowStart || terms.sms.marketingWindowEnd > terms.sms.windowEnd)
+    ) {
       ctx.addIssue({ code: 'custom', path: ['sms', 'marketingWindowStart'], message: 'the marketing window must lie inside the sending window' });
     }
-    if (Math.max(0, ...terms.signing.reminderDaysBefore) >= terms.signing.periodDays) {
+    if (valid('signing.reminderDaysBefore', 'signing.periodDays') && Math.max(0, ...terms.signing.reminderDaysBefore) >= terms.signing.periodDays) {
       ctx.addIssue({ code: 'custom', path: ['signing', 'reminderDaysBefore'], message: 'reminders must fall inside the signing period' });
     }
   });

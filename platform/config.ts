@@ -5,6 +5,16 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isLinkLocalLiteral, type WebhookDestinationPolicy } from '../domain/destinations';
+
+/** writes per minute (api/write-limits.ts) */
+export type WriteRateLimits = {
+  userWritesPerMinute: number;
+  organisationWritesPerMinute: number;
+  /** the heavy routes (SMS submission, contract imports) have a budget of their own besides */
+  userHeavyPerMinute: number;
+  organisationHeavyPerMinute: number;
+};
 
 const optionalString = z
   .string()
@@ -48,6 +58,28 @@ const ZEnv = z.object({
   BILLING_URL: optionalString.pipe(z.url().optional()),
   /** Request bodies larger than this are refused with 413. */
   BODY_LIMIT: z.string().default('256kb'),
+  /**
+   * webhook receivers that may be internal (private or loopback addresses) and
+   * plain http in production: host names or IP addresses, comma-separated
+   * (webhooks/destinations.ts); link-local and metadata addresses never
+   */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[a-z0-9.:_-]{1,253}$/, 'each entry must be a host name or an IP address (no scheme, port or path)')
+          .refine((host) => !isLinkLocalLiteral(host), 'link-local and metadata addresses (169.254.0.0/16, fe80::/10) cannot be allowed'),
+      ),
+    ),
+  /** writes (POST, PUT, DELETE) per minute: per user, per customer organisation, and for the heavy routes (api/write-limits.ts) */
+  RATE_LIMIT_USER_WRITES_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  RATE_LIMIT_ORG_WRITES_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  RATE_LIMIT_USER_HEAVY_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  RATE_LIMIT_ORG_HEAVY_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(30),
 });
 
 export type Config = {
@@ -66,6 +98,8 @@ export type Config = {
   smppUrl: string | undefined;
   billingUrl: string | undefined;
   pdfRender: { processes: number; nice: number };
+  webhookDestinations: WebhookDestinationPolicy;
+  rateLimits: WriteRateLimits;
 };
 
 export class ConfigError extends Error {
@@ -101,5 +135,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smppUrl: e.SMPP_URL,
     billingUrl: e.BILLING_URL,
     pdfRender: { processes: e.PDF_RENDER_PROCESSES, nice: e.PDF_RENDER_NICE },
+    // development and tests may point a webhook at a receiver on this machine; production only at allowed hosts
+    webhookDestinations: { allowInternal: e.NODE_ENV !== 'production', allowedHosts: e.WEBHOOK_ALLOWED_HOSTS },
+    rateLimits: {
+      userWritesPerMinute: e.RATE_LIMIT_USER_WRITES_PER_MIN,
+      organisationWritesPerMinute: e.RATE_LIMIT_ORG_WRITES_PER_MIN,
+      userHeavyPerMinute: e.RATE_LIMIT_USER_HEAVY_PER_MIN,
+      organisationHeavyPerMinute: e.RATE_LIMIT_ORG_HEAVY_PER_MIN,
+    },
   };
 }

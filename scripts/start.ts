@@ -4,18 +4,22 @@
  *   - Temporal: TEMPORAL_ADDRESS, or the Temporal dev server (with its web UI) persisting to DATA_DIR
  *   - migrations, then the worker and the API (which also serves the console) as child processes
  * Ctrl-C (or SIGTERM) stops everything it started, in order, and exits 0.
+ * Any failure to start is one line on stderr naming the cause and the way out
+ * (the port and its holder, the variable to set: platform/start-failures.ts),
+ * then everything started so far is stopped and it exits 1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
 import { findUserByToken, registerToken, upsertUser, type Role } from '../db/users';
-import { loadConfig } from '../platform/config';
+import { ConfigError, loadConfig } from '../platform/config';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
 import { describeTakenPort, takenPorts } from '../platform/ports';
+import { explainChildExit, explainConfigError, explainPostgresFailure, explainTemporalExit, tailOf } from '../platform/start-failures';
 import { findExecutable } from '../platform/temporal-binaries';
 import { smscSimulatorChild } from './smsc';
 
@@ -25,14 +29,32 @@ const say = (line: string) => console.log(`[start] ${line}`);
 type Stoppable = { name: string; stop: () => Promise<void> };
 const started: Stoppable[] = [];
 
-function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logFile?: string): ChildProcess {
-  const output = logFile ? openSync(logFile, 'a') : 'inherit';
+/** A failure whose message is already the one line to print (cause and way out). */
+class StartFailure extends Error {
+  override readonly name = 'StartFailure';
+}
+
+/** The one line on stderr, then stop what was started and exit 1. */
+async function fail(line: string): Promise<never> {
+  if (!shuttingDown) console.error(`[start] ${line}`);
+  return shutdown(1);
+}
+
+function spawnChild(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { logFile?: string; explainExit?: (code: number | null, signal: string | null) => Promise<string> } = {},
+): ChildProcess {
+  const output = options.logFile ? openSync(options.logFile, 'a') : 'inherit';
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', output, output] });
   child.on('exit', (code, signal) => {
-    if (!shuttingDown) {
-      say(`${name} exited unexpectedly (code ${code}, signal ${signal}); stopping everything`);
-      void shutdown(1);
-    }
+    if (shuttingDown) return;
+    const explain = options.explainExit ?? ((c, s) => explainChildExit({ name, code: c, signal: s }));
+    void explain(code, signal)
+      .catch(() => `${name} exited unexpectedly (code ${code}, signal ${signal})`)
+      .then((line) => fail(line));
   });
   started.push({
     name,
@@ -95,8 +117,16 @@ async function shutdown(code: number): Promise<never> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
-  const config = loadConfig();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StartFailure(explainConfigError(error));
+    throw error;
+  }
+  starting = 'the data directory';
   mkdirSync(config.dataDir, { recursive: true });
+  starting = 'the port checks';
 
   // every port this start would listen on, checked before anything starts: one line per conflict, then exit 1
   const smscPorts = smscSimulatorChild();
@@ -121,9 +151,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  await new Promise<void>((done, fail) =>
+  starting = 'the Temporal binaries';
+  await new Promise<void>((done, failed) =>
     spawn(process.execPath, [join(ROOT, 'scripts/install-temporal.mjs')], { stdio: 'inherit' }).on('exit', (code) =>
-      code === 0 ? done() : fail(new Error('installing the Temporal binaries failed')),
+      code === 0
+        ? done()
+        : failed(new StartFailure(`installing the Temporal binaries failed (its output is above): run \`npm run setup:temporal\` to retry, or set TEMPORAL_ADDRESS to a server of yours`)),
     ),
   );
 
@@ -131,7 +164,25 @@ async function main(): Promise<void> {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     say(`starting embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort} (data in ${join(config.dataDir, 'postgres')})`);
-    const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, handlesSignals: true });
+    // its log goes to DATA_DIR/postgres.log, and a failure is explained from it
+    const logFile = join(config.dataDir, 'postgres.log');
+    const log: string[] = [];
+    const record = (line: string) => {
+      if (!line) return;
+      log.push(...line.split('\n'));
+      if (log.length > 200) log.splice(0, log.length - 200);
+      try {
+        appendFileSync(logFile, `${line}\n`);
+      } catch {
+        // the log is a convenience
+      }
+    };
+    let pg: EmbeddedPostgresHandle;
+    try {
+      pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, handlesSignals: true, log: record });
+    } catch (error) {
+      throw new StartFailure(explainPostgresFailure({ dataDir: config.dataDir, port: config.embeddedPostgresPort, log, logFile, error }));
+    }
     started.push({ name: 'postgres', stop: pg.stop });
     await ensureDatabase(pg.url('postgres'), 'sms_contracts');
     databaseUrl = pg.url('sms_contracts');
@@ -147,6 +198,8 @@ async function main(): Promise<void> {
     if (!cli) throw new Error('the temporal CLI is not installed; run `npm run setup:temporal`');
     temporalAddress = `127.0.0.1:${config.temporal.port}`;
     say(`starting the Temporal dev server on ${temporalAddress} (data in ${join(config.dataDir, 'temporal.sqlite')})`);
+    const logFile = join(config.dataDir, 'temporal.log');
+    const logStart = tailOf(logFile, 100_000).length;
     spawnChild('temporal', cli, [
       'server', 'start-dev',
       '--ip', '127.0.0.1',
@@ -155,9 +208,21 @@ async function main(): Promise<void> {
       '--db-filename', join(config.dataDir, 'temporal.sqlite'),
       '--namespace', config.temporal.namespace,
       '--log-level', 'warn',
-    ], process.env, join(config.dataDir, 'temporal.log'));
+    ], process.env, {
+      logFile,
+      explainExit: (code, signal) =>
+        explainTemporalExit({ port: config.temporal.port, uiPort: config.temporal.uiPort, log: tailOf(logFile, 100_000).slice(logStart).slice(-40), logFile, code, signal }),
+    });
   }
-  await waitForTemporal(temporalAddress);
+  try {
+    await waitForTemporal(temporalAddress);
+  } catch (error) {
+    throw new StartFailure(
+      config.temporal.address
+        ? `${(error as Error).message}: check TEMPORAL_ADDRESS (${config.temporal.address}), or unset it to run the Temporal dev server`
+        : `${(error as Error).message} (its log: ${join(config.dataDir, 'temporal.log')}): set TEMPORAL_ADDRESS to a server of yours, or look in that log`,
+    );
+  }
 
   starting = 'the users and tokens';
   const adminToken = config.adminToken ?? readOrCreateSecret(join(config.dataDir, 'admin-token'));
@@ -185,7 +250,13 @@ async function main(): Promise<void> {
 
   starting = 'the worker, the API and the SMSC simulator';
   const smsc = smscPorts; // SMPP_URL unset: the SMSC simulator, with its control API
-  if (smsc) spawnChild('smsc-simulator', process.execPath, smsc.args, process.env, join(config.dataDir, 'smsc.log'));
+  if (smsc) {
+    spawnChild('smsc-simulator', process.execPath, smsc.args, process.env, {
+      logFile: join(config.dataDir, 'smsc.log'),
+      explainExit: (code, signal) =>
+        explainChildExit({ name: `the SMSC simulator (its log: ${join(config.dataDir, 'smsc.log')})`, code, signal, port: { host: smsc.host, port: smsc.port, what: 'the SMSC simulator', wayOut: 'set SMPP_URL to an SMSC of yours (then no simulator runs)' } }),
+    });
+  }
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -194,8 +265,15 @@ async function main(): Promise<void> {
     ADMIN_TOKEN: adminToken,
   };
   spawnChild('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], env);
-  spawnChild('api', process.execPath, ['--import', 'tsx', 'api/main.ts'], env);
-  await waitForHttp(`http://${config.http.host}:${config.http.port}/healthz`);
+  spawnChild('api', process.execPath, ['--import', 'tsx', 'api/main.ts'], env, {
+    explainExit: (code, signal) =>
+      explainChildExit({ name: 'the API', code, signal, port: { host: config.http.host, port: config.http.port, what: 'the API and console', wayOut: 'set PORT to a free port' } }),
+  });
+  try {
+    await waitForHttp(`http://${config.http.host}:${config.http.port}/healthz`);
+  } catch (error) {
+    throw new StartFailure(`${(error as Error).message}: the API's output is above; set LOG_LEVEL=debug for more`);
+  }
 
   const base = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`;
   console.log(`
@@ -226,9 +304,26 @@ async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   }
 }
 
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** what to do when starting that part failed for a reason no check above recognised */
+const WAY_OUT: Record<string, string> = {
+  'the data directory': 'set DATA_DIR to a directory you can write',
+  'the database': 'check DATABASE_URL, or unset it to run the embedded PostgreSQL (EMBEDDED_POSTGRES_PORT, DATA_DIR)',
+  Temporal: 'check TEMPORAL_ADDRESS, or unset it to run the Temporal dev server (TEMPORAL_PORT, TEMPORAL_UI_PORT)',
+  'the users and tokens': 'check ADMIN_TOKEN and that the database accepts writes',
+  'the worker, the API and the SMSC simulator': 'check PORT, HOST and SMPP_URL',
+};
+
 main().catch(async (error) => {
+  if (error instanceof StartFailure) return fail(error.message);
   // some libraries reject with a bare string, an exit code or nothing at all: say what was being started
-  const reason = error instanceof Error ? error.message : error === undefined || error === null ? 'no reason given' : String(error);
-  console.error(`[start] failed while starting ${starting}: ${reason}${error instanceof Error ? '' : ` (see ${loadConfig().dataDir} for its logs)`}`);
-  await shutdown(1);
+  const reason = error instanceof Error ? oneLine(error.message) : error === undefined || error === null ? 'no reason given' : String(error);
+  let dataDir = '.data';
+  try {
+    dataDir = loadConfig().dataDir;
+  } catch {
+    // reported above
+  }
+  return fail(`failed while starting ${starting}: ${reason} (logs in ${dataDir}): ${WAY_OUT[starting] ?? 'fix that, then start again'}`);
 });

@@ -51,8 +51,8 @@ export type ImportAnswer = {
   results: ImportResult[];
 };
 
-/** Workflow starts after the commit, this many at a time. */
-const START_CONCURRENCY = 16;
+/** Rows committed (and their lifecycles started) this many at a time: a share of the pool's connections. */
+const COMMIT_CONCURRENCY = 4;
 
 export async function importContracts(deps: ImportDeps, request: ImportRequest): Promise<ImportAnswer> {
   const now = await deps.now();
@@ -70,7 +70,8 @@ export async function importContracts(deps: ImportDeps, request: ImportRequest):
 
   const seen = new Set<string>();
   const results: ImportResult[] = [];
-  const owed: ContractLifecycleInput[] = [];
+  /** rows ready to commit: their slot in `results` is filled when they have committed */
+  const ready: { slot: number; row: ImportRow; index: number; ownerId: string; plan: ImportPlan }[] = [];
   for (const [index, raw] of request.contracts.entries()) {
     const parsed = parseImportRow(raw, index);
     const line = typeof (raw as { line?: unknown } | null)?.line === 'number' ? ((raw as { line: number }).line) : undefined;
@@ -100,25 +101,24 @@ export async function importContracts(deps: ImportDeps, request: ImportRequest):
       fail(planned.errors);
       continue;
     }
-    if (request.dryRun) {
-      results.push({ externalRef: row.externalRef, line: row.line, ok: true, plan: planView(planned.plan) });
-      continue;
-    }
-    const committed = await commitRow(deps, { row, index, ownerId: owner.id, plan: planned.plan, now, calendarAt, actor: request.actor, file: request.file });
-    if (committed.existing) {
-      results.push(existingResult(row, committed.contract));
-      continue;
-    }
-    owed.push(committed.input);
-    results.push({ externalRef: row.externalRef, line: row.line, ok: true, contractId: committed.contract.id, contractNumber: committed.contract.number, plan: planView(committed.plan) });
+    results.push({ externalRef: row.externalRef, line: row.line, ok: true, plan: planView(planned.plan) });
+    if (!request.dryRun) ready.push({ slot: results.length - 1, row, index, ownerId: owner.id, plan: planned.plan });
   }
 
-  // the lifecycles start after their rows committed; one that does not start now is started by the sweeper
-  const queue = [...owed];
+  // each row commits in its own transaction and its lifecycle starts right after (one that does not start now is started by the sweeper)
+  let imported = 0;
+  const queue = [...ready];
   await Promise.all(
-    Array.from({ length: Math.min(START_CONCURRENCY, queue.length) }, async () => {
-      for (let input = queue.shift(); input; input = queue.shift()) {
-        await startOwedWorkflow(deps, { workflowId: contractWorkflowId(input.contractId), workflow: 'contractLifecycle', input, attempts: 0 });
+    Array.from({ length: Math.min(COMMIT_CONCURRENCY, queue.length) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const committed = await commitRow(deps, { ...next, now, calendarAt, actor: request.actor, file: request.file });
+        if (committed.existing) {
+          results[next.slot] = existingResult(next.row, committed.contract);
+          continue;
+        }
+        results[next.slot] = { externalRef: next.row.externalRef, line: next.row.line, ok: true, contractId: committed.contract.id, contractNumber: committed.contract.number, plan: planView(committed.plan) };
+        imported += 1;
+        await startOwedWorkflow(deps, { workflowId: contractWorkflowId(committed.contract.id), workflow: 'contractLifecycle', input: committed.input, attempts: 0 });
       }
     }),
   );
@@ -127,7 +127,7 @@ export async function importContracts(deps: ImportDeps, request: ImportRequest):
   const already = results.filter((r) => r.existing).length;
   return {
     dryRun: request.dryRun,
-    summary: { total: results.length, ok, failed: results.length - ok, existing: already, imported: owed.length },
+    summary: { total: results.length, ok, failed: results.length - ok, existing: already, imported },
     results,
   };
 }

@@ -45,6 +45,13 @@ export async function createContract(
       actor: input.actor,
       before: null,
       after: { status: row.status, number: row.number },
+      data: {
+        title: row.terms.title,
+        partyA: row.terms.partyA.name,
+        yearlyFeeFen: row.terms.package.yearlyFeeFen,
+        totalFen: row.terms.payment.totalFen,
+        years: row.terms.term.years,
+      },
     });
     await enqueueWorkflowStart(tx, { workflowId, workflow: 'contractLifecycle', input: lifecycleInputOf(row) });
     return row;

@@ -41,6 +41,7 @@ import type { Actor } from '../domain/contract';
 import { applyFrequencyCap, fitQuota, REJECTION_MESSAGES, screenRecipients, type QuotaFit, type RecipientInput, type RecipientOutcome } from '../domain/sms/dispatch';
 import { lintMessage, type LintIssue } from '../domain/sms/lint';
 import { SYSTEM_SMS_CUSTOMER, SYSTEM_SMS_SIGNATURE, systemNoticeKey, systemNoticeText } from '../domain/sms/system';
+import { noticeSmsText, type NoticeSms } from '../domain/sms/notices';
 import { nextSendingInstant, type SmsCategory } from '../domain/sms/windows';
 import type { SmsSettings } from '../platform/sms-config';
 import { WorkflowExecutionAlreadyStartedError } from '../platform/temporal';
@@ -403,6 +404,8 @@ export type SystemNoticeInput = {
   phone: string;
   subject: string;
   body: string;
+  /** the notice written for an SMS reader (domain/sms/notices.ts); without it, the subject and body cut to size */
+  sms?: NoticeSms;
 };
 
 export type SystemNoticeOutcome = {
@@ -427,7 +430,7 @@ export async function sendSystemNotice(deps: SmsServiceDeps, notice: SystemNotic
   const idempotencyKey = systemNoticeKey(notice.notificationId);
   const request: SubmitMessagesRequest = {
     category: 'notification',
-    content: systemNoticeText(notice.subject, notice.body),
+    content: notice.sms ? noticeSmsText(notice.sms) : systemNoticeText(notice.subject, notice.body),
     recipients: [notice.phone],
     idempotencyKey,
     system: true,

@@ -189,7 +189,14 @@ export function startSmsReceiver(options: SmsReceiverOptions): SmsReceiver {
       });
       if (added.length > 0) {
         counts.optOuts += 1;
-        await appendAudit(tx, { type: 'sms.opted_out', contractId: route.contractId, actor: SYSTEM_ACTOR, data: { source: 'mo_reply', inboundId: id, matched: match.matched, routedBy: route.how } });
+        await appendAudit(tx, {
+          type: 'sms.opted_out',
+          contractId: route.contractId,
+          actor: SYSTEM_ACTOR,
+          data: { customer: route.customer, source: 'mo_reply', inboundId: id, matched: match.matched, routedBy: route.how },
+          // the number itself goes to webhook subscribers only, never to the audit log the contract timeline shows
+          webhook: { number: source },
+        });
       }
     });
     log.info({ inboundId: id, contractId: route?.contractId ?? null, optOut: match.optOut }, 'sms MO recorded');

@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   });
 
   // outgoing webhooks: a durable loop over webhook_deliveries (see webhooks/dispatcher.ts)
-  const webhooks = createWebhookDispatcher({ db, logger });
+  // destinations filtered after name resolution (webhooks/destinations.ts): production only reaches public https receivers and WEBHOOK_ALLOWED_HOSTS
+  const webhooks = createWebhookDispatcher({ db, logger, destinations: config.webhookDestinations });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -12,6 +12,7 @@
  */
 import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities';
+import type { NoticeSms } from '../domain/sms/notices';
 import type { HolidayOverride } from '../domain/calendar';
 import type { Actor, DeadlineState } from '../domain/contract';
 import { contactAudienceOf, escalationRecord, type BreachStatus, type CaseDocumentRef, type EscalationRecord } from '../domain/legal';
@@ -133,8 +134,9 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
   };
   const sync = () => ({ workflowId, open: book.open, closed: book.drainClosed() });
   const transition = caseTransitions(acts.recordCaseTransition, caseId, serial, sync);
-  const tell = (id: string, audiences: ('party_a_contact' | 'party_b_contact' | 'owner' | 'legal')[], reason: string, subject: string, body: string) =>
-    acts.notify({ id: `${workflowId}:${id}`, contractId, audiences, reason, subject, body });
+  // `sms`: what a contact person's SMS says (domain/sms/notices.ts); without it the subject and body, cut to size
+  const tell = (id: string, audiences: ('party_a_contact' | 'party_b_contact' | 'owner' | 'legal')[], reason: string, subject: string, body: string, sms?: NoticeSms) =>
+    acts.notify({ id: `${workflowId}:${id}`, contractId, audiences, reason, subject, body, ...(sms ? { sms } : {}) });
   const head = `合同 ${input.contractNumber} 违约案件 ${caseId}`;
 
   setHandler(getBreachCaseQuery, view);
@@ -262,7 +264,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       data: { cure: { at, by: BILLING_ACTOR.id, payment } },
       audit: { type: 'case.cured', data: { by: 'payment', invoiceNumber: input.invoiceNumber } },
     });
-    await tell('cured', [contactAudienceOf(breaching), 'owner', 'legal'], 'breach_cured', `${head}：欠款已付清，违约已纠正`, `发票 ${input.invoiceNumber} 已于 ${settlement.paidAt} 付清（付款参考号：${settlement.references.join('、')}），在纠正期限内纠正了违约，案件结案。`);
+    await tell('cured', [contactAudienceOf(breaching), 'owner', 'legal'], 'breach_cured', `${head}：欠款已付清，违约已纠正`, `发票 ${input.invoiceNumber} 已于 ${settlement.paidAt} 付清（付款参考号：${settlement.references.join('、')}），在纠正期限内纠正了违约，案件结案。`, { template: 'breach_cured' });
   }
 
   async function escalate(reason: EscalationRecord['reason']): Promise<void> {
@@ -333,6 +335,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     'breach_notice_served',
     `违约通知书：合同 ${input.contractNumber}（${input.clause}）`,
     `${PARTY_LABELS[input.servedBy]}就合同${input.clause}向${PARTY_LABELS[breaching]}送达违约通知：${input.description} 请在期限内纠正违约并书面确认，或提出书面异议。${input.cure.explanation}`,
+    { template: 'breach_served', clause: input.clause, cureDueAt: input.cure.dueAt },
   );
 
   // handlers change the status while the timers run: read it afresh after each wait

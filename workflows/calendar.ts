@@ -137,6 +137,7 @@ export async function announceMoves(
       reason: 'deadline_moved',
       subject: input.subject,
       body: `因《${change.title}》发布，${input.what(move)}由 ${chineseDay(before.dueAt, after.dueAt)}调整为 ${chineseDay(after.dueAt, before.dueAt)}。${after.explanation}`,
+      sms: { template: 'deadline_moved', what: before.kind === 'payment' || before.kind === 'signing' || before.kind === 'cure' ? before.kind : 'other', dueAt: after.dueAt },
     });
   }
 }

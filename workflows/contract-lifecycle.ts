@@ -512,6 +512,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
         reason: 'signing_reminder',
         subject: `合同 ${state.number} 待签署提醒`,
         body: `合同 ${state.number} 尚待${missing.map((p) => PARTY_LABELS[p]).join('、')}签字盖章，签署期限 ${signing!.explanation}`,
+        sms: { template: 'signing_reminder', dueAt: signing!.dueAt },
       });
     }
 
@@ -568,6 +569,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
           reason: OVERDUE_REMINDER_AT_ENTRY.reason,
           subject: OVERDUE_REMINDER_AT_ENTRY.subject(state.number),
           body: OVERDUE_REMINDER_AT_ENTRY.body(state.number, reminder.invoices),
+          sms: { template: 'overdue_at_entry', invoices: reminder.invoices.length },
         });
       }
     } else {
@@ -588,6 +590,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
         reason: 'contract_signed',
         subject: `合同 ${state.number} 已生效`,
         body: `合同 ${state.number} 双方已签字盖章，自 ${state.effectiveAt} 起生效，有效期至 ${state.termEndsAt}`,
+        sms: { template: 'contract_signed', termEndsAt: state.termEndsAt! },
       });
     }
     state.activationHandled = true;
@@ -648,6 +651,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
         reason: 'renewal_alert',
         subject: `合同 ${state.number} 将于 ${alert.daysBefore} 日后到期`,
         body: `合同 ${state.number} 的期限于 ${termRef} 24:00 届满；如无异议将自动顺延 ${state.terms.term.renewalYears} 年至 ${next.lastDay}。`,
+        sms: { template: 'renewal_alert', termEndsAt, renewedUntil: next.dueAt },
       });
     }
 
@@ -689,6 +693,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
         reason: 'contract_expired',
         subject: `合同 ${state.number} 已到期终止`,
         body: `合同 ${state.number} 于 ${termRef} 24:00 期限届满${state.objection ? `，因${PARTY_LABELS[state.objection.party]}提出异议不再顺延` : ''}。`,
+        sms: { template: 'contract_expired', termEndsAt },
       });
       return;
     }
@@ -717,6 +722,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
       reason: 'contract_renewed',
       subject: `合同 ${state.number} 已自动顺延`,
       body: `合同 ${state.number} 期限届满无异议，自动顺延至 ${next.lastDay} 24:00；续期发票 ${invoice} 已开具。`,
+      sms: { template: 'contract_renewed', renewedUntil: next.dueAt, feeFen: renewalFeeFen(state.terms) },
     });
     await condition(allHandlersFinished);
     // a term boundary: start a fresh history carrying only plain JSON state
@@ -741,6 +747,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
       reason: `contract_${status}`,
       subject: status === 'terminated' ? `合同 ${state.number} 已解除` : `合同 ${state.number} 账号已永久冻结`,
       body: status === 'terminated' ? `合同 ${state.number} 自 ${effectiveAt} 起解除：${reason}` : `因违规内容，账号永久冻结，剩余套餐作废且不可重新申请开通：${reason}`,
+      sms: status === 'terminated' ? { template: 'contract_terminated', effectiveAt } : { template: 'contract_frozen' },
     });
   }
 }

@@ -196,6 +196,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
         reason: 'payment_notice',
         subject: `付款通知：${input.invoiceNumber}`,
         body: `请于 ${due.explanation} 前支付人民币 ${formatYuan(input.amountFen)} 元（${input.periodLabel}）。`,
+        sms: { template: 'payment_notice', what: input.kind, amountFen: input.amountFen, dueAt: due.dueAt },
       });
     }
 
@@ -213,6 +214,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
         reason: 'payment_reminder',
         subject: `付款提醒：距截止还有 ${reminder.daysBefore} 天`,
         body: `发票 ${input.invoiceNumber} 尚欠人民币 ${formatYuan(input.amountFen - paidFen())} 元，截止于 ${due.explanation}`,
+        sms: { template: 'payment_reminder', what: input.kind, owedFen: input.amountFen - paidFen(), dueAt: due.dueAt },
       });
     }
 
@@ -283,6 +285,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
       reason: 'invoice_paid',
       subject: `已收到全额付款：${input.invoiceNumber}`,
       body: `发票 ${input.invoiceNumber} 已于 ${lastPaidAt} 付清人民币 ${formatYuan(input.amountFen)} 元。${input.kind === 'initial_term' ? '业务受理单（交付确认单）已生成。' : ''}`,
+      sms: { template: 'payment_received', what: input.kind, amountFen: input.amountFen },
     });
   }
 
@@ -296,6 +299,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
         reason: `overdue_${rung.id}`,
         subject: `${rung.action.subject}：${input.invoiceNumber}`,
         body: `发票 ${input.invoiceNumber} 已逾期，尚欠人民币 ${outstanding} 元；付款期限 ${due.explanation}`,
+        sms: { template: 'payment_overdue', what: input.kind, owedFen: input.amountFen - paidFen(), dueAt: due.dueAt },
       });
       return;
     }

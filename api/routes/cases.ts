@@ -23,6 +23,7 @@ import {
   ZForceMajeureRequest,
   ZHoldRequest,
   ZObjectionRequest,
+  ZOutageListQuery,
   ZOutageRequest,
   ZProofRequest,
   ZReleaseRequest,
@@ -34,14 +35,15 @@ import {
 } from '../../domain/legal';
 import { otherParty, type PartyCode } from '../../domain/terms';
 import { findContract, type ContractRow } from '../../db/contracts';
-import { findCase, findOutage, listCaseDocuments, listCaseEvents, listCases, type CaseRow } from '../../db/legal';
+import { findCase, findOutage, listCaseDocuments, listCaseEvents, listCases, listOutages, type CaseRow } from '../../db/legal';
 import type { User } from '../../db/users';
 import { declareForceMajeure, fileWrittenDocument, recordViolation, reportOutage, serveBreachNotice } from '../../services/cases';
 import { cureBreachUpdate, objectBreachUpdate, settleBreachUpdate, withdrawBreachUpdate } from '../../workflows/breach-case';
 import { fileForceMajeureProofUpdate } from '../../workflows/force-majeure';
 import { holdOutageNoticeUpdate, releaseOutageNoticeUpdate, resolveOutageUpdate } from '../../workflows/outage-notice';
 import { confirmViolationUpdate, dismissViolationUpdate } from '../../workflows/violation';
-import { canSeeContract } from '../auth';
+import { assertContractAccess, canSeeContract } from '../auth';
+import { ownerScopeOf } from '../policy';
 import type { AppDeps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { defineRoute, type RouteDef } from '../http';
@@ -60,12 +62,13 @@ function notInFuture(value: string | undefined, path: string, now: number): void
   if (value !== undefined && Date.parse(value) > now + CLOCK_SKEW_MS) throw invalid(path, 'must not be in the future');
 }
 
+/** A case to act on: one of a contract the caller may not see is reported as absent; acting needs the policy's `act` (api/policy.ts). */
 async function loadCase(deps: AppDeps, user: User, rawId: string | undefined, kind: CaseKind): Promise<{ row: CaseRow; contract: ContractRow }> {
   const row = rawId ? await findCase(deps.db, rawId) : null;
   if (!row || row.kind !== kind || !row.contractId) throw notFound(`${kind.replace('_', ' ')} case`);
   const contract = await findContract(deps.db, row.contractId);
-  // a case of a contract the caller may not see is reported as absent
   if (!contract || !canSeeContract(user, contract)) throw notFound(`${kind.replace('_', ' ')} case`);
+  assertContractAccess(user, contract, 'act');
   return { row, contract };
 }
 
@@ -228,7 +231,7 @@ export function caseRoutes(deps: AppDeps) {
         const { items, total } = await listCases(deps.db, {
           kind: query.kind,
           contractId: query.contract,
-          ownerId: query.owner,
+          ownerId: ownerScopeOf(user) ?? query.owner,
           partyAName: user.role === 'customer' ? (user.organisation ?? '\u0000') : undefined,
           status: query.status,
           limit: query.limit,
@@ -256,10 +259,11 @@ export function caseRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/breach-notices',
       roles: ['legal', 'sales', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: 'serve a written breach notice: notice PDF, the other party notified, 10-day cure period by the Civil Code count',
       body: ZBreachNoticeRequest,
       handler: async ({ params, body, user, res, requestId }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         const now = Date.now();
         notInFuture(body.servedAt, 'body.servedAt', now);
         if (!contract.effectiveAt) throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: it never took effect, so it cannot be breached`);
@@ -363,6 +367,27 @@ export function caseRoutes(deps: AppDeps) {
 
     defineRoute({
       method: 'get',
+      path: '/api/outages',
+      roles: STAFF,
+      summary: 'outages, unresolved first and soonest notice deadline first: per outage how many customers were notified, are held or still unsent, and were notified late',
+      query: ZOutageListQuery,
+      handler: async ({ query }) => {
+        const { items, total } = await listOutages(deps.db, query);
+        const now = Date.now();
+        return {
+          total,
+          items: items.map(({ workflowId: _workflowId, ...o }) => ({
+            ...o,
+            noticeSecondsLeft: o.notifiedAt ? null : Math.floor((Date.parse(o.noticeDueAt) - now) / 1000),
+            // a hold covers the whole outage: while it lasts, every unsent notice is held
+            held: o.heldBy !== null && o.notifiedAt === null ? o.unsent : 0,
+          })),
+        };
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
       path: '/api/outages/:id',
       roles: STAFF,
       summary: 'an outage: notice deadline and time left, hold, alert, lateness, restoration, and the case of each affected contract',
@@ -415,10 +440,11 @@ export function caseRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/violations',
       roles: ['customer', 'operations', 'legal', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: "record a content violation: the customer's report (due within 1 hour of learning of it: on time or late) or the provider's finding",
       body: ZViolationRequest,
       handler: async ({ params, body, user, res, requestId }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         if (user.role === 'customer' && body.reportedBy !== 'customer') {
           throw new AppError('FORBIDDEN', 'a customer operator reports violations as the customer (reportedBy: "customer")');
         }
@@ -461,10 +487,11 @@ export function caseRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/force-majeure',
       roles: ['legal', 'sales', 'admin', 'customer'],
+      contract: { param: 'id', action: 'act' },
       summary: 'declare a force majeure event: notice PDF, the other party notified, written proof due within 15 days of the event',
       body: ZForceMajeureRequest,
       handler: async ({ params, body, user, res, requestId }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         requirePartyA(user, body.declaredBy, 'declaring force majeure');
         notInFuture(body.occurredAt, 'body.occurredAt', Date.now());
         if (!contract.effectiveAt) throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: it never took effect`);

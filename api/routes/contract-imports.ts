@@ -19,6 +19,7 @@ export function contractImportRoutes(deps: AppDeps) {
       roles: ['admin', 'sales', 'finance'],
       summary: 'bring in contracts already signed on paper (with their payments and renewals) where they stand; dryRun: true shows each row\'s plan and writes nothing',
       body: ZImportRequest,
+      heavy: true,
       handler: async ({ body, user, requestId }) =>
         importContracts(
           { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, now: async () => (deps.temporalClock ? deps.temporalClock() : Date.now()) },

@@ -17,8 +17,11 @@ import { createContract } from '../../services/contracts';
 import { getContractStateQuery, signContractUpdate, type ContractStateView } from '../../workflows/contract-lifecycle';
 import { getDeadlinesQuery } from '../../workflows/queries';
 import { listInvoicesForContract } from '../../db/invoices';
+import { listCases } from '../../db/legal';
+import { contractMatters, worstMatter } from '../../domain/risk';
 import { invoiceView } from './invoices';
 import { assertContractAccess } from '../auth';
+import { ownerScopeOf, type ContractAction } from '../policy';
 import type { AppDeps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { defineRoute } from '../http';
@@ -53,12 +56,13 @@ async function queryLiveState(handle: WorkflowHandle, deps: AppDeps): Promise<Co
   }
 }
 
-export async function loadContract(deps: AppDeps, user: User, rawId: string | undefined): Promise<ContractRow> {
+/** The contract the route acts on, if the policy lets the user do `action` to it (api/policy.ts). */
+export async function loadContract(deps: AppDeps, user: User, rawId: string | undefined, action: ContractAction = 'read'): Promise<ContractRow> {
   const id = ZContractId.safeParse(rawId);
   if (!id.success) throw notFound('contract');
   const contract = await findContract(deps.db, id.data);
   if (!contract) throw notFound('contract');
-  assertContractAccess(user, contract);
+  assertContractAccess(user, contract, action);
   return contract;
 }
 
@@ -116,7 +120,7 @@ async function liveDeadlines(
 export async function contractDetail(deps: AppDeps, contract: ContractRow, live?: ContractStateView | null) {
   const now = Date.now();
   const lifecycle = live === undefined ? queryLiveState(deps.temporal.workflow.getHandle(contract.workflowId), deps) : Promise.resolve(live);
-  const [state, { deadlines, source }, signatures, documents, audit, notifications, owner, invoices] = await Promise.all([
+  const [state, { deadlines, source }, signatures, documents, audit, notifications, owner, invoices, cases] = await Promise.all([
     lifecycle,
     liveDeadlines(deps, contract, lifecycle),
     listSignatures(deps.db, contract.id),
@@ -125,11 +129,25 @@ export async function contractDetail(deps: AppDeps, contract: ContractRow, live?
     listNotifications(deps.db, contract.id),
     findUser(deps.db, contract.ownerId),
     listInvoicesForContract(deps.db, contract.id),
+    listCases(deps.db, { contractId: contract.id, status: 'open', limit: 100, offset: 0 }),
   ]);
+  const status = state?.status ?? contract.status;
+  const matters = contractMatters(
+    {
+      status,
+      invoices,
+      cases: cases.items.map((c) => ({ id: c.id, kind: c.kind, status: c.status, dueAt: c.due?.dueAt ?? null })),
+      deadlines,
+    },
+    now,
+  );
   return {
     id: contract.id,
     number: contract.number,
-    status: state?.status ?? contract.status,
+    status,
+    /** the open matters, worst first: what a person must see before anything else */
+    risk: matters[0] ?? null,
+    matters,
     owner: { id: contract.ownerId, name: owner?.name ?? contract.ownerId },
     parties: { A: contract.terms.partyA, B: contract.terms.partyB },
     terms: contract.terms,
@@ -191,7 +209,8 @@ export function contractRoutes(deps: AppDeps) {
       handler: async ({ query, user }) => {
         const { items, total } = await listContracts(deps.db, {
           status: query.status,
-          ownerId: query.owner,
+          // sales see the contracts they own (api/policy.ts)
+          ownerId: ownerScopeOf(user) ?? query.owner,
           partyAName: user.role === 'customer' ? (user.organisation ?? '\u0000') : undefined,
           deadlineWithinDays: query.deadlineWithinDays,
           limit: query.limit,
@@ -210,6 +229,16 @@ export function contractRoutes(deps: AppDeps) {
             effectiveAt: c.effectiveAt,
             termEndsAt: c.termEndsAt,
             nextDeadline: c.nextDeadline ? { ...c.nextDeadline, secondsLeft: Math.floor((Date.parse(c.nextDeadline.dueAt) - now) / 1000) } : null,
+            // the worst open matter first, before anything else about the contract (domain/risk.ts)
+            risk: worstMatter(
+              {
+                status: c.status,
+                invoices: c.risk.invoices,
+                cases: c.risk.cases,
+                deadlines: [...(c.nextDeadline ? [c.nextDeadline] : []), ...(c.risk.provisionalDueAt ? [{ kind: 'provisional', dueAt: c.risk.provisionalDueAt, provisional: true }] : [])],
+              },
+              now,
+            ),
             createdAt: c.createdAt,
           })),
         };
@@ -220,6 +249,7 @@ export function contractRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/contracts/:id',
       roles: EVERYONE,
+      contract: { param: 'id', action: 'read' },
       summary: 'a contract with its live deadlines, documents and audit trail',
       handler: async ({ params, user }) => contractDetail(deps, await loadContract(deps, user, params.id)),
     }),
@@ -228,10 +258,11 @@ export function contractRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/signatures',
       roles: ['sales', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: "record one party's signature and seal (a workflow update)",
       body: ZSignContractRequest,
       handler: async ({ params, body, user, requestId }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         if (body.signedAt && Date.parse(body.signedAt) > Date.now()) {
           throw new AppError('VALIDATION_FAILED', 'body is invalid', { issues: [{ path: 'body.signedAt', message: 'must not be in the future' }] });
         }
@@ -251,6 +282,7 @@ export function contractRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/contracts/:id/documents/:docId',
       roles: EVERYONE,
+      contract: { param: 'id', action: 'read' },
       summary: 'download a document (PDF)',
       handler: async ({ params, user, res }) => {
         const contract = await loadContract(deps, user, params.id);

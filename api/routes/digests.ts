@@ -1,4 +1,6 @@
+import type { Response } from 'express';
 import { calendarDeadlines, latestDigest } from '../../db/digests';
+import type { User } from '../../db/users';
 import { toIcs } from '../../domain/ics';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
@@ -34,27 +36,34 @@ export function digestRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/calendar.ics',
       roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
-      summary: 'every open deadline the caller may see, as an iCalendar feed',
+      summary: 'every open deadline the caller may see, as an iCalendar feed (calendar apps subscribe to /api/calendar/<token>.ics instead)',
       handler: async ({ user, res, req }) => {
-        const scope = user.role === 'sales' ? { ownerId: user.id } : user.role === 'customer' ? { partyAName: user.organisation ?? '\u0000' } : {};
-        const rows = await calendarDeadlines(deps.db, scope);
-        const base = `${req.protocol}://${req.get('host')}`;
-        const ics = toIcs(
-          '合同期限',
-          rows.map((r) => ({
-            uid: `${r.id}@sms-contracts`,
-            start: r.dueAt,
-            updatedAt: r.updatedAt,
-            summary: `${KIND_LABELS[r.kind] ?? r.kind}：${r.contractNumber}（${r.partyA}）`,
-            description: r.explanation,
-            tentative: r.provisional,
-            url: `${base}/contracts/${r.contractId}`,
-          })),
-          new Date().toISOString(),
-        );
-        res.status(200).type('text/calendar; charset=utf-8').set('Content-Disposition', 'attachment; filename="deadlines.ics"').send(ics);
+        sendDeadlineCalendar(res, await deadlineCalendar(deps, user, `${req.protocol}://${req.get('host')}`), 'attachment');
         return undefined;
       },
     }),
   ];
+}
+
+/** The iCalendar of every open deadline the user may see (an owner: their contracts; a customer operator: their organisation's; others: all). */
+export async function deadlineCalendar(deps: AppDeps, user: User, base: string): Promise<string> {
+  const scope = user.role === 'sales' ? { ownerId: user.id } : user.role === 'customer' ? { partyAName: user.organisation ?? '\u0000' } : {};
+  const rows = await calendarDeadlines(deps.db, scope);
+  return toIcs(
+    '合同期限',
+    rows.map((r) => ({
+      uid: `${r.id}@sms-contracts`,
+      due: r.dueAt,
+      updatedAt: r.updatedAt,
+      summary: `${KIND_LABELS[r.kind] ?? r.kind}：${r.contractNumber}（${r.partyA}）`,
+      description: r.explanation,
+      tentative: r.provisional,
+      url: `${base}/contracts/${r.contractId}`,
+    })),
+    new Date().toISOString(),
+  );
+}
+
+export function sendDeadlineCalendar(res: Response, ics: string, disposition: 'attachment' | 'inline'): void {
+  res.status(200).type('text/calendar; charset=utf-8').set('Content-Disposition', `${disposition}; filename="deadlines.ics"`).send(ics);
 }

@@ -3,6 +3,7 @@ import { contractYearOf, INVOICE_STATUSES, ZRecordPaymentRequest, ZTopUpRequest 
 import { findPayment, findInvoice, grantedQuota, listInvoices, oldestUnpaidInvoice, type InvoiceRow } from '../../db/invoices';
 import { requestTopUpUpdate } from '../../workflows/contract-lifecycle';
 import { recordPaymentUpdate } from '../../workflows/payment-deadline';
+import { ownerScopeOf } from '../policy';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { defineRoute } from '../http';
@@ -28,9 +29,10 @@ export function invoiceRoutes(deps: AppDeps) {
       roles: ['finance', 'sales', 'admin'],
       summary: 'invoices by status, overdue first, with amounts paid and outstanding and the time left',
       query: ZInvoiceListQuery,
-      handler: async ({ query }) => {
+      handler: async ({ query, user }) => {
         const now = Date.now();
-        const items = await listInvoices(deps.db, query);
+        // sales see the invoices of the contracts they own (api/policy.ts)
+        const items = await listInvoices(deps.db, { ...query, ownerId: ownerScopeOf(user) });
         return { items: items.map((i) => invoiceView(i, now)) };
       },
     }),
@@ -39,10 +41,11 @@ export function invoiceRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/payments',
       roles: ['finance', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: 'record a payment against an invoice (partial payments accumulate; a repeated reference counts once)',
       body: ZRecordPaymentRequest,
       handler: async ({ params, body, user, requestId }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         // "not in the future" is checked by the payment workflow, against the time the deadline runs on
         // a reference already counted (this request retried, or racing itself) answers as a duplicate
         const alreadyCounted = async () => {
@@ -75,10 +78,11 @@ export function invoiceRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/top-ups',
       roles: ['sales', 'finance', 'customer', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: 'buy an extra SMS package: its own invoice, effective only once paid in full',
       body: ZTopUpRequest,
       handler: async ({ params, body, user, res, requestId }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         if (contract.status !== 'active') throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: top-ups are bought during the term only`);
         const result = await deps.temporal.workflow
           .getHandle(contract.workflowId)
@@ -92,6 +96,7 @@ export function invoiceRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/contracts/:id/quota',
       roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
+      contract: { param: 'id', action: 'read' },
       summary: "the contract year's SMS quota: package plus paid top-ups",
       handler: async ({ params, user }) => {
         const contract = await loadContract(deps, user, params.id);

@@ -27,10 +27,11 @@ export function lifecycleRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/renewal-objections',
       roles: ['sales', 'legal', 'customer', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: 'object to the automatic renewal (Art.6 §1), until the term ends',
       body: ZRenewalObjectionRequest,
       handler: async ({ params, body, user, requestId, res }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         if (user.role === 'customer' && body.party !== 'A') throw new AppError('FORBIDDEN', 'a customer operator objects for party A only');
         requireActive(contract.status, contract.number, 'objecting to renewal');
         const state = await deps.temporal.workflow
@@ -45,10 +46,11 @@ export function lifecycleRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/termination',
       roles: ['legal', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: 'terminate the contract on a date, with a reason: every pending timer and process is cancelled',
       body: ZTerminationRequest,
       handler: async ({ params, body, user, requestId }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         requireActive(contract.status, contract.number, 'termination');
         const state = await deps.temporal.workflow
           .getHandle(contract.workflowId)
@@ -61,10 +63,11 @@ export function lifecycleRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/amendments',
       roles: ['sales', 'legal', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: 'propose a supplemental agreement (Art.6 §2); it applies once both parties sign it',
       body: ZProposeAmendmentRequest,
       handler: async ({ params, body, user, requestId, res }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         requireActive(contract.status, contract.number, 'a supplemental agreement');
         const amendment = await deps.temporal.workflow
           .getHandle(contract.workflowId)
@@ -78,10 +81,11 @@ export function lifecycleRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/amendments/:seq/signatures',
       roles: ['sales', 'legal', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: "record one party's signature and seal on a supplemental agreement",
       body: ZSignAmendmentRequest,
       handler: async ({ params, body, user, requestId }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         const seq = ZSeq.safeParse(params.seq);
         if (!seq.success) throw new AppError('NOT_FOUND', 'supplemental agreement not found');
         requireActive(contract.status, contract.number, 'signing a supplemental agreement');
@@ -95,6 +99,7 @@ export function lifecycleRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/contracts/:id/amendments',
       roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
+      contract: { param: 'id', action: 'read' },
       summary: 'supplemental agreements with their status and signatures',
       handler: async ({ params, user }) => {
         const contract = await loadContract(deps, user, params.id);

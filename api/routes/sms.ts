@@ -17,6 +17,7 @@ import { loadSmsSettings } from '../../platform/sms-config';
 import { dispatchWorkflowId, submitMessages } from '../../services/sms';
 import { cancelSmsDispatchSignal, getSmsDispatchQuery } from '../../workflows/sms-dispatch';
 import type { AppDeps } from '../deps';
+import { maskRecipient, mayOnContract } from '../policy';
 import { AppError, notFound } from '../errors';
 import { defineRoute } from '../http';
 import { loadContract } from './contracts';
@@ -99,10 +100,12 @@ export function smsRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/messages',
       roles: ['customer', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: 'submit an SMS to up to 10,000 recipients: per-recipient results (accepted, held with sendAt, rejected with reason, suppressed, duplicate)',
+      heavy: true,
       body: ZSubmitMessagesRequest,
       handler: async ({ params, body, user, res, requestId }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         const { response, created } = await submitMessages(service, { contract, request: body, actor: { id: user.id, role: user.role, requestId } });
         res.status(created ? 202 : 200).location(`/api/contracts/${contract.id}/messages?submissionId=${encodeURIComponent(response.submissionId)}`);
         return response;
@@ -113,10 +116,12 @@ export function smsRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/contracts/:id/messages',
       roles: READERS,
+      contract: { param: 'id', action: 'read' },
       summary: "the contract's messages with their status, newest first (filter by status, submission, recipient)",
       query: ZMessageListQuery,
       handler: async ({ params, query, user }) => {
         const contract = await loadContract(deps, user, params.id);
+        const revealRecipients = mayOnContract(user, 'readRecipients', contract);
         let submissionId = query.submissionId;
         if (query.idempotencyKey) submissionId = dispatchWorkflowId(contract.id, query.idempotencyKey);
         let recipient: string | undefined;
@@ -149,6 +154,8 @@ export function smsRoutes(deps: AppDeps) {
           ...(dispatch !== undefined ? { dispatch } : {}),
           items: items.map((m) => ({
             ...m,
+            // recipient numbers only for those whose work needs them (api/policy.ts)
+            recipient: revealRecipients ? m.recipient : maskRecipient(m.recipient),
             ...(parts ? { partsDetail: parts.filter((p) => p.messageId === m.id).map(({ messageId: _m, ...p }) => p) } : {}),
           })),
         };
@@ -159,10 +166,11 @@ export function smsRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/messages/cancel',
       roles: ['customer', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: 'cancel a submission: messages not yet handed to the SMSC are cancelled and their parts credited back',
       body: ZCancelRequest,
       handler: async ({ params, body, user, res }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         const submission = await findSubmissionByKey(deps.db, contract.id, body.idempotencyKey);
         if (!submission) throw notFound('submission');
         try {
@@ -180,6 +188,7 @@ export function smsRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/contracts/:id/ledger',
       roles: ['customer', 'finance', 'operations', 'sales', 'admin'],
+      contract: { param: 'id', action: 'read' },
       summary: 'reconciliation (Art.5 §3): per Asia/Shanghai day, messages and parts by status; ?format=csv for a CSV export',
       query: ZLedgerQuery,
       handler: async ({ params, query, user, res }) => {
@@ -219,10 +228,11 @@ export function smsRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/contracts/:id/opt-outs',
       roles: ['customer', 'operations', 'admin'],
+      contract: { param: 'id', action: 'act' },
       summary: "record complaints or opt-outs by hand: the numbers join the customer's suppression list (Art.4 §6)",
       body: ZOptOutRequest,
       handler: async ({ params, body, user, requestId, res }) => {
-        const contract = await loadContract(deps, user, params.id);
+        const contract = await loadContract(deps, user, params.id, 'act');
         const results = body.numbers.map((input, index) => ({ index, input, normalized: normalizeRecipient(input) }));
         const valid = [...new Set(results.flatMap((r) => (r.normalized.ok ? [r.normalized.e164] : [])))];
         const added = await deps.db.withTransaction(async (tx) => {
@@ -238,7 +248,9 @@ export function smsRoutes(deps: AppDeps) {
             type: 'sms.opt_outs_recorded',
             contractId: contract.id,
             actor: { id: user.id, role: user.role, requestId },
-            data: { reason: body.reason, added: fresh.length, already: valid.length - fresh.length, invalid: results.length - results.filter((r) => r.normalized.ok).length },
+            data: { customer: contract.partyAName, reason: body.reason, added: fresh.length, already: valid.length - fresh.length, invalid: results.length - results.filter((r) => r.normalized.ok).length },
+            // the numbers go to webhook subscribers only, never to the audit log the contract timeline shows
+            webhook: { numbers: fresh },
           });
           return new Set(fresh);
         });
@@ -261,6 +273,7 @@ export function smsRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/contracts/:id/opt-outs',
       roles: ['customer', 'operations', 'legal', 'admin'],
+      contract: { param: 'id', action: 'read' },
       summary: "the customer's suppression list: numbers never sent to again",
       query: ZPage,
       handler: async ({ params, query, user }) => {

@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import { findWebhookSubscription, insertWebhookSubscription, listWebhookDeliveries, listWebhookSubscriptions } from '../../db/webhooks';
+import { exampleDelivery, isKnownEventPattern, WEBHOOK_EVENT_FAMILIES, WEBHOOK_EVENTS } from '../../domain/webhook-events';
+import { loadConfig } from '../../platform/config';
+import { checkDestination } from '../../webhooks/destinations';
 import { generateWebhookSecret } from '../../webhooks/signing';
 import type { AppDeps } from '../deps';
-import { notFound } from '../errors';
+import { AppError, notFound } from '../errors';
 import { defineRoute } from '../http';
 
-/** an audit event type (`contract.activated`), a family (`invoice.*`) or everything (`*`) */
-const ZEventPattern = z
-  .string()
-  .trim()
-  .max(80)
-  .regex(/^(\*|[a-z][a-z_]*(\.\*|(\.[a-z][a-z_]*)+))$/, "must be an event type like 'contract.activated', a family like 'invoice.*', or '*'");
+const EVENT_PATTERN = /^(\*|[a-z][a-z_]*(\.\*|(\.[a-z][a-z_]*)+))$/;
+
+/** an event type the system emits (`contract.activated`), a family (`invoice.*`) or everything (`*`): domain/webhook-events.ts */
+const ZEventPattern = z.string().trim().max(80).regex(EVENT_PATTERN, "must be an event type like 'contract.activated', a family like 'invoice.*', or '*'");
 
 /** zod runs refinements even after the URL check failed: never throw here */
 function hasNoCredentials(value: string): boolean {
@@ -33,7 +34,16 @@ export const ZCreateWebhookRequest = z.strictObject({
     .array(ZEventPattern)
     .min(1, 'name at least one event')
     .max(50)
-    .refine((events) => new Set(events).size === events.length, 'must not repeat an event'),
+    .refine((events) => new Set(events).size === events.length, 'must not repeat an event')
+    .superRefine((events, ctx) => {
+      // well-formed names the system never emits (a malformed one is reported by its own check)
+      const unknown = events.filter((e) => EVENT_PATTERN.test(e) && !isKnownEventPattern(e));
+      if (unknown.length === 0) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: `names ${unknown.length === 1 ? 'an event' : 'events'} the system does not emit: ${unknown.map((e) => `'${e}'`).join(', ')} (the published list: GET /api/webhook-events, docs/webhooks.md; families: ${WEBHOOK_EVENT_FAMILIES.map((f) => `${f}.*`).join(', ')})`,
+      });
+    }),
   description: z.string().trim().max(200).optional(),
 });
 
@@ -53,6 +63,15 @@ export function webhookRoutes(deps: AppDeps) {
       body: ZCreateWebhookRequest,
       secrets: ['secret'],
       handler: async ({ body, user, res, requestId }) => {
+        // the host, and every address it resolves to now, against the destination rule (deliveries check again at connect time)
+        const refusal = await checkDestination(body.url, deps.webhookDestinations ?? loadConfig().webhookDestinations, { lookup: deps.dnsLookup });
+        if (refusal) {
+          throw new AppError('WEBHOOK_DESTINATION_REFUSED', `webhook destination refused: ${refusal.message}`, {
+            reason: refusal.reason,
+            ...(refusal.address ? { address: refusal.address } : {}),
+            issues: [{ path: 'body.url', message: refusal.message }],
+          });
+        }
         const secret = generateWebhookSecret();
         const subscription = await deps.db.withTransaction(async (tx) => {
           const created = await insertWebhookSubscription(tx, {
@@ -67,8 +86,23 @@ export function webhookRoutes(deps: AppDeps) {
           return created;
         });
         res.status(201).location(`/api/webhooks/${subscription.id}`);
-        return { ...subscription, secret, secretNote: 'shown once: store it now; it signs every delivery (HMAC-SHA256 over `${timestamp}.${body}`)' };
+        return {
+          ...subscription,
+          secret,
+          secretNote: 'shown once: store it now. Deliveries follow Standard Webhooks: verify them with its library, new Webhook(secret).verify(body, headers) (docs/webhooks.md)',
+        };
       },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/webhook-events',
+      roles: ['admin'],
+      summary: 'the published list of events a subscription may name, each with an example delivery body',
+      handler: async () => ({
+        families: WEBHOOK_EVENT_FAMILIES,
+        items: WEBHOOK_EVENTS.map((spec) => ({ type: spec.type, summary: spec.summary, example: exampleDelivery(spec) })),
+      }),
     }),
 
     defineRoute({

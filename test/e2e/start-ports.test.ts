@@ -1,11 +1,13 @@
 /**
- * `npm start` when a port it needs is taken: one line per port naming the
- * port, what needed it, the process that holds it and the variable that moves
- * it; exit code 1; nothing started. Tried with a port this test holds, and with
- * two starts side by side on the same ports.
+ * `npm start` when it cannot start: one line per cause on stderr naming it
+ * and the way out (the port, what needed it, the process that holds it and
+ * the variable that moves it; or the variable to fix), exit code 1, nothing
+ * left running. Tried with a port this test holds, with two starts side by
+ * side on the same ports, with a data directory another PostgreSQL holds, and
+ * with invalid settings.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -67,16 +69,22 @@ describe('npm start with a port taken', () => {
     }
   });
 
-  it('started twice side by side on the same ports: the second names every taken port and exits 1, the first keeps running', { timeout: 240_000 }, async () => {
+  // about 40-55 s on 2 busy cores, nearly all of it the first start; the second fails in 1-2 s
+  it('started twice side by side on the same ports: the second names every taken port and exits 1, the first keeps running', { timeout: 120_000 }, async () => {
     const smsc = await startSmscSimulator({ port: 0 });
     try {
       const shared = { ...(await ports()), SMPP_URL: smsc.url() };
       const first = start({ DATA_DIR: dataDir(), ...shared });
-      await waitFor(async () => first.out() + first.err(), (o) => o.includes('is running') || first.child.exitCode !== null, 'the first start running', 180_000);
+      await waitFor(async () => first.out() + first.err(), (o) => o.includes('is running') || first.child.exitCode !== null, 'the first start running', 100_000);
       expect(first.out(), first.err()).toContain('SMS contract lifecycle is running');
 
+      const secondStarted = Date.now();
       const second = start({ DATA_DIR: dataDir(), ...shared });
       expect(await second.exited).toBe(1);
+      // it fails fast: it checks the ports before starting anything (tsx compiling start.ts is most of it)
+      const secondTookMs = Date.now() - secondStarted;
+      console.info(`[start-ports] the second start failed in ${secondTookMs} ms`);
+      expect(secondTookMs).toBeLessThan(15_000);
       const lines = second.err().trim().split('\n');
       expect(lines).toHaveLength(4);
       expect(lines[0]).toMatch(new RegExp(`^\\[start\\] port ${shared.EMBEDDED_POSTGRES_PORT} \\(the embedded PostgreSQL\\) is already in use by pid \\d+ \\(.*postgres.*\\): stop that process, or set EMBEDDED_POSTGRES_PORT`));
@@ -92,4 +100,59 @@ describe('npm start with a port taken', () => {
       await smsc.stop();
     }
   });
+
+  it('names a data directory another PostgreSQL holds, its pid and DATA_DIR, exits 1 (not "[start] undefined")', { timeout: 60_000 }, async () => {
+    const dir = dataDir();
+    const holderPort = await freePort();
+    // a PostgreSQL an earlier run left behind on this DATA_DIR (on another port, so the port check passes)
+    const holder = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', `require('./platform/embedded-postgres').startEmbeddedPostgres({ dataDir: ${JSON.stringify(dir)}, port: ${holderPort} }).then(() => console.log('ready'))`],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let holderOut = '';
+    holder.stdout.on('data', (c: Buffer) => (holderOut += c.toString()));
+    holder.stderr.on('data', (c: Buffer) => (holderOut += c.toString()));
+    const holderExited = new Promise((done) => holder.on('exit', done));
+    try {
+      await waitFor(async () => holderOut, (o) => o.includes('ready') || holder.exitCode !== null, 'the holding PostgreSQL', 40_000);
+      expect(holderOut).toContain('ready');
+      const pid = readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+
+      const run = start({ DATA_DIR: dir, ...(await ports()), SMPP_URL: 'smpp://test:secret@127.0.0.1:1' });
+      expect(await run.exited).toBe(1);
+      const lines = run.err().trim().split('\n');
+      expect(lines, run.err()).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(`^\\[start\\] the embedded PostgreSQL's data directory ${escapeRegExp(join(dir, 'postgres'))} is in use by pid ${pid} \\(.*postgres.*\\) \\(another npm start on this DATA_DIR\\?\\): stop that process, or set DATA_DIR to another directory`),
+      );
+      expect(lines[0]).not.toContain('undefined');
+      // its own log says the same, for whoever looks
+      expect(readFileSync(join(dir, 'postgres.log'), 'utf8')).toContain('postmaster.pid');
+    } finally {
+      holder.kill('SIGTERM');
+      await holderExited;
+      // the holder stops its PostgreSQL on SIGTERM; should it not have, stop it here
+      const left = join(dir, 'postgres', 'postmaster.pid');
+      if (existsSync(left)) {
+        try {
+          process.kill(Number(readFileSync(left, 'utf8').split('\n')[0]), 'SIGTERM');
+        } catch {
+          // gone already
+        }
+      }
+    }
+  });
+
+  it('names every invalid setting in one line with the variables to fix, exits 1 and starts nothing', { timeout: 30_000 }, async () => {
+    const dir = dataDir();
+    const run = start({ DATA_DIR: dir, PORT: 'http', TEMPORAL_PORT: '0', SMPP_URL: 'smpp://test:secret@127.0.0.1:1' });
+    expect(await run.exited).toBe(1);
+    const lines = run.err().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[start\] invalid configuration: PORT: .+; TEMPORAL_PORT: .+: set those variables to a valid value/);
+    expect(existsSync(join(dir, 'postgres'))).toBe(false);
+  });
 });
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -3,7 +3,7 @@
  * app really serves (allRoutes): a route without an entry here, or whose roles
  * differ from the entry, fails. Then every route is called as every role and
  * as nobody: denied roles get 403, allowed roles anything but 401/403, nobody
- * 401 (only /healthz is public).
+ * 401 (only /healthz and the calendar subscription URL are public).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../api/app';
@@ -35,6 +35,11 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/contracts/:id/amendments': ALL,
   'GET /api/digests/latest': ['sales', 'legal', 'finance', 'admin'],
   'GET /api/calendar.ics': ALL,
+  'GET /api/calendar-feed': ALL,
+  'POST /api/calendar-feed': ALL,
+  'DELETE /api/calendar-feed': ALL,
+  // a calendar app's subscription URL: the secret in the path is the credential (test/api/calendar-feed.test.ts)
+  'GET /api/calendar/:token.ics': 'public',
   'GET /api/holiday-calendar': ALL,
   'GET /api/holiday-calendar/:year': ALL,
   'PUT /api/holiday-calendar/:year': ['legal', 'admin'],
@@ -45,6 +50,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/users/:id/tokens': ['admin'],
   'POST /api/users/:id/deactivation': ['admin'],
   'POST /api/webhooks': ['admin'],
+  'GET /api/webhook-events': ['admin'],
   'GET /api/webhooks': ['admin'],
   'GET /api/webhooks/:id/deliveries': ['admin'],
   // legal cases: breach (Art.10), outages (Art.5 §8), content violations (Art.4 §10(5), Art.8 §5), force majeure (Art.9)
@@ -56,6 +62,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/breach-cases/:id/withdrawal': ['legal', 'sales', 'customer', 'admin'],
   'POST /api/breach-cases/:id/settlement': ['legal', 'admin'],
   'POST /api/outages': ['operations', 'admin'],
+  'GET /api/outages': STAFF,
   'GET /api/outages/:id': STAFF,
   'POST /api/outages/:id/hold': ['operations', 'legal', 'admin'],
   'POST /api/outages/:id/release': ['operations', 'legal', 'admin'],
@@ -117,8 +124,8 @@ describe('the authorization matrix', () => {
     expect(actual).toEqual(expected);
   });
 
-  it('makes only /healthz public', () => {
-    expect(allRoutes(h.deps).filter((r) => r.roles === 'public').map(keyOf)).toEqual(['GET /healthz']);
+  it('makes only /healthz and the calendar subscription URL (its secret in the path) public', () => {
+    expect(allRoutes(h.deps).filter((r) => r.roles === 'public').map(keyOf)).toEqual(['GET /healthz', 'GET /api/calendar/:token.ics']);
   });
 
   it('answers every route as nobody (401), as each denied role (403) and as each allowed role (neither)', async () => {

@@ -2,12 +2,15 @@
  * Media types: every route that takes a body answers 415 naming the accepted
  * type when the body is not sent as JSON (text/plain, form-encoded as curl -d
  * sends it, or no Content-Type at all), before any handler or idempotency
- * record runs; valid JSON that is not an object is named as such.
+ * record runs (one test per body route of the route table); valid JSON that
+ * is not an object is named as such, a request without a body is told to
+ * send one, and a bad field gets one message that does not contradict another.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../api/app';
+import type { AppDeps } from '../../api/deps';
 import type { RouteDef } from '../../api/http';
 import { createHarness, type Harness } from '../support/harness';
 import { callerOfRoute, urlOfRoute } from '../support/routes';
@@ -45,25 +48,33 @@ async function send(route: RouteDef<any, any>, body: Uint8Array | string, conten
   return { status: res.status, headers: res.headers, body: (await res.json()) as { error: { code: string; message: string; accepted?: string[] } } };
 }
 
+/** The route table as the app builds it (route definitions only: nothing is called), for one test per body route. */
+const BODY_ROUTES = allRoutes({} as AppDeps)
+  .filter((r) => r.body !== undefined)
+  .map((r) => ({ name: `${r.method.toUpperCase()} ${r.path}`, method: r.method, path: r.path }));
+
 describe('request media types', () => {
-  it('answers 415 with the accepted type on every body route for text/plain, form-encoded and missing Content-Type', async () => {
-    const routes = bodyRoutes();
-    expect(routes.length).toBeGreaterThan(20);
+  it('has body routes to check', () => {
+    expect(BODY_ROUTES.length).toBeGreaterThan(20);
+    expect(bodyRoutes().map((r) => `${r.method.toUpperCase()} ${r.path}`)).toEqual(BODY_ROUTES.map((r) => r.name));
+  });
+
+  it.each(BODY_ROUTES)('$name answers 415 naming application/json for text/plain, form-encoded and no Content-Type', async ({ method, path }) => {
+    const route = bodyRoutes().find((r) => r.method === method && r.path === path)!;
     const json = JSON.stringify({ reason: '测试' });
     const cases: [string, Uint8Array | string, string | null][] = [
       ['text/plain', json, 'text/plain;charset=UTF-8'],
       ['form-encoded', 'reason=x&amount=1', 'application/x-www-form-urlencoded'],
       ['no Content-Type', new TextEncoder().encode(json), null],
     ];
-    for (const route of routes) {
-      for (const [name, body, type] of cases) {
-        const res = await send(route, body, type);
-        const where = `${route.method.toUpperCase()} ${route.path} (${name})`;
-        expect(res.status, `${where}: ${JSON.stringify(res.body)}`).toBe(415);
-        expect(res.body.error.code, where).toBe('UNSUPPORTED_MEDIA_TYPE');
-        expect(res.body.error.message, where).toContain('application/json');
-        expect(res.headers.get('accept-post'), where).toBe('application/json');
-      }
+    for (const [name, body, type] of cases) {
+      const res = await send(route, body, type);
+      const where = `${route.method.toUpperCase()} ${route.path} (${name})`;
+      expect(res.status, `${where}: ${JSON.stringify(res.body)}`).toBe(415);
+      expect(res.body.error.code, where).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(res.body.error.message, where).toContain('application/json');
+      expect(res.body.error.accepted, where).toEqual(['application/json']);
+      expect(res.headers.get('accept-post'), where).toBe('application/json');
     }
   });
 
@@ -93,5 +104,40 @@ describe('request media types', () => {
     const broken = await send(route, '{"terms":', 'application/json');
     expect(broken.status).toBe(400);
     expect(broken.body.error.message).toBe('request body is not valid JSON');
+  });
+
+  it('never contradicts itself: no body is "missing", null is "must be a JSON object", a negative yearly fee is just "must be positive"', async () => {
+    const route = allRoutes(h.deps).find((r) => r.method === 'post' && r.path === '/api/contracts')!;
+    const template = (await h.api('sales').get('/api/templates/reference').expect(200)).body;
+
+    const empty = await fetch(`${base}/api/contracts`, { method: 'POST', headers: { authorization: `Bearer ${h.tokens.sales}` } });
+    const emptyBody = (await empty.json()) as { error: { code: string; message: string; issues: { path: string; message: string }[] } };
+    expect(empty.status).toBe(400);
+    expect(emptyBody.error.message).toBe('request body is missing: send a JSON object as application/json');
+    expect(emptyBody.error.issues).toEqual([{ path: 'body', message: 'must be a JSON object' }]);
+    expect(JSON.stringify(emptyBody)).not.toContain('received undefined');
+
+    for (const [raw, what] of [['null', 'null'], ['5', 'a number'], ['"terms"', 'a string'], ['[]', 'an array']] as const) {
+      const res = await send(route, raw, 'application/json');
+      expect(res.status, raw).toBe(400);
+      expect(res.body.error.message, raw).toBe(`request body must be a JSON object, not ${what}`);
+    }
+
+    // the reference terms with a negative yearly fee (and the total the reference terms give, 299,700 fen)
+    for (const fee of [-99_900, 0]) {
+      const terms = structuredClone(template.terms);
+      terms.package.yearlyFeeFen = fee;
+      const res = await send(route, JSON.stringify({ terms }), 'application/json');
+      expect(res.status).toBe(400);
+      const issues = (res.body.error as unknown as { issues: { path: string; message: string }[] }).issues;
+      expect(issues, JSON.stringify(issues)).toEqual([{ path: 'body.terms.package.yearlyFeeFen', message: 'must be positive' }]);
+    }
+    // a valid fee with a wrong total still names the total it expects (999 CNY x 3 years = 2,997 CNY)
+    const terms = structuredClone(template.terms);
+    terms.payment.totalFen = 100;
+    const wrongTotal = await send(route, JSON.stringify({ terms }), 'application/json');
+    expect((wrongTotal.body.error as unknown as { issues: { path: string; message: string }[] }).issues).toEqual([
+      { path: 'body.terms.payment.totalFen', message: 'must equal the yearly fee times the term in years (99900 x 3 = 299700 fen)' },
+    ]);
   });
 });

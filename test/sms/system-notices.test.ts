@@ -24,8 +24,16 @@ afterAll(async () => {
 const CONTACTS = [REFERENCE_TERMS.partyA.contact.phone, REFERENCE_TERMS.partyB.contact.phone].map((p) => `86${p}`);
 
 /** the contract_signed notices of one contract at the simulator (the initial invoice has its own notice) */
-function noticesAtSmsc(contractNumber: string) {
-  return rig.smsc.messages().filter((m) => m.text.startsWith(`${SYSTEM_SMS_SIGNATURE}合同 ${contractNumber} 已生效`));
+/** The contract_signed notices the SMSC received for the contract (the text names no contract: matched by the SMSC ids of its parts). */
+async function noticesAtSmsc(contractId: string) {
+  const { rows } = await rig.h.database.db.query(
+    `SELECT p.smsc_message_id FROM sms_parts p JOIN sms_messages m ON m.id = p.message_id
+      JOIN sms_submissions s ON s.id = m.submission_id
+      WHERE m.contract_id = $1 AND s.idempotency_key LIKE 'notice:%:signed:%' AND p.smsc_message_id IS NOT NULL`,
+    [contractId],
+  );
+  const ids = new Set(rows.map((r) => r.smsc_message_id as string));
+  return rig.smsc.messages().filter((m) => m.text.startsWith(SYSTEM_SMS_SIGNATURE) && m.messageIds.some((id) => ids.has(id)));
 }
 
 async function noticeMessages(contractId: string) {
@@ -62,9 +70,10 @@ describe('lifecycle notices as SMS', () => {
     expect(messages.every((m) => m.debited_parts === 0 && m.customer === '中国联通' && m.source_addr === '106575')).toBe(true);
     expect(messages.every((m) => m.idempotency_key.startsWith('notice:') && m.idempotency_key.endsWith('_contact'))).toBe(true);
     expect(await quotaUsed(contract.id)).toBe(0);
-    const sent = noticesAtSmsc(contract.number);
+    const sent = await noticesAtSmsc(contract.id);
     expect(sent.map((m) => m.destination).sort()).toEqual([...CONTACTS].sort());
-    expect(sent[0]!.text).toContain('已生效');
+    // written for the reader: the date in words, no contract number or instant in ISO form
+    expect(sent[0]!.text).toMatch(/^【中国联通】您单位的企业短信服务合同已生效，有效期至\d{4}年\d{1,2}月\d{1,2}日24时。$/);
 
     // the customer's own views leave Party B's notices out
     const listed = await rig.h.api('customer').get(`/api/contracts/${contract.id}/messages`);
@@ -84,6 +93,8 @@ describe('lifecycle notices as SMS', () => {
       reason: 'contract_signed',
       subject: row.subject as string,
       body: row.body as string,
+      // the SMS as the lifecycle wrote it: a retry carries the same input
+      sms: { template: 'contract_signed' as const, termEndsAt: ((await rig.h.database.db.query('SELECT term_ends_at FROM contracts WHERE id = $1', [contract.id])).rows[0]!.term_ends_at as Date).toISOString() },
     };
     const acts = createNotificationActivities({ db: rig.h.database.db, temporal: rig.h.env.client, taskQueue: rig.h.taskQueue, systemSms: true });
     const env = new MockActivityEnvironment();
@@ -94,7 +105,7 @@ describe('lifecycle notices as SMS', () => {
       expect(again.sms.every((s) => s.replayed)).toBe(true);
     }
     await new Promise((r) => setTimeout(r, 500));
-    expect(noticesAtSmsc(contract.number)).toHaveLength(2);
+    expect(await noticesAtSmsc(contract.id)).toHaveLength(2);
     expect((await noticeMessages(contract.id)).length).toBe(2);
     expect(await quotaUsed(contract.id)).toBe(0);
   });
@@ -106,11 +117,11 @@ describe('lifecycle notices as SMS', () => {
     const opening = nextShanghai(at, '08:00');
     expect((await noticeMessages(contract.id)).every((m) => m.send_at?.getTime() === opening)).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
-    expect(noticesAtSmsc(contract.number)).toHaveLength(0);
+    expect(await noticesAtSmsc(contract.id)).toHaveLength(0);
 
     await skipToShanghai(rig.h, '08:00:05');
     await waitUntil(async () => (await noticeMessages(contract.id)).filter((m) => m.status === 'delivered').length === 2, 20_000, 'two notices delivered after 08:00');
-    expect(noticesAtSmsc(contract.number).map((m) => m.destination).sort()).toEqual([...CONTACTS].sort());
+    expect((await noticesAtSmsc(contract.id)).map((m) => m.destination).sort()).toEqual([...CONTACTS].sort());
     expect(await quotaUsed(contract.id)).toBe(0);
   });
 });

@@ -91,6 +91,9 @@ function installQuietRuntime() {
   }
 }
 
+/** write budgets no test reaches unless it means to */
+export const UNREACHED_RATE_LIMITS = { userWritesPerMinute: 1_000_000, organisationWritesPerMinute: 1_000_000, userHeavyPerMinute: 1_000_000, organisationHeavyPerMinute: 1_000_000 };
+
 export const ROLE_LIST: Role[] = ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'];
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -134,6 +137,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     actorAssertionKey: loadActorAssertionKey(loadConfig()),
     // updates are stamped with the server's clock, which the time-skipping server runs ahead
     ...(options.server === 'dev' ? {} : { temporalClock: () => env.currentTimeMs() }),
+    // the write budgets run on every write (api/write-limits.ts) but tests that are not about them never reach them
+    // (one test user makes thousands of writes a minute); test/security/write-rate-limits.test.ts sets small ones
+    rateLimits: UNREACHED_RATE_LIMITS,
   };
   const app = createApp(deps);
 
