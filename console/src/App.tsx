@@ -18,6 +18,7 @@ import { FinancePage } from './pages/Finance';
 import { HolidayCalendarPage } from './pages/HolidayCalendar';
 import { LegalPage } from './pages/Legal';
 import { NewContractPage } from './pages/NewContract';
+import { OutagesPage } from './pages/Outages';
 import { SignInPage } from './pages/SignIn';
 import { SignPage } from './pages/Sign';
 
@@ -35,6 +36,10 @@ export const features = {
   quota: (role: Role) => can(role, 'get', '/api/contracts/:id/quota'),
   legal: (role: Role) => can(role, 'get', '/api/cases'),
   serveBreach: (role: Role) => can(role, 'post', '/api/contracts/:id/breach-notices'),
+  /** the outages screen: for those who declare outages or release their notices */
+  outages: (role: Role) => can(role, 'get', '/api/outages') && (can(role, 'post', '/api/outages') || can(role, 'post', '/api/outages/:id/release')),
+  reportViolation: (role: Role) => can(role, 'post', '/api/contracts/:id/violations'),
+  declareForceMajeure: (role: Role) => can(role, 'post', '/api/contracts/:id/force-majeure'),
   /** the composer lints in the browser; sending needs the messages endpoint */
   compose: (role: Role) =>
     routeExists('post', '/api/contracts/:id/messages') ? can(role, 'post', '/api/contracts/:id/messages') : role === 'customer' || role === 'admin',
@@ -52,6 +57,7 @@ const NAV: NavItem[] = [
   { to: '/contract-imports', label: 'nav.import', show: features.importContracts },
   { to: '/finance', label: 'nav.finance', show: features.finance },
   { to: '/legal', label: (role) => (role === 'legal' || role === 'admin' ? 'nav.legal' : 'nav.cases'), show: features.legal },
+  { to: '/outages', label: 'nav.outages', show: features.outages },
   { to: '/compose', label: 'nav.compose', show: features.compose },
   { to: '/digest', label: (role) => (can(role, 'get', '/api/digests/latest') ? 'nav.digest' : 'nav.calendar'), show: features.digest },
   { to: '/holiday-calendar', label: 'nav.holidays', show: features.holidayCalendar },
@@ -66,6 +72,7 @@ const PAGES: PageDef[] = [
   { pattern: '/contract-imports', show: features.importContracts, render: () => <ContractImportPage /> },
   { pattern: '/finance', show: features.finance, render: () => <FinancePage /> },
   { pattern: '/legal', show: features.legal, render: () => <LegalPage /> },
+  { pattern: '/outages', show: features.outages, render: () => <OutagesPage /> },
   { pattern: '/compose', show: features.compose, render: () => <ComposePage /> },
   { pattern: '/digest', show: features.digest, render: () => <DigestPage /> },
   { pattern: '/holiday-calendar', show: features.holidayCalendar, render: () => <HolidayCalendarPage /> },

@@ -2,12 +2,23 @@
  * Small shared pieces: live countdowns, status badges, errors, loading state,
  * and a data hook that refetches on demand.
  */
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from './api';
 import { useNow } from './clock';
-import { splitDuration, urgencyOf } from './format';
-import { useI18n } from './i18n';
+import { durationParts, urgencyOf } from './format';
+import { useI18n, type Translate } from './i18n';
+import { Link } from './router';
 import { localizeMessage } from './zod-messages';
+
+/** Time left (or overdue) in words: "剩余 3 天" beyond 48 hours, "剩余 5 小时 12 分钟" below; never a ticking clock. */
+export function durationText(t: Translate, seconds: number): string {
+  const parts = durationParts(seconds);
+  const late = seconds < 0;
+  if (parts.unit === 'days') return t(late ? 'countdown.overdueDays' : 'countdown.daysLeft', { d: parts.days });
+  if (parts.unit === 'hours') return t(late ? 'countdown.overdueHours' : 'countdown.hoursLeft', { h: parts.hours, m: parts.minutes });
+  if (parts.minutes === 0) return t(late ? 'countdown.overdueJust' : 'countdown.underMinute');
+  return t(late ? 'countdown.overdueMinutes' : 'countdown.minutesLeft', { m: parts.minutes });
+}
 
 /** Time left, live, from the server's secondsLeft at the moment it was read (so the browser's clock does not matter). */
 export function Countdown({ secondsLeft, fetchedAt, label }: { secondsLeft: number; fetchedAt: number; label?: string }) {
@@ -15,12 +26,38 @@ export function Countdown({ secondsLeft, fetchedAt, label }: { secondsLeft: numb
   const now = useNow();
   const left = Math.floor(secondsLeft - Math.max(0, now - fetchedAt) / 1000);
   const urgency = urgencyOf(left);
-  const { days, clock } = splitDuration(left);
-  const text = `${days > 0 ? `${t('countdown.days', { d: days })} ` : ''}${clock}`;
+  const text = durationText(t, left);
   return (
     <span className={`countdown u-${urgency}`} data-testid="countdown" data-seconds-left={left} aria-label={label ? `${label}: ${text}` : undefined} role="timer">
-      {left < 0 ? t('countdown.overdue', { time: text }) : text}
+      {text}
     </span>
+  );
+}
+
+/**
+ * The confirmation of an irreversible act, in place of its button: the
+ * consequence in one sentence, the act in the danger colour, and a cancel
+ * button that has the focus (Enter does not confirm by accident).
+ */
+export function ConfirmStep({ consequence, action, onConfirm, onCancel, busy = false }: { consequence: string; action: string; onConfirm: () => void; onCancel: () => void; busy?: boolean }) {
+  const { t } = useI18n();
+  const id = useId();
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+  return (
+    <div className="confirm-step wide" role="alertdialog" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`} data-testid="confirm">
+      <p>
+        <strong id={`${id}-t`}>{t('confirm.title')}</strong> <span id={`${id}-d`} data-testid="confirm-consequence">{consequence}</span>
+      </p>
+      <div className="confirm-actions">
+        <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy} data-testid="confirm-yes">
+          {busy ? t('confirm.working') : action}
+        </button>
+        <button type="button" className="btn" onClick={onCancel} disabled={busy} ref={cancel} data-testid="confirm-no">
+          {t('confirm.cancel')}
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -31,6 +68,59 @@ export function StatusBadge({ status, kind = 'status' }: { status: string; kind?
       {tx(`${kind}.${status}`, status)}
     </span>
   );
+}
+
+/** A contract's open matter as the API computes it (domain/risk.ts). */
+export type Matter = { kind: string; severity: 'critical' | 'high' | 'medium' | 'low'; zh: string; en: string; invoiceNumber?: string; caseId?: string; at?: string };
+
+/** Where a person acts on the matter: the contract's invoices, or its cases on the legal page. */
+const actOn = (matter: Matter, contractId: string): { to: string; label: 'risk.act.invoice' | 'risk.act.case' } | null =>
+  matter.invoiceNumber
+    ? { to: `/contracts/${contractId}#invoices`, label: 'risk.act.invoice' }
+    : matter.caseId
+      ? { to: `/legal?contract=${encodeURIComponent(contractId)}`, label: 'risk.act.case' }
+      : null;
+
+/** The contract's worst open matter, first thing on its page: words, a colour by severity, and where to act. */
+export function RiskBanner({ matters, contractId }: { matters: Matter[]; contractId: string }) {
+  const { t, lang } = useI18n();
+  const worst = matters[0];
+  if (!worst) return null;
+  const act = actOn(worst, contractId);
+  return (
+    <div className={`risk risk-${worst.severity}`} role={worst.severity === 'low' ? 'status' : 'alert'} data-testid="risk-banner" data-kind={worst.kind} data-severity={worst.severity}>
+      <strong>{t(`risk.severity.${worst.severity}`)}</strong>
+      <span>{lang === 'zh' ? worst.zh : worst.en}</span>
+      {act && (
+        <Link to={act.to} className="btn btn-small" data-testid="risk-act">
+          {t(act.label)}
+        </Link>
+      )}
+      {matters.length > 1 && (
+        <ul className="risk-more" data-testid="risk-more">
+          {matters.slice(1).map((m, i) => (
+            <li key={i} data-kind={m.kind}>
+              {lang === 'zh' ? m.zh : m.en}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** The worst open matter in a list row, before the status. */
+export function RiskChip({ matter, contractId }: { matter: Matter | null; contractId: string }) {
+  const { lang } = useI18n();
+  if (!matter) return null;
+  const act = actOn(matter, contractId);
+  const words = lang === 'zh' ? matter.zh : matter.en;
+  const chip = (
+    <span className={`badge risk-chip risk-${matter.severity}`} data-testid="risk-chip" data-kind={matter.kind} data-severity={matter.severity} title={words}>
+      {words}
+    </span>
+  );
+  return act ? <Link to={act.to}>{chip}</Link> : chip;
 }
 
 /** A deadline counted over a year whose State Council notice is not out yet (statutory holidays only). */

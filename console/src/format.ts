@@ -54,15 +54,19 @@ export function urgencyOf(secondsLeft: number): Urgency {
   return 'low';
 }
 
-/** 2592000 → { days: 30, clock: "00:00:00" } */
-export function splitDuration(totalSeconds: number): { days: number; clock: string } {
+/**
+ * A time span in words' parts, never a ticking clock: whole days beyond 48
+ * hours (a three-year term reads "1095 days", not seconds), hours and minutes
+ * below. Rounded down: "2 days" means at least two full days.
+ */
+export type DurationParts = { unit: 'days'; days: number } | { unit: 'hours'; hours: number; minutes: number } | { unit: 'minutes'; minutes: number };
+
+export function durationParts(totalSeconds: number): DurationParts {
   const s = Math.max(0, Math.floor(Math.abs(totalSeconds)));
-  const days = Math.floor(s / 86_400);
-  const rest = s % 86_400;
-  const hh = String(Math.floor(rest / 3600)).padStart(2, '0');
-  const mm = String(Math.floor((rest % 3600) / 60)).padStart(2, '0');
-  const ss = String(rest % 60).padStart(2, '0');
-  return { days, clock: `${hh}:${mm}:${ss}` };
+  if (s >= 48 * 3600) return { unit: 'days', days: Math.floor(s / 86_400) };
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  return hours > 0 ? { unit: 'hours', hours, minutes } : { unit: 'minutes', minutes };
 }
 
 /** Local "YYYY-MM-DDTHH:MM" for a datetime-local input, in Asia/Shanghai. */

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Role } from '../../db/users';
 import { createHarness, type Harness } from '../support/harness';
 
@@ -60,6 +61,31 @@ export type ConsoleFixture = {
   newPage: (role: Role | null, viewport?: { width: number; height: number }) => Promise<{ context: BrowserContext; page: Page }>;
   close: () => Promise<void>;
 };
+
+/**
+ * The console of a test file: started before its tests, closed after them,
+ * and every test fails on an error in the browser's console. The fixture is
+ * read through the returned object once the file's tests run.
+ */
+export function consolePerFile(): ConsoleFixture {
+  let started: ConsoleFixture | undefined;
+  beforeAll(async () => {
+    started = await startConsole();
+  }, 180_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  afterEach(() => {
+    const errors = started!.errors.splice(0);
+    expect(errors, 'console errors in the browser').toEqual([]);
+  });
+  return new Proxy({} as ConsoleFixture, {
+    get: (_target, key) => {
+      if (!started) throw new Error('the console fixture is read before its beforeAll ran');
+      return started[key as keyof ConsoleFixture];
+    },
+  });
+}
 
 export async function startConsole(): Promise<ConsoleFixture> {
   ensureConsoleBuilt();

@@ -6,23 +6,12 @@
  * holds exactly the two good contracts, and the same file again changes nothing.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IMPORT_CSV_COLUMNS, parseImportCsv } from '../../domain/contract-import-csv';
 import { REFERENCE_TERMS } from '../../domain/terms';
-import { screenshots, startConsole, type ConsoleFixture } from './browser';
+import { screenshots, consolePerFile } from './browser';
 
-let f: ConsoleFixture;
-
-beforeAll(async () => {
-  f = await startConsole();
-}, 180_000);
-afterAll(async () => {
-  await f?.close();
-});
-afterEach(() => {
-  const errors = f.errors.splice(0);
-  expect(errors, 'console errors in the browser').toEqual([]);
-});
+const f = consolePerFile();
 
 const HEADER = [
   'external_ref',

@@ -7,7 +7,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ContractTerms } from '../../../domain/terms';
 import { apiBlob, apiGet, apiPost, can, newIdempotencyKey } from '../api';
 import { features, useAuth } from '../App';
-import { Countdown, ErrorBox, Loading, Notice, ProvisionalBadge, Section, StatusBadge, useLoad } from '../components';
+import { Countdown, ErrorBox, Loading, Notice, ProvisionalBadge, RiskBanner, Section, StatusBadge, useLoad, type Matter } from '../components';
 import { formatDate, formatDateTime, formatDue, formatYuan, parseYuan } from '../format';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
@@ -51,6 +51,8 @@ export type ContractDetail = {
   terms: ContractTerms;
   effectiveAt: string | null;
   termEndsAt: string | null;
+  /** open matters, worst first */
+  matters?: Matter[];
   signatures: Signature[];
   deadlines: Deadline[];
   deadlinesSource: 'workflow' | 'read-model' | 'mixed';
@@ -381,6 +383,7 @@ export function ContractDetailPage({ id }: { id: string }) {
           )}
         </div>
       </div>
+      <RiskBanner matters={c.matters ?? []} contractId={c.id} />
       {c.deadlinesSource !== 'workflow' && <Notice kind="warn">{t('detail.source.read-model')}</Notice>}
 
       <div className="grid-2">
@@ -502,7 +505,7 @@ export function ContractDetailPage({ id }: { id: string }) {
         </Section>
       </div>
 
-      {features.cases(user.role) && c.effectiveAt && <CasesSection contractId={c.id} role={user.role} />}
+      {features.cases(user.role) && c.effectiveAt && <CasesSection contract={c} role={user.role} onChanged={detail.reload} />}
 
       {features.messages(user.role) && c.effectiveAt && <MessagesSection contract={c} role={user.role} />}
 

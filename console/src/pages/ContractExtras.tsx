@@ -8,23 +8,55 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { ZSignContractRequest } from '../../../domain/contract';
 import { ZProposeAmendmentRequest, ZRenewalObjectionRequest, ZTerminationRequest } from '../../../domain/lifecycle';
 import { apiGet, apiPost, apiText, can, newIdempotencyKey, type Role } from '../api';
-import { Countdown, ErrorBox, Loading, Notice, Section, StatusBadge, useLoad } from '../components';
-import { formatDate, formatDateTime, formatDue, formatYuan, fromShanghaiInput, parseYuan, shanghaiInputValue } from '../format';
+import { ConfirmStep, Countdown, ErrorBox, Loading, Notice, Section, StatusBadge, useLoad } from '../components';
+import { formatDate, formatDateTime, formatDue, formatYuan, fromShanghaiInput, parseYuan } from '../format';
 import { useI18n, type Lang } from '../i18n';
 import { localizeMessage } from '../zod-messages';
 import { Link } from '../router';
 import type { ContractDetail } from './ContractDetail';
-import type { CaseView } from './Legal';
+import { ForceMajeureForm, ProofForm, ViolationReportForm, ViolationReportLine } from './CaseForms';
+import { ACTIONS, ActionForm, type CaseView } from './Legal';
 
-export function CasesSection({ contractId, role }: { contractId: string; role: Role }) {
+/** The case actions offered on the contract's page (the legal board offers them all). */
+const CASE_ACTIONS = new Set(['confirm', 'dismiss']);
+/** customer operators act for Party A only */
+const actsFor = (role: Role, party: 'A' | 'B' | null) => role !== 'customer' || party === 'A';
+
+export function CasesSection({ contract, role, onChanged }: { contract: ContractDetail; role: Role; onChanged: () => void }) {
   const { t, tx, lang } = useI18n();
+  const contractId = contract.id;
   const cases = useLoad((signal) => apiGet<{ items: CaseView[] }>(`/api/cases?contract=${contractId}&status=all&limit=50`, { signal }), [contractId]);
+  const [open, setOpen] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const active = contract.status === 'active';
+  const canReport = active && can(role, 'post', '/api/contracts/:id/violations');
+  const canDeclare = active && can(role, 'post', '/api/contracts/:id/force-majeure');
+  const toggle = (id: string) => {
+    setOpen(open === id ? null : id);
+    setDone(null);
+  };
+  const finish = (message: string) => {
+    setOpen(null);
+    setDone(message);
+    cases.reload();
+    onChanged();
+  };
   return (
     <Section
       title={t('detail.cases')}
       id="cases"
       actions={
         <span className="head-actions">
+          {canReport && (
+            <button type="button" className={`btn btn-small ${open === 'violation' ? 'active' : ''}`} onClick={() => toggle('violation')} data-testid="report-violation">
+              {t('violation.report')}
+            </button>
+          )}
+          {canDeclare && (
+            <button type="button" className={`btn btn-small ${open === 'fm' ? 'active' : ''}`} onClick={() => toggle('fm')} data-testid="declare-fm">
+              {t('fm.declare')}
+            </button>
+          )}
           {can(role, 'post', '/api/contracts/:id/breach-notices') && (
             <Link to={`/legal?serve=1&contract=${contractId}`} className="btn btn-small">
               {t('detail.serveBreach')}
@@ -36,6 +68,9 @@ export function CasesSection({ contractId, role }: { contractId: string; role: R
         </span>
       }
     >
+      {done && <Notice kind="ok">{done}</Notice>}
+      {open === 'violation' && <ViolationReportForm contract={contract} role={role} onCancel={() => setOpen(null)} onDone={() => finish(t('violation.reported'))} />}
+      {open === 'fm' && <ForceMajeureForm contract={contract} role={role} onCancel={() => setOpen(null)} onDone={() => finish(t('fm.declared'))} />}
       <ErrorBox error={cases.error} onRetry={cases.reload} />
       {!cases.data ? (
         cases.error ? null : <Loading />
@@ -43,20 +78,61 @@ export function CasesSection({ contractId, role }: { contractId: string; role: R
         <p className="muted">{t('detail.noCases')}</p>
       ) : (
         <ul className="deadlines" data-testid="contract-cases">
-          {cases.data.items.map((c) => (
-            <li key={c.id} className="deadline" data-case-id={c.id}>
-              <div className="deadline-main">
-                <strong>{tx(`caseKind.${c.kind}`)}</strong>
-                <StatusBadge status={c.status} kind="caseStatus" />
-                <span className="muted small">{c.clause}</span>
-                {c.open && c.secondsLeft !== null && <Countdown secondsLeft={c.secondsLeft} fetchedAt={cases.fetchedAt} />}
-              </div>
-              <div className="muted small">
-                {formatDateTime(c.openedAt, lang)} · {c.description}
-                {c.deadline && c.open ? ` · ${tx(`deadline.${c.deadline.kind}`)} ${formatDue(c.deadline.dueAt, lang)}` : ''}
-              </div>
-            </li>
-          ))}
+          {cases.data.items.map((c) => {
+            const actions = ACTIONS.filter((a) => CASE_ACTIONS.has(a.id) && a.applies(c, role) && can(role, 'post', a.route));
+            const canProve = c.kind === 'force_majeure' && (c.status === 'declared' || c.status === 'proof_overdue') && can(role, 'post', '/api/force-majeure/:id/proof') && actsFor(role, c.servedBy);
+            return (
+              <li key={c.id} className="deadline" data-case-id={c.id} data-kind={c.kind}>
+                <div className="deadline-main">
+                  <strong>{tx(`caseKind.${c.kind}`)}</strong>
+                  <StatusBadge status={c.status} kind="caseStatus" />
+                  <span className="muted small">{c.clause}</span>
+                  {c.open && c.secondsLeft !== null && <Countdown secondsLeft={c.secondsLeft} fetchedAt={cases.fetchedAt} label={c.deadline ? tx(`deadline.${c.deadline.kind}`) : undefined} />}
+                </div>
+                <div className="muted small">
+                  {formatDateTime(c.openedAt, lang)} · {c.description}
+                  {c.deadline && c.open ? ` · ${tx(`deadline.${c.deadline.kind}`)} ${formatDue(c.deadline.dueAt, lang)}` : ''}
+                </div>
+                {c.kind === 'violation' && <ViolationReportLine c={c} />}
+                {c.kind === 'force_majeure' && c.servedBy && typeof c.details?.occurredAt === 'string' && (
+                  <div className="small" data-testid="fm-line">
+                    {t('fm.line', { party: t(c.servedBy === 'A' ? 'detail.partyA' : 'detail.partyB'), at: formatDateTime(c.details.occurredAt, lang), event: String(c.details.event ?? '') })}
+                  </div>
+                )}
+                {c.flags.length > 0 && (
+                  <p className="flags">
+                    {c.flags.map((f) => (
+                      <span key={f} className="badge s-overdue">
+                        {tx(`flag.${f}`, f)}
+                      </span>
+                    ))}
+                  </p>
+                )}
+                {(actions.length > 0 || canProve) && (
+                  <div className="case-actions">
+                    {canProve && (
+                      <button type="button" className={`btn btn-small ${open === `proof:${c.id}` ? 'active' : ''}`} onClick={() => toggle(`proof:${c.id}`)} data-testid="action-proof">
+                        {t('legal.proof')}
+                      </button>
+                    )}
+                    {actions.map((a) => (
+                      <button
+                        key={a.id}
+                        type="button"
+                        className={`btn btn-small ${a.confirm ? 'btn-danger-outline' : ''} ${open === `${a.id}:${c.id}` ? 'active' : ''}`}
+                        onClick={() => toggle(`${a.id}:${c.id}`)}
+                        data-testid={`action-${a.id}`}
+                      >
+                        {t(a.label)}
+                      </button>
+                    ))}
+                  </div>
+                )}
+                {open === `proof:${c.id}` && <ProofForm c={c} onDone={() => finish(t('fm.proofFiled'))} />}
+                {actions.map((a) => open === `${a.id}:${c.id}` && <ActionForm key={a.id} action={a} c={c} onDone={() => finish(t('legal.done', { action: t(a.label) }))} />)}
+              </li>
+            );
+          })}
         </ul>
       )}
     </Section>
@@ -202,32 +278,65 @@ function signaturesOf(value: unknown): { party: string; signer: string }[] {
   return list.filter((s): s is { party: string; signer: string } => !!s && typeof s === 'object' && 'party' in s);
 }
 
-/** One small form: fields, a zod schema and a POST. */
-function ActForm({ title, onSubmit, children, testId }: { title: string; onSubmit: () => Promise<void>; children: ReactNode; testId?: string }) {
+/**
+ * One small form: fields, a zod schema and a POST. An irreversible act
+ * (`confirm`: its consequence in one sentence) is checked first, then asked
+ * in the danger colour; the fields stay locked while it is asked.
+ */
+function ActForm({
+  title,
+  onSubmit,
+  check,
+  confirm,
+  children,
+  testId,
+}: {
+  title: string;
+  onSubmit: () => Promise<void>;
+  check?: () => Error | null;
+  confirm?: string;
+  children: ReactNode;
+  testId?: string;
+}) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const send = async () => {
     setBusy(true);
     setError(null);
     try {
       await onSubmit();
     } catch (e) {
       setError(e);
+      setAsking(false);
     } finally {
       setBusy(false);
     }
   };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    if (!confirm) return void send();
+    const problem = check?.() ?? null;
+    if (problem) return setError(problem);
+    setAsking(true);
+  };
   return (
     <form className="form-grid act-form" onSubmit={submit} noValidate data-testid={testId}>
-      {children}
+      <fieldset className="contents" disabled={asking || busy}>
+        {children}
+      </fieldset>
       <ErrorBox error={error} />
-      <div className="form-actions wide">
-        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
-          {t('legal.confirm')} · {title}
-        </button>
-      </div>
+      {asking && confirm ? (
+        <ConfirmStep consequence={confirm} action={title} busy={busy} onConfirm={() => void send()} onCancel={() => setAsking(false)} />
+      ) : (
+        <div className="form-actions wide">
+          <button type="submit" className={`btn btn-small ${confirm ? 'btn-danger' : 'btn-primary'}`} disabled={busy} data-testid={testId ? `${testId}-submit` : undefined}>
+            {confirm ? `${title}…` : `${t('legal.confirm')} · ${title}`}
+          </button>
+        </div>
+      )}
     </form>
   );
 }
@@ -249,9 +358,11 @@ export function LifecycleSection({ contract, role, onChanged }: { contract: Cont
   const canList = can(role, 'get', '/api/contracts/:id/amendments');
   const amendments = useLoad((signal) => (canList ? apiGet<{ items: Amendment[] }>(`/api/contracts/${contract.id}/amendments`, { signal }) : Promise.resolve(null)), [contract.id, canList]);
 
-  const [party, setParty] = useState<'A' | 'B'>(role === 'customer' ? 'A' : 'B');
+  // a customer operator objects for Party A; staff choose the party (never assumed)
+  const [party, setParty] = useState<'' | 'A' | 'B'>(role === 'customer' ? 'A' : '');
   const [reason, setReason] = useState('');
-  const [effective, setEffective] = useState(() => shanghaiInputValue(new Date()));
+  // no default: the moment a contract ends is chosen, never assumed
+  const [effective, setEffective] = useState('');
   const [description, setDescription] = useState('');
   const [fee, setFee] = useState('');
   const [sms, setSms] = useState('');
@@ -314,6 +425,8 @@ export function LifecycleSection({ contract, role, onChanged }: { contract: Cont
                       <ActForm
                         key={p}
                         title={t('sign.submit')}
+                        confirm={t('life.signAmendmentConsequence', { party: t(p === 'A' ? 'detail.partyA' : 'detail.partyB'), n: a.seq })}
+                        testId={`amendment-sign-${a.seq}-${p}`}
                         onSubmit={async () => {
                           const body = { party: p, signer: signer || (p === 'A' ? contract.parties.A.representative : contract.parties.B.representative), title: signerTitle || (p === 'A' ? '授权代表' : '负责人'), sealed: true as const };
                           const err = zodMessage(ZSignContractRequest.omit({ signedAt: true }).safeParse(body), lang);
@@ -351,7 +464,7 @@ export function LifecycleSection({ contract, role, onChanged }: { contract: Cont
             </button>
           )}
           {canTerminate && (
-            <button type="button" className={`btn btn-small ${open === 'terminate' ? 'active' : ''}`} onClick={() => toggle('terminate')}>
+            <button type="button" className={`btn btn-small btn-danger-outline ${open === 'terminate' ? 'active' : ''}`} onClick={() => toggle('terminate')} data-testid="terminate">
               {t('life.terminate')}
             </button>
           )}
@@ -360,6 +473,9 @@ export function LifecycleSection({ contract, role, onChanged }: { contract: Cont
       {open === 'object' && (
         <ActForm
           title={t('life.object')}
+          testId="objection-form"
+          check={() => (party ? zodMessage(ZRenewalObjectionRequest.safeParse({ party, reason }), lang) : new Error(`${t('sign.party')}: ${t('common.choose')}`))}
+          confirm={t('life.objectConsequence', { party: t(party === 'A' ? 'detail.partyA' : 'detail.partyB'), end: formatDue(contract.termEndsAt, lang) })}
           onSubmit={async () => {
             const body = { party, reason };
             const err = zodMessage(ZRenewalObjectionRequest.safeParse(body), lang);
@@ -370,7 +486,8 @@ export function LifecycleSection({ contract, role, onChanged }: { contract: Cont
         >
           <label className="field">
             <span>{t('sign.party')}</span>
-            <select value={party} onChange={(e) => setParty(e.target.value as 'A' | 'B')} disabled={role === 'customer'}>
+            <select value={party} onChange={(e) => setParty(e.target.value as '' | 'A' | 'B')} disabled={role === 'customer'}>
+              <option value="">{t('common.choose')}</option>
               <option value="A">{t('detail.partyA')}</option>
               <option value="B">{t('detail.partyB')}</option>
             </select>
@@ -384,6 +501,9 @@ export function LifecycleSection({ contract, role, onChanged }: { contract: Cont
       {open === 'terminate' && (
         <ActForm
           title={t('life.terminate')}
+          testId="termination-form"
+          check={() => (effective ? zodMessage(ZTerminationRequest.safeParse({ reason, effectiveAt: fromShanghaiInput(effective) }), lang) : new Error(`${t('life.effective')}: ${t('life.effectiveRequired')}`))}
+          confirm={t('life.terminateConsequence', { number: contract.number, at: effective ? formatDateTime(fromShanghaiInput(effective), lang) : '' })}
           onSubmit={async () => {
             const body = { reason, effectiveAt: fromShanghaiInput(effective) };
             const err = zodMessage(ZTerminationRequest.safeParse(body), lang);
@@ -394,11 +514,11 @@ export function LifecycleSection({ contract, role, onChanged }: { contract: Cont
         >
           <label className="field">
             <span>{t('life.effective')}</span>
-            <input type="datetime-local" value={effective} onChange={(e) => setEffective(e.target.value)} />
+            <input type="datetime-local" value={effective} onChange={(e) => setEffective(e.target.value)} data-testid="termination-effective" />
           </label>
           <label className="field wide">
             <span>{t('legal.reason')}</span>
-            <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="termination-reason" />
           </label>
         </ActForm>
       )}

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { CONTRACT_STATUSES } from '../../../domain/contract';
 import { apiGet } from '../api';
 import { features, useAuth } from '../App';
-import { Countdown, ErrorBox, Loading, ProvisionalBadge, StatusBadge, useLoad } from '../components';
+import { Countdown, ErrorBox, Loading, ProvisionalBadge, RiskChip, StatusBadge, useLoad, type Matter } from '../components';
 import { formatDue } from '../format';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
@@ -22,6 +22,8 @@ export type ContractListItem = {
   termEndsAt: string | null;
   /** `provisional` when the list endpoint says so (GET /api/contracts/:id always does; the list may not) */
   nextDeadline: { kind: string; dueAt: string; explanation: string; secondsLeft: number; provisional?: boolean } | null;
+  /** the worst open matter, shown before the status */
+  risk: Matter | null;
   createdAt: string;
 };
 
@@ -152,6 +154,7 @@ export function ContractsPage() {
                     </td>
                     <td data-label={t('list.partyA')}>{c.partyA}</td>
                     <td data-label={t('list.status')}>
+                      <RiskChip matter={c.risk} contractId={c.id} />
                       <StatusBadge status={c.status} />
                     </td>
                     <td data-label={t('list.nextDeadline')}>

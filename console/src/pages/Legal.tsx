@@ -2,7 +2,9 @@
  * Legal board: every open case (breach, outage, violation, force majeure)
  * soonest deadline first (the API's order), coloured by urgency, with the
  * actions each case allows in its status and the role may take; and serving
- * a breach notice. Bodies are validated with the API's schemas (domain/legal).
+ * a breach notice. An outage is one card for all its contracts, acted on in
+ * the outages screen. Bodies are validated with the API's schemas
+ * (domain/legal); irreversible acts ask first, stating the consequence.
  */
 import { useState, type FormEvent } from 'react';
 import type { z } from 'zod';
@@ -12,16 +14,14 @@ import {
   ZConfirmViolationRequest,
   ZCureRequest,
   ZDismissViolationRequest,
-  ZHoldRequest,
   ZObjectionRequest,
   ZProofRequest,
-  ZReleaseRequest,
   ZSettlementRequest,
   ZWithdrawalRequest,
 } from '../../../domain/legal';
 import { apiBlob, apiGet, apiPost, can, newIdempotencyKey, type Role } from '../api';
 import { features, useAuth } from '../App';
-import { Countdown, ErrorBox, Loading, Notice, StatusBadge, useLoad } from '../components';
+import { ConfirmStep, Countdown, ErrorBox, Loading, Notice, StatusBadge, useLoad } from '../components';
 import { formatDateTime, formatDue, urgencyOf } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
@@ -42,22 +42,26 @@ export type CaseView = {
   deadline: { kind: string; dueAt: string; explanation: string; secondsLeft: number | null } | null;
   secondsLeft: number | null;
   flags: string[];
+  /** what the case's kind records (a violation's report: learnedAt, dueAt, onTime…) */
+  details?: Record<string, unknown>;
   outageId: string | null;
   closedAt: string | null;
   timeline: { at: string; type: string; actor: { id: string; role: string | null; name: string }; data: Record<string, unknown> }[];
   documents: { id: string; title: string; kind?: string; url: string }[];
 };
 
-type ActionDef = {
+export type ActionDef = {
   id: string;
   label: MessageKey;
-  /** the API path, with :id for the case (or the outage) */
+  /** the API path, with :id for the case */
   route: string;
   field: MessageKey;
   schema: z.ZodType;
   body: (text: string) => unknown;
   applies: (c: CaseView, role: Role) => boolean;
   optional?: boolean;
+  /** an irreversible act: its consequence, asked before it is sent */
+  confirm?: MessageKey;
 };
 
 const written = (text: string) => ({ text });
@@ -65,7 +69,7 @@ const written = (text: string) => ({ text });
 const actsFor = (role: Role, party: 'A' | 'B' | null) => role !== 'customer' || party === 'A';
 const breaching = (c: CaseView) => (c.servedBy === 'A' ? 'B' : 'A');
 
-const ACTIONS: ActionDef[] = [
+export const ACTIONS: ActionDef[] = [
   {
     id: 'cure',
     label: 'legal.cure',
@@ -119,6 +123,7 @@ const ACTIONS: ActionDef[] = [
     schema: ZConfirmViolationRequest,
     body: (text) => ({ finding: text }),
     applies: (c) => c.kind === 'violation' && (c.status === 'reported' || c.status === 'detected'),
+    confirm: 'violation.confirmConsequence',
   },
   {
     id: 'dismiss',
@@ -129,65 +134,54 @@ const ACTIONS: ActionDef[] = [
     body: (text) => ({ reason: text }),
     applies: (c) => c.kind === 'violation' && (c.status === 'reported' || c.status === 'detected'),
   },
-  {
-    id: 'hold',
-    label: 'legal.hold',
-    route: '/api/outages/:outage/hold',
-    field: 'legal.reason',
-    schema: ZHoldRequest,
-    body: (text) => ({ reason: text }),
-    applies: (c) => c.kind === 'outage' && c.status === 'pending' && c.outageId !== null,
-  },
-  {
-    id: 'release',
-    label: 'legal.release',
-    route: '/api/outages/:outage/release',
-    field: 'legal.note',
-    schema: ZReleaseRequest,
-    body: (text) => (text.trim() ? { note: text } : {}),
-    applies: (c) => c.kind === 'outage' && c.status === 'held' && c.outageId !== null,
-    optional: true,
-  },
 ];
 
-function ActionForm({ action, c, onDone }: { action: ActionDef; c: CaseView; onDone: (c: CaseView) => void }) {
+export function ActionForm({ action, c, onDone }: { action: ActionDef; c: CaseView; onDone: (c: CaseView) => void }) {
   const { t, lang } = useI18n();
   const [text, setText] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [issue, setIssue] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
+  const [asking, setAsking] = useState<unknown>(null);
+  const send = async (body: unknown) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const path = action.route.replace(':id', encodeURIComponent(c.id));
+      onDone(await apiPost<CaseView>(path, body, { idempotencyKey: newIdempotencyKey() }));
+    } catch (e) {
+      setError(e);
+      setAsking(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    const body = action.body(text);
-    const parsed = action.schema.safeParse(body);
+    const parsed = action.schema.safeParse(action.body(text));
     if (!parsed.success) {
       setIssue(localizeMessage(parsed.error.issues[0]?.message ?? 'invalid', lang));
       return;
     }
     setIssue(null);
-    setBusy(true);
-    setError(null);
-    try {
-      const path = action.route.replace(':id', encodeURIComponent(c.id)).replace(':outage', encodeURIComponent(c.outageId ?? ''));
-      const updated = await apiPost<CaseView & { cases?: CaseView[] }>(path, parsed.data, { idempotencyKey: newIdempotencyKey() });
-      onDone(updated.cases?.find((x) => x.id === c.id) ?? updated);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    if (action.confirm) setAsking(parsed.data);
+    else void send(parsed.data);
   };
   return (
     <form className="action-form" onSubmit={submit} noValidate data-action={action.id}>
       <label className="field">
         <span>{t(action.field)}</span>
-        <textarea rows={2} value={text} onChange={(e) => setText(e.target.value)} required={!action.optional} />
+        <textarea rows={2} value={text} onChange={(e) => setText(e.target.value)} required={!action.optional} disabled={asking !== null} />
         {issue && <span className="field-error">{issue}</span>}
       </label>
       <ErrorBox error={error} />
-      <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
-        {t('legal.confirm')} · {t(action.label)}
-      </button>
+      {asking !== null && action.confirm ? (
+        <ConfirmStep consequence={t(action.confirm, { number: c.contract?.number ?? '' })} action={t(action.label)} busy={busy} onConfirm={() => void send(asking)} onCancel={() => setAsking(null)} />
+      ) : (
+        <button type="submit" className={`btn btn-small ${action.confirm ? 'btn-danger' : 'btn-primary'}`} disabled={busy}>
+          {t('legal.confirm')} · {t(action.label)}
+        </button>
+      )}
     </form>
   );
 }
@@ -198,7 +192,7 @@ function CaseCard({ c: initial, role }: { c: CaseView; role: Role }) {
   const [fetchedAt, setFetchedAt] = useState(() => Date.now());
   const [open, setOpen] = useState<string | null>(null);
   const [docError, setDocError] = useState<unknown>(null);
-  const actions = ACTIONS.filter((a) => a.applies(c, role) && can(role, 'post', a.route.replace(':outage', ':id')));
+  const actions = ACTIONS.filter((a) => a.applies(c, role) && can(role, 'post', a.route));
   const left = c.secondsLeft;
   const urgency = left === null ? 'none' : urgencyOf(left - (Date.now() - fetchedAt) / 1000);
 
@@ -309,38 +303,51 @@ function CaseCard({ c: initial, role }: { c: CaseView; role: Role }) {
   );
 }
 
+/**
+ * Serving a breach notice: nothing about its object is chosen for the person
+ * (no contract — unless they came from that contract's page —, no serving
+ * party, no clause), and it is served only after they confirm.
+ */
 function ServeBreachForm({ onServed }: { onServed: (c: CaseView) => void }) {
   const { t, lang } = useI18n();
   const { query } = useLocation();
   const contracts = useLoad((signal) => apiGet<{ items: ContractListItem[] }>('/api/contracts?status=active&limit=200', { signal }), []);
-  const [contractId, setContractId] = useState(query.get('contract') ?? '');
-  const [servedBy, setServedBy] = useState<'A' | 'B'>('B');
-  const [clause, setClause] = useState('第三条第4款');
+  // only the contract page's own "serve a breach notice" link names the contract (?serve=1&contract=…)
+  const [contractId, setContractId] = useState(query.get('serve') === '1' ? (query.get('contract') ?? '') : '');
+  const [servedBy, setServedBy] = useState<'' | 'A' | 'B'>('');
+  const [clause, setClause] = useState('');
   const [description, setDescription] = useState('');
   const [evidence, setEvidence] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const chosen = contractId || contracts.data?.items[0]?.id || '';
+  const [asking, setAsking] = useState<z.infer<typeof ZBreachNoticeRequest> | null>(null);
+  const chosen = contracts.data?.items.find((c) => c.id === contractId) ?? null;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const parsed = ZBreachNoticeRequest.safeParse({ servedBy, clause, description, ...(evidence.trim() ? { evidence } : {}) });
-    if (!parsed.success) {
-      const next: Record<string, string> = {};
-      for (const issue of parsed.error.issues) next[issue.path.join('.')] ??= localizeMessage(issue.message, lang);
-      setErrors(next);
-      return;
-    }
-    setErrors({});
+    const next: Record<string, string> = {};
+    if (!parsed.success) for (const issue of parsed.error.issues) next[issue.path.join('.')] ??= localizeMessage(issue.message, lang);
+    if (!chosen) next.contract = t('legal.chooseContract');
+    if (!servedBy) next.servedBy = t('legal.chooseServedBy');
+    setErrors(next);
+    if (Object.keys(next).length > 0 || !parsed.success) return;
+    setAsking(parsed.data);
+  };
+
+  const send = async () => {
+    if (!chosen || !asking) return;
     setBusy(true);
     setError(null);
     try {
-      onServed(await apiPost<CaseView>(`/api/contracts/${chosen}/breach-notices`, parsed.data, { idempotencyKey: newIdempotencyKey() }));
+      onServed(await apiPost<CaseView>(`/api/contracts/${chosen.id}/breach-notices`, asking, { idempotencyKey: newIdempotencyKey() }));
       setDescription('');
       setEvidence('');
+      setAsking(null);
     } catch (e) {
       setError(e);
+      setAsking(null);
     } finally {
       setBusy(false);
     }
@@ -348,48 +355,128 @@ function ServeBreachForm({ onServed }: { onServed: (c: CaseView) => void }) {
 
   if (contracts.error) return <ErrorBox error={contracts.error} onRetry={contracts.reload} />;
   if (!contracts.data) return <Loading />;
+  const notified = servedBy === 'B' ? `${t('detail.partyA')}（${chosen?.partyA ?? ''}）` : `${t('detail.partyB')}（${chosen?.partyB ?? ''}）`;
   return (
     <form className="card form-grid" onSubmit={submit} noValidate data-testid="breach-form">
       <h2 className="wide">{t('legal.serve')}</h2>
-      <label className="field">
-        <span>{t('legal.contract')}</span>
-        <select value={chosen} onChange={(e) => setContractId(e.target.value)} data-testid="breach-contract">
-          {contracts.data.items.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.number} · {c.partyA}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('legal.servedBy')}</span>
-        <select value={servedBy} onChange={(e) => setServedBy(e.target.value as 'A' | 'B')} data-testid="breach-served-by">
-          <option value="B">{t('detail.partyB')}</option>
-          <option value="A">{t('detail.partyA')}</option>
-        </select>
-      </label>
-      <label className={`field ${errors.clause ? 'has-error' : ''}`}>
-        <span>{t('legal.clause')}</span>
-        <input value={clause} onChange={(e) => setClause(e.target.value)} data-testid="breach-clause" />
-        {errors.clause && <span className="field-error">{errors.clause}</span>}
-      </label>
-      <label className={`field wide ${errors.description ? 'has-error' : ''}`}>
-        <span>{t('legal.description')}</span>
-        <textarea rows={3} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="breach-description" />
-        {errors.description && <span className="field-error">{errors.description}</span>}
-      </label>
-      <label className="field wide">
-        <span>{t('legal.evidence')}</span>
-        <textarea rows={2} value={evidence} onChange={(e) => setEvidence(e.target.value)} />
-      </label>
+      <fieldset className="contents" disabled={asking !== null}>
+        <label className={`field ${errors.contract ? 'has-error' : ''}`}>
+          <span>{t('legal.contract')}</span>
+          <select value={chosen?.id ?? ''} onChange={(e) => setContractId(e.target.value)} data-testid="breach-contract">
+            <option value="">{t('common.choose')}</option>
+            {contracts.data.items.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.number} · {c.partyA}
+              </option>
+            ))}
+          </select>
+          {errors.contract && <span className="field-error">{errors.contract}</span>}
+        </label>
+        <label className={`field ${errors.servedBy ? 'has-error' : ''}`}>
+          <span>{t('legal.servedBy')}</span>
+          <select value={servedBy} onChange={(e) => setServedBy(e.target.value as '' | 'A' | 'B')} data-testid="breach-served-by">
+            <option value="">{t('common.choose')}</option>
+            <option value="B">{t('detail.partyB')}</option>
+            <option value="A">{t('detail.partyA')}</option>
+          </select>
+          {errors.servedBy && <span className="field-error">{errors.servedBy}</span>}
+        </label>
+        <label className={`field ${errors.clause ? 'has-error' : ''}`}>
+          <span>{t('legal.clause')}</span>
+          <input value={clause} onChange={(e) => setClause(e.target.value)} placeholder={t('legal.clauseHint')} data-testid="breach-clause" />
+          {errors.clause && <span className="field-error">{errors.clause}</span>}
+        </label>
+        <label className={`field wide ${errors.description ? 'has-error' : ''}`}>
+          <span>{t('legal.description')}</span>
+          <textarea rows={3} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="breach-description" />
+          {errors.description && <span className="field-error">{errors.description}</span>}
+        </label>
+        <label className="field wide">
+          <span>{t('legal.evidence')}</span>
+          <textarea rows={2} value={evidence} onChange={(e) => setEvidence(e.target.value)} />
+        </label>
+      </fieldset>
       <ErrorBox error={error} />
-      <div className="form-actions wide">
-        <button type="submit" className="btn btn-primary" disabled={busy || !chosen} data-testid="breach-submit">
-          {t('legal.submit')}
-        </button>
-      </div>
+      {asking && chosen ? (
+        <ConfirmStep
+          consequence={t('legal.serveConsequence', { number: chosen.number, party: notified, clause: asking.clause })}
+          action={t('legal.submit')}
+          busy={busy}
+          onConfirm={() => void send()}
+          onCancel={() => setAsking(null)}
+        />
+      ) : (
+        <div className="form-actions wide">
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="breach-submit">
+            {t('legal.submit')}
+          </button>
+        </div>
+      )}
     </form>
   );
+}
+
+/** All the cases of one outage (one per affected contract) as one card; the acts are on the outages screen. */
+function OutageGroupCard({ cases, fetchedAt, role }: { cases: CaseView[]; fetchedAt: number; role: Role }) {
+  const { t, tx } = useI18n();
+  const first = cases[0]!;
+  const timed = cases.find((c) => c.open && c.secondsLeft !== null);
+  const byStatus = new Map<string, number>();
+  for (const c of cases) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
+  const urgency = timed?.secondsLeft == null ? 'none' : urgencyOf(timed.secondsLeft - (Date.now() - fetchedAt) / 1000);
+  return (
+    <article className={`case card urg-${urgency}`} data-testid="case" data-kind="outage" data-outage-id={first.outageId}>
+      <header className="case-head">
+        <span className="badge kind">{tx('caseKind.outage')}</span>
+        <span className="small">{t('legal.outageContracts', { n: cases.length })}</span>
+        {[...byStatus].map(([status, n]) => (
+          <span key={status} className={`badge s-${status}`} data-status={status}>
+            {tx(`caseStatus.${status}`, status)} {n}
+          </span>
+        ))}
+        {timed?.deadline && timed.secondsLeft !== null && (
+          <span className="case-countdown">
+            <span className="muted small">{tx(`deadline.${timed.deadline.kind}`)}</span> <Countdown secondsLeft={timed.secondsLeft} fetchedAt={fetchedAt} />
+          </span>
+        )}
+      </header>
+      <p className="case-desc">{first.description}</p>
+      <p className="muted small">
+        {cases
+          .slice(0, 6)
+          .map((c) => `${c.contract?.number ?? ''} ${c.contract?.partyA ?? ''}`.trim())
+          .join('，')}
+        {cases.length > 6 ? ` ${t('legal.andMore', { n: cases.length - 6 })}` : ''}
+      </p>
+      {features.outages(role) && (
+        <div className="case-actions">
+          <Link to="/outages" className="btn btn-small">
+            {t('legal.toOutages')}
+          </Link>
+        </div>
+      )}
+    </article>
+  );
+}
+
+/** The list in its order, the cases of one outage gathered where its first one stands. */
+function groupOutages(items: CaseView[]): (CaseView | CaseView[])[] {
+  const groups = new Map<string, CaseView[]>();
+  const out: (CaseView | CaseView[])[] = [];
+  for (const c of items) {
+    if (c.kind !== 'outage' || !c.outageId) {
+      out.push(c);
+      continue;
+    }
+    const group = groups.get(c.outageId);
+    if (group) group.push(c);
+    else {
+      const created = [c];
+      groups.set(c.outageId, created);
+      out.push(created);
+    }
+  }
+  return out;
 }
 
 export function LegalPage() {
@@ -458,7 +545,13 @@ export function LegalPage() {
         <p className="card muted">{t('legal.empty')}</p>
       ) : (
         <div className="cases" data-testid="cases">
-          {list.data?.items.map((c) => <CaseCard key={`${c.id}:${list.fetchedAt}`} c={c} role={user.role} />)}
+          {groupOutages(list.data?.items ?? []).map((entry) =>
+            Array.isArray(entry) ? (
+              <OutageGroupCard key={`${entry[0]!.outageId}:${list.fetchedAt}`} cases={entry} fetchedAt={list.fetchedAt} role={user.role} />
+            ) : (
+              <CaseCard key={`${entry.id}:${list.fetchedAt}`} c={entry} role={user.role} />
+            ),
+          )}
         </div>
       )}
     </div>

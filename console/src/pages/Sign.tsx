@@ -1,13 +1,16 @@
 /**
  * The signing screen for one party's representative: who signs, in what
  * capacity, sealed; a contract signed on paper gives the time it was signed.
- * Validated with the API's ZSignContractRequest.
+ * Validated with the API's ZSignContractRequest. The party is the one asked
+ * for (?party=A|B) or chosen here, never guessed: a party that has signed is
+ * told so and offered nothing to sign. Signing asks first: it cannot be undone.
  */
 import { useEffect, useState, type FormEvent } from 'react';
+import type { z } from 'zod';
 import { ZSignContractRequest } from '../../../domain/contract';
 import { formatYuan } from '../../../domain/money';
 import { apiGet, apiPost, newIdempotencyKey } from '../api';
-import { ErrorBox, Loading, Notice, StatusBadge, useLoad } from '../components';
+import { ConfirmStep, ErrorBox, Loading, Notice, StatusBadge, useLoad } from '../components';
 import { formatDateTime, fromShanghaiInput, shanghaiInputValue } from '../format';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
@@ -23,38 +26,50 @@ export function SignPage({ id }: { id: string }) {
   const c = detail.data;
   const signed = new Set(c?.signatures.map((s) => s.party) ?? []);
   const requested = query.get('party');
-  const firstOpen: 'A' | 'B' = requested === 'B' || (requested !== 'A' && signed.has('A')) ? 'B' : 'A';
+  const asked: 'A' | 'B' | null = requested === 'A' || requested === 'B' ? requested : null;
 
-  const [party, setParty] = useState<'A' | 'B'>(firstOpen);
+  const [party, setParty] = useState<'A' | 'B' | null>(asked);
   const [signer, setSigner] = useState('');
   const [title, setTitle] = useState('');
   const [sealed, setSealed] = useState(false);
   const [paper, setPaper] = useState(false);
-  const [signedAt, setSignedAt] = useState(() => shanghaiInputValue(new Date()));
+  // signed on paper: when, as the paper says (never assumed)
+  const [signedAt, setSignedAt] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [asking, setAsking] = useState<z.infer<typeof ZSignContractRequest> | null>(null);
+
+  // the party asked for in the address (a link for the other party changes it)
+  useEffect(() => setParty(asked), [asked]);
 
   // prefill from the contract's representative when the party changes
   useEffect(() => {
-    if (!c) return;
+    if (!c || !party) return;
     setSigner(party === 'A' ? c.parties.A.representative : c.parties.B.representative);
     setTitle(DEFAULT_TITLE[party]);
     setSealed(false);
+    setAsking(null);
   }, [c?.id, party]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  useEffect(() => {
-    if (c && signed.has(party) && !signed.has(party === 'A' ? 'B' : 'A')) setParty(party === 'A' ? 'B' : 'A');
-  }, [c?.signatures.length]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (detail.error && !c) return <ErrorBox error={detail.error} onRetry={detail.reload} />;
   if (!c) return <Loading />;
 
+  const other = (p: 'A' | 'B'): 'A' | 'B' => (p === 'A' ? 'B' : 'A');
+  const askedSignature = asked ? c.signatures.find((x) => x.party === asked) : undefined;
   const partyName = (p: 'A' | 'B') => `${t(p === 'A' ? 'detail.partyA' : 'detail.partyB')}（${p === 'A' ? c.parties.A.name : c.parties.B.name}）`;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!party) {
+      setErrors({ party: t('sign.chooseParty') });
+      return;
+    }
+    if (paper && !signedAt) {
+      setErrors({ signedAt: t('sign.signedAtRequired') });
+      return;
+    }
     const body = { party, signer, title, sealed, ...(paper ? { signedAt: fromShanghaiInput(signedAt) } : {}) };
     const parsed = ZSignContractRequest.safeParse(body);
     if (!parsed.success) {
@@ -68,15 +83,26 @@ export function SignPage({ id }: { id: string }) {
       return;
     }
     setErrors({});
+    setAsking(parsed.data);
+  };
+
+  const send = async () => {
+    if (!asking) return;
     setBusy(true);
     setServerError(null);
     try {
-      const updated = await apiPost<ContractDetail>(`/api/contracts/${c.id}/signatures`, parsed.data, { idempotencyKey: newIdempotencyKey() });
-      setDone(partyName(party));
+      const updated = await apiPost<ContractDetail>(`/api/contracts/${c.id}/signatures`, asking, { idempotencyKey: newIdempotencyKey() });
+      setDone(partyName(asking.party));
+      setAsking(null);
       if (updated.status !== 'awaiting_signatures') navigate(`/contracts/${c.id}`);
-      else detail.reload();
+      else {
+        // no switching to the other party: whoever signs next chooses it
+        if (!asked) setParty(null);
+        detail.reload();
+      }
     } catch (e) {
       setServerError(e);
+      setAsking(null);
     } finally {
       setBusy(false);
     }
@@ -123,16 +149,33 @@ export function SignPage({ id }: { id: string }) {
         <Notice>
           {t('sign.notAwaiting', { status: tx(`status.${c.status}`) })} <Link to={`/contracts/${c.id}`}>{t('sign.toDetail')}</Link>
         </Notice>
+      ) : asked && askedSignature ? (
+        <div className="notice n-info" role="status" data-testid="already-signed">
+          <p>{t('sign.alreadyNothing', { party: partyName(asked), at: formatDateTime(askedSignature.signedAt, lang), signer: askedSignature.signer })}</p>
+          <p>
+            {!signed.has(other(asked)) && (
+              <Link to={`/contracts/${c.id}/sign?party=${other(asked)}`} className="btn btn-small btn-wrap" data-testid="sign-other">
+                {t('sign.forOther', { party: partyName(other(asked)) })}
+              </Link>
+            )}{' '}
+            <Link to={`/contracts/${c.id}`}>{t('sign.toDetail')}</Link>
+          </p>
+        </div>
       ) : (
         <form className="card form-grid" onSubmit={submit} noValidate data-testid="sign-form">
-          <fieldset className="field wide party-choice">
+          <fieldset className="contents" disabled={asking !== null}>
+          <fieldset className={`field wide party-choice ${errors.party ? 'has-error' : ''}`}>
             <legend>{t('sign.party')}</legend>
             {(['A', 'B'] as const).map((p) => (
               <label key={p} className="radio">
                 <input type="radio" name="party" value={p} checked={party === p} disabled={signed.has(p)} onChange={() => setParty(p)} data-testid={`party-${p}`} />
-                <span>{partyName(p)}</span>
+                <span>
+                  {partyName(p)}
+                  {signed.has(p) ? ` · ${t('sign.signedMark')}` : ''}
+                </span>
               </label>
             ))}
+            {errors.party && <span className="field-error">{errors.party}</span>}
           </fieldset>
           <div className={`field ${errors.signer ? 'has-error' : ''}`}>
             <label htmlFor="signer">{t('sign.signer')}</label>
@@ -160,12 +203,23 @@ export function SignPage({ id }: { id: string }) {
               {errors.signedAt && <span className="field-error">{errors.signedAt}</span>}
             </div>
           )}
+          </fieldset>
           <ErrorBox error={serverError} />
-          <div className="form-actions wide">
-            <button type="submit" className="btn btn-primary" disabled={busy || signed.has(party)} data-testid="sign-submit">
-              {busy ? t('sign.submitting') : `${t('sign.submit')} · ${partyName(party)}`}
-            </button>
-          </div>
+          {asking ? (
+            <ConfirmStep
+              consequence={t('sign.consequence', { party: partyName(asking.party), signer: asking.signer })}
+              action={`${t('sign.submit')} · ${partyName(asking.party)}`}
+              busy={busy}
+              onConfirm={() => void send()}
+              onCancel={() => setAsking(null)}
+            />
+          ) : (
+            <div className="form-actions wide">
+              <button type="submit" className="btn btn-primary" disabled={busy || (party !== null && signed.has(party))} data-testid="sign-submit">
+                {party ? `${t('sign.submit')} · ${partyName(party)}…` : `${t('sign.submit')}…`}
+              </button>
+            </div>
+          )}
         </form>
       )}
     </div>
