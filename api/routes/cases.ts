@@ -352,6 +352,8 @@ export function caseRoutes(deps: AppDeps) {
       path: '/api/outages',
       roles: ['operations', 'admin'],
       summary: 'report a service interruption: each affected customer is notified within 24 hours of learning of it (at once unless held for review)',
+      // one request fans out to every affected customer (up to all of them)
+      heavy: true,
       body: ZOutageRequest,
       handler: async ({ body, user, res, requestId }) => {
         const now = Date.now();

@@ -6,7 +6,8 @@ import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 
 import { ApiError } from './api';
 import { useNow } from './clock';
 import { durationParts, urgencyOf } from './format';
-import { useI18n, type Translate } from './i18n';
+import { isErrorCode, type ErrorCode } from '../../domain/errors';
+import { useI18n, type MessageKey, type Translate } from './i18n';
 import { Link } from './router';
 import { localizeMessage } from './zod-messages';
 
@@ -133,13 +134,41 @@ export function ProvisionalBadge() {
   );
 }
 
+/** Every code the API answers with, in the chosen language (the type makes sure none is missing). */
+const ERROR_TITLES: Record<ErrorCode | 'NETWORK', MessageKey> = {
+  VALIDATION_FAILED: 'errorCode.VALIDATION_FAILED',
+  WEBHOOK_DESTINATION_REFUSED: 'errorCode.WEBHOOK_DESTINATION_REFUSED',
+  UNAUTHENTICATED: 'errorCode.UNAUTHENTICATED',
+  FORBIDDEN: 'errorCode.FORBIDDEN',
+  NOT_FOUND: 'errorCode.NOT_FOUND',
+  METHOD_NOT_ALLOWED: 'errorCode.METHOD_NOT_ALLOWED',
+  CONFLICT: 'errorCode.CONFLICT',
+  ALREADY_SIGNED: 'errorCode.ALREADY_SIGNED',
+  NOT_AWAITING_SIGNATURES: 'errorCode.NOT_AWAITING_SIGNATURES',
+  INVALID_STATE: 'errorCode.INVALID_STATE',
+  PAYLOAD_TOO_LARGE: 'errorCode.PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'errorCode.UNSUPPORTED_MEDIA_TYPE',
+  IDEMPOTENCY_KEY_REUSED: 'errorCode.IDEMPOTENCY_KEY_REUSED',
+  BUSINESS_RULE: 'errorCode.BUSINESS_RULE',
+  RATE_LIMITED: 'errorCode.RATE_LIMITED',
+  INTERNAL: 'errorCode.INTERNAL',
+  UNAVAILABLE: 'errorCode.UNAVAILABLE',
+  NETWORK: 'errorCode.NETWORK',
+};
+/** Errors a retry may get past; retrying a missing contract or a refused act only repeats the error. */
+const TRANSIENT = new Set(['NETWORK', 'INTERNAL', 'UNAVAILABLE', 'RATE_LIMITED']);
+
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t, lang } = useI18n();
   if (!error) return null;
   const api = error instanceof ApiError ? error : null;
-  const message = api?.code === 'NETWORK' ? t('error.network') : t('error.generic', { message: (error as Error).message ?? String(error) });
+  const code = api && (isErrorCode(api.code) || api.code === 'NETWORK') ? (api.code as ErrorCode | 'NETWORK') : null;
+  const raw = (error as Error).message ?? String(error);
+  // the code's title in the chosen language, then the server's sentence in it where it is known
+  const message = code === 'NETWORK' ? t('error.network') : code ? `${t(ERROR_TITLES[code])}：${localizeMessage(raw, lang)}` : t('error.generic', { message: raw });
+  const mayRetry = !code || TRANSIENT.has(code);
   return (
-    <div className="error-box" role="alert">
+    <div className="error-box" role="alert" data-code={code ?? undefined}>
       <p>{message}</p>
       {api && api.issues.length > 0 && (
         <ul>
@@ -155,7 +184,7 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
           {t('common.requestId')}: {api.requestId}
         </p>
       )}
-      {onRetry && (
+      {onRetry && mayRetry && (
         <button type="button" className="btn" onClick={onRetry}>
           {t('common.retry')}
         </button>

@@ -674,6 +674,15 @@ const zh = {
   'errorCode.PAYLOAD_TOO_LARGE': '请求过大',
   'errorCode.INTERNAL': '服务器内部错误',
   'errorCode.UNAVAILABLE': '服务暂不可用',
+  'errorCode.WEBHOOK_DESTINATION_REFUSED': '不允许的回调地址',
+  'errorCode.UNAUTHENTICATED': '请先登录',
+  'errorCode.METHOD_NOT_ALLOWED': '不支持的操作',
+  'errorCode.ALREADY_SIGNED': '该方已签署',
+  'errorCode.NOT_AWAITING_SIGNATURES': '合同不在待签署状态',
+  'errorCode.UNSUPPORTED_MEDIA_TYPE': '不支持的请求格式',
+  'errorCode.IDEMPOTENCY_KEY_REUSED': '重复提交的请求内容不一致',
+  'errorCode.RATE_LIMITED': '操作过于频繁，请稍后再试',
+  'errorCode.NETWORK': '无法连接服务器',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1346,6 +1355,15 @@ const en: Record<MessageKey, string> = {
   'errorCode.PAYLOAD_TOO_LARGE': 'request too large',
   'errorCode.INTERNAL': 'internal error',
   'errorCode.UNAVAILABLE': 'service unavailable',
+  'errorCode.WEBHOOK_DESTINATION_REFUSED': 'webhook destination not allowed',
+  'errorCode.UNAUTHENTICATED': 'please sign in',
+  'errorCode.METHOD_NOT_ALLOWED': 'operation not supported',
+  'errorCode.ALREADY_SIGNED': 'already signed by this party',
+  'errorCode.NOT_AWAITING_SIGNATURES': 'the contract is not awaiting signatures',
+  'errorCode.UNSUPPORTED_MEDIA_TYPE': 'unsupported request format',
+  'errorCode.IDEMPOTENCY_KEY_REUSED': 'a repeated request with different content',
+  'errorCode.RATE_LIMITED': 'too many requests; try again shortly',
+  'errorCode.NETWORK': 'the server cannot be reached',
 };
 
 export type Lang = 'zh' | 'en';

@@ -44,6 +44,13 @@ const EXACT: Record<string, string> = {
 };
 
 const PATTERNS: [RegExp, string][] = [
+  // the API's own sentences (api/errors.ts notFound, the payment and signing routes)
+  [/^contract not found$/, '合同不存在或无权查看'],
+  [/^(invoice|case|breach case|violation case|force majeure case|outage case|document|submission|user|webhook) not found$/, '所请求的记录不存在'],
+  [/^payment reference (\S+) was already recorded with another amount \((\d+) fen\)$/, '付款流水号 $1 已按另一金额（$2 分）登记过'],
+  [/^(甲方|乙方) \(party [AB]\) already signed on (\d{4})-(\d{2})-(\d{2})T[\d:.]+Z as (.+)$/, '$1已于 $2-$3-$4 由 $5 签署'],
+  [/^invoice (\S+) is already paid in full$/, '发票 $1 已全额付清'],
+  [/^this contract has no unpaid invoice$/, '该合同没有未付发票'],
   [/^must be at most (\d+) characters$/, '不能超过 $1 个字符'],
   [/^must equal the yearly fee times the term in years \((\d+) x (\d+) = (\d+) fen\)$/, '须等于年费乘以年限（$1 分 × $2 = $3 分）'],
   [/^must not be before the contract took effect \((.+)\)$/, '不能早于合同生效时间（$1）'],
