@@ -158,7 +158,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
         data: { cure: { at, by: request.actor.id, documentId: request.confirmation.documentId, sha256: request.confirmation.sha256 } },
         audit: { type: 'case.cured', data: { documentId: request.confirmation.documentId } },
       });
-      await tell('cured', [contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_cured', `${head}：违约已纠正并书面确认`, `${PARTY_LABELS[breaching]}已于 ${at} 在纠正期限内纠正违约并提交书面确认（${request.confirmation.title}），案件结案。`);
+      await tell('cured', [contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_cured', `${head}：违约已纠正并书面确认`, `${PARTY_LABELS[breaching]}已于 ${at} 在纠正期限内纠正违约并提交书面确认（${request.confirmation.title}），案件结案。`, { template: 'breach_cured' });
       return view();
     },
     {
@@ -194,7 +194,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
         data: { objection: { at, by: request.actor.id, reason: request.reason }, negotiation: { dueAt: limit.dueAt, days: input.negotiationDays } },
         audit: { type: 'case.objected', data: { negotiationDueAt: limit.dueAt } },
       });
-      await tell('objected', [contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_objected', `${head}：对方提出书面异议，进入协商`, `${PARTY_LABELS[breaching]}于 ${at} 提出书面异议：${request.reason}。协商期限：${limit.explanation}`);
+      await tell('objected', [contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_objected', `${head}：对方提出书面异议，进入协商`, `${PARTY_LABELS[breaching]}于 ${at} 提出书面异议：${request.reason}。协商期限：${limit.explanation}`, { template: 'breach_objected', negotiateUntil: limit.dueAt });
       return view();
     },
     {
@@ -221,7 +221,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
         data: { withdrawal: { at, by: request.actor.id, reason: request.reason } },
         audit: { type: 'case.withdrawn', data: { reason: request.reason } },
       });
-      await tell('withdrawn', [contactAudienceOf(breaching), 'owner', 'legal'], 'breach_withdrawn', `${head}：违约通知已撤回`, `${PARTY_LABELS[input.servedBy]}于 ${at} 撤回违约通知：${request.reason}`);
+      await tell('withdrawn', [contactAudienceOf(breaching), 'owner', 'legal'], 'breach_withdrawn', `${head}：违约通知已撤回`, `${PARTY_LABELS[input.servedBy]}于 ${at} 撤回违约通知：${request.reason}`, { template: 'breach_withdrawn' });
       return view();
     },
     { validator: (_request: WithdrawBreachInput) => requireStatus(['served', 'negotiating', 'escalated'], 'a withdrawal') },
@@ -244,7 +244,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
         data: { settlement: { at, by: request.actor.id, summary: request.summary } },
         audit: { type: 'case.settled', data: { summary: request.summary } },
       });
-      await tell('settled', [contactAudienceOf(breaching), contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_settled', `${head}：双方已协商解决`, `双方于 ${at} 达成和解：${request.summary}`);
+      await tell('settled', [contactAudienceOf(breaching), contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_settled', `${head}：双方已协商解决`, `双方于 ${at} 达成和解：${request.summary}`, { template: 'breach_settled' });
       return view();
     },
     { validator: (_request: SettleBreachInput) => requireStatus(['negotiating', 'escalated'], 'a settlement') },

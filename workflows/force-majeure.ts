@@ -115,6 +115,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
         reason: onTime ? 'force_majeure_proof_filed' : 'force_majeure_proof_late',
         subject: `${head}：书面证明已${onTime ? '按期' : '逾期'}提交`,
         body: `${PARTY_LABELS[input.declaredBy]}于 ${at} 提交不可抗力书面证明（${request.document.title}）${onTime ? '，在期限内' : `，已超过期限（${proof.explanation}）`}。`,
+        sms: { template: 'force_majeure_proof_filed', onTime },
       });
       return view();
     },
@@ -167,6 +168,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
     reason: 'force_majeure_declared',
     subject: `${head}：${PARTY_LABELS[input.declaredBy]}通知发生不可抗力`,
     body: `${input.event}（发生于 ${input.occurredAt}）。书面证明期限：${proof.explanation}`,
+    sms: { template: 'force_majeure_declared', proofDueAt: proof.dueAt },
   });
 
   await waitUntilDue(() => status !== 'declared', () => proof.dueAt);
@@ -190,6 +192,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
       reason: 'force_majeure_proof_missing',
       subject: `${head}：书面证明逾期未提交`,
       body: `${PARTY_LABELS[input.declaredBy]}未在期限内提交不可抗力书面证明（合同第九条第2款）：${proof.explanation}`,
+      sms: { template: 'force_majeure_proof_missing' },
     });
   }
   await condition(() => status === 'proof_filed' || status === 'proof_filed_late');

@@ -135,6 +135,7 @@ export async function contentViolation(input: ViolationCaseInput): Promise<Viola
         reason: 'violation_confirmed',
         subject: `${head}：违规已确认，账号永久冻结`,
         body: `经审核确认存在内容违规（${request.finding}）。根据合同约定，账号已永久冻结，无法继续使用短信服务，且不可申请重新开通；${remaining}。`,
+        sms: { template: 'violation_confirmed' },
       });
       if (!delivered) {
         await acts.alertStaff({
@@ -172,6 +173,7 @@ export async function contentViolation(input: ViolationCaseInput): Promise<Viola
         reason: 'violation_dismissed',
         subject: `${head}：经审核不构成违规`,
         body: `经审核，该事项不构成内容违规：${request.reason}`,
+        sms: { template: 'violation_dismissed' },
       });
       return view();
     },
@@ -188,6 +190,7 @@ export async function contentViolation(input: ViolationCaseInput): Promise<Viola
     reason: input.reportedBy === 'provider' ? 'violation_detected' : 'violation_reported',
     subject: `${head}：待审核`,
     body: `${reportLine}${input.description} 确认违规将永久冻结账号，剩余套餐作废。`,
+    ...(input.reportedBy === 'provider' ? { sms: { template: 'violation_detected' as const } } : {}),
   });
   if (input.report && !input.report.onTime) {
     await acts.notify({

@@ -30,6 +30,15 @@ export type NoticeSms =
   | { template: 'deadline_moved'; what: 'payment' | 'signing' | 'cure' | 'other'; dueAt: string }
   | { template: 'breach_served'; clause: string; cureDueAt: string }
   | { template: 'breach_cured' }
+  | { template: 'breach_objected'; negotiateUntil: string }
+  | { template: 'breach_withdrawn' }
+  | { template: 'breach_settled' }
+  | { template: 'violation_detected' }
+  | { template: 'violation_confirmed' }
+  | { template: 'violation_dismissed' }
+  | { template: 'force_majeure_declared'; proofDueAt: string }
+  | { template: 'force_majeure_proof_filed'; onTime: boolean }
+  | { template: 'force_majeure_proof_missing' }
   | { template: 'outage_notice'; startedAt: string }
   | { template: 'restoration_notice'; restoredAt: string };
 
@@ -90,6 +99,24 @@ function body(sms: NoticeSms): string {
       return `违约通知（合同${sms.clause}）已送达：请于${beijingWords(sms.cureDueAt)}前纠正并书面确认，或书面提出异议。`;
     case 'breach_cured':
       return '违约已在期限内纠正，案件已结案，谢谢配合。';
+    case 'breach_objected':
+      return `对方已对违约通知提出书面异议，双方协商至${beijingWords(sms.negotiateUntil)}。`;
+    case 'breach_withdrawn':
+      return '违约通知已撤回，案件已结案。';
+    case 'breach_settled':
+      return '违约事项已由双方协商解决，案件已结案。';
+    case 'violation_detected':
+      return '我方发现您单位发送的短信疑似违规，正在审核，结果另行通知。';
+    case 'violation_confirmed':
+      return '经审核确认存在违规内容，您单位的短信账号已永久冻结，剩余套餐作废。';
+    case 'violation_dismissed':
+      return '经审核，所涉短信不构成违规，服务照常。';
+    case 'force_majeure_declared':
+      return `对方通知发生不可抗力，书面证明应于${beijingWords(sms.proofDueAt)}前提交。`;
+    case 'force_majeure_proof_filed':
+      return sms.onTime ? '不可抗力书面证明已按期提交。' : '不可抗力书面证明已提交，但已超过期限。';
+    case 'force_majeure_proof_missing':
+      return '贵方通知的不可抗力事件，书面证明已逾期未提交，请尽快提交。';
     case 'outage_notice':
       return `企业短信服务自${beijingWords(sms.startedAt)}起中断，我方正在处理，恢复后另行通知。`;
     case 'restoration_notice':

@@ -27,10 +27,11 @@ beforeAll(async () => {
   signed = (await h.api('sales').post('/api/contracts', template).expect(201)).body;
   for (const party of ['A', 'B']) await h.api('sales').post(`/api/contracts/${signed.id}/signatures`, { party, signer: '签署人', title: '代表', sealed: true }).expect(200);
   unsigned = (await h.api('sales').post('/api/contracts', template).expect(201)).body;
-  // the payment deadline comes with the invoice the payment workflow issues
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await h.database.db.query(`SELECT 1 FROM deadlines WHERE contract_id = $1 AND kind = 'payment' AND status = 'open'`, [signed.id]);
-    if (rows.length > 0) break;
+  // the payment deadline comes with the invoice the payment workflow issues, the signing deadline with the
+  // unsigned contract's first workflow task: the feed reads the read model, so wait for both (an uncached worker is slow)
+  const written = async (contractId: string, kind: string) =>
+    (await h.database.db.query(`SELECT 1 FROM deadlines WHERE contract_id = $1 AND kind = $2 AND status = 'open'`, [contractId, kind])).rows.length > 0;
+  for (let i = 0; i < 600 && !((await written(signed.id, 'payment')) && (await written(unsigned.id, 'signing'))); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
 });

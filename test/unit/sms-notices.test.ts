@@ -30,6 +30,15 @@ const LONGEST: NoticeSms[] = [
   { template: 'breach_cured' },
   { template: 'outage_notice', startedAt: LATEST },
   { template: 'restoration_notice', restoredAt: LATEST },
+  { template: 'breach_objected', negotiateUntil: LATEST },
+  { template: 'breach_withdrawn' },
+  { template: 'breach_settled' },
+  { template: 'violation_detected' },
+  { template: 'violation_confirmed' },
+  { template: 'violation_dismissed' },
+  { template: 'force_majeure_declared', proofDueAt: LATEST },
+  { template: 'force_majeure_proof_filed', onTime: false },
+  { template: 'force_majeure_proof_missing' },
 ];
 
 describe('SMS notices', () => {
