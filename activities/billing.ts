@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { createLedgerBilling } from '../billing';
 import type { InvoiceSpec, PaymentRecord } from '../domain/billing';
-import { contractYearOf } from '../domain/billing';
+import { contractYearOf, invoiceStatusOf } from '../domain/billing';
 import type { Actor } from '../domain/contract';
 import { appendAudit } from '../db/audit';
 import { findContract } from '../db/contracts';
@@ -75,7 +75,8 @@ export function createBillingActivities({ db, billing = createLedgerBilling() }:
             type: 'invoice.overdue',
             contractId: input.contractId,
             actor: { id: 'system:billing', role: 'system' },
-            before: { status: 'open' },
+            // open, or partly paid when a payment came in before the deadline
+            before: { status: invoice ? invoiceStatusOf({ status: 'open', amountFen: invoice.amountFen, paidFen: invoice.paidFen }) : 'open' },
             after: { status: 'overdue' },
             data: {
               invoice: input.invoiceNumber,

@@ -18,7 +18,8 @@ export type RecordSignatureInput = {
 export type ChangeStatusInput = {
   contractId: string;
   from: ContractStatus[];
-  to: ContractStatus;
+  /** the statuses the workflow moves a contract to by itself (activation and renewal have their own activities) */
+  to: 'lapsed' | 'expired' | 'frozen' | 'terminated';
   actor: Actor;
   reason: string;
 };

@@ -3,6 +3,7 @@ import type { BillingSystem } from '../billing';
 import type { Db } from '../db/pool';
 import type { PdfRenderer } from '../pdf/renderer';
 import type { Logger } from '../platform/logger';
+import type { SmsSettings } from '../platform/sms-config';
 import type { SmsGateway } from '../sms/gateway';
 
 export type ActivityDeps = {
@@ -12,11 +13,13 @@ export type ActivityDeps = {
   logger?: Logger;
   /** to start and cancel the workflows a contract spawns */
   temporal?: Client;
-  /** the SMPP transport SMS goes out through; defaults to one made from SMPP_URL (activities/sms.ts) */
+  /** SMS settings, read once where the process starts (loadSmsSettings: worker/main.ts, the test harness) */
+  smsSettings: SmsSettings;
+  /** the SMPP transport SMS goes out through; defaults to one made from smsSettings (SMPP_URL, activities/sms.ts) */
   sms?: SmsGateway;
   /** the worker's task queue (the SMS dispatch of notices is started on it); defaults to the running activity's */
   taskQueue?: string;
-  /** lifecycle notices with a phone number also go out as SMS (activities/notifications.ts); defaults to SMS_SYSTEM_NOTICES (on) */
+  /** lifecycle notices with a phone number also go out as SMS (activities/notifications.ts); defaults to smsSettings.systemNotices (SMS_SYSTEM_NOTICES, on) */
   systemSms?: boolean;
   /** where documents are rendered; defaults to this process (the worker passes its render pool: pdf/renderer.ts) */
   pdf?: PdfRenderer;

@@ -18,6 +18,7 @@ export function createDigestActivities({ db }: ActivityDeps) {
       await storeDigest(db, digest);
       for (const group of digest.groups) {
         const counts = [group.renewalWindows.length, group.termsEnding.length, group.payments.length, group.cures.length];
+        const partlyPaid = group.payments.filter((p) => p.invoice?.status === 'partially_paid').length;
         await recordNotification(db, {
           id: `digest:${digest.id}:${group.ownerId}`,
           contractId: null,
@@ -26,7 +27,7 @@ export function createDigestActivities({ db }: ActivityDeps) {
           phone: null,
           reason: 'renewal_digest',
           subject: `续约与期限日报 ${digest.id}`,
-          body: `未来 ${input.horizonDays} 天：续约异议期 ${counts[0]} 项，合同到期 ${counts[1]} 项，付款期限 ${counts[2]} 项，纠正期限 ${counts[3]} 项。`,
+          body: `未来 ${input.horizonDays} 天：续约异议期 ${counts[0]} 项，合同到期 ${counts[1]} 项，付款期限 ${counts[2]} 项${partlyPaid ? `（其中已部分付款 ${partlyPaid} 项）` : ''}，纠正期限 ${counts[3]} 项。`,
         });
       }
       return { id: digest.id, owners: digest.groups.length, items: rows.length };

@@ -5,10 +5,10 @@
  * changes nothing twice.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { contractYearOf } from '../domain/billing';
 import type { Actor } from '../domain/contract';
 import type { OutageCause } from '../domain/legal';
+import type { AuditEventType } from '../domain/webhook-events';
 import { appendAudit } from '../db/audit';
 import { findContract } from '../db/contracts';
 import { findInvoice, grantedQuota, listPayments } from '../db/invoices';
@@ -36,29 +36,6 @@ function asFailure(error: unknown): unknown {
   return error;
 }
 
-/**
- * Starts a case workflow under its business id; a start that already
- * happened (a retry, a duplicate request) is not an error.
- */
-export async function startCaseWorkflow(
-  temporal: Client | undefined,
-  start: { workflow: string; workflowId: string; taskQueue: string; args: unknown[] },
-): Promise<boolean> {
-  if (!temporal) throw new Error('no Temporal client to start case workflows with');
-  try {
-    await temporal.workflow.start(start.workflow, {
-      workflowId: start.workflowId,
-      taskQueue: start.taskQueue,
-      args: start.args,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
-    throw error;
-  }
-}
-
 export type OutageCaseRef = { caseId: string; contractId: string };
 
 export type SendOutageNoticesInput = {
@@ -75,7 +52,7 @@ export type SendOutageNoticesInput = {
   issuedAt: string;
   actor: Actor;
   /** what each case becomes */
-  transition: Pick<CaseTransition, 'from' | 'to' | 'due' | 'close' | 'addFlags' | 'data'> & { eventType: string; auditType: string };
+  transition: Pick<CaseTransition, 'from' | 'to' | 'due' | 'close' | 'addFlags' | 'data'> & { eventType: string; auditType: AuditEventType };
   subject: string;
   body: string;
 };
@@ -138,7 +115,7 @@ export function createLegalActivities(deps: ActivityDeps) {
      * Moves an outage and (some of) its per-contract cases together; the
      * outage's own change is audited once (each case's move audits itself).
      */
-    async recordOutageProgress(input: { outageId: string; outage: OutagePatch; cases: CaseTransition[]; actor: Actor; auditType: string }): Promise<{ applied: number }> {
+    async recordOutageProgress(input: { outageId: string; outage: OutagePatch; cases: CaseTransition[]; actor: Actor; auditType: AuditEventType }): Promise<{ applied: number }> {
       try {
         return await db.withTransaction(async (tx) => {
           const before = await findOutage(tx, input.outageId);

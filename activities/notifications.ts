@@ -5,7 +5,6 @@ import { findContract } from '../db/contracts';
 import { recordNotification, type Audience } from '../db/notifications';
 import { findUser } from '../db/users';
 import { createLogger } from '../platform/logger';
-import { loadSmsSettings } from '../platform/sms-config';
 import { sendSystemNotice, type SystemNoticeOutcome } from '../services/sms';
 import type { ActivityDeps } from './deps';
 
@@ -53,7 +52,7 @@ function currentTaskQueue(deps: ActivityDeps): string | undefined {
  */
 export function createNotificationActivities(deps: ActivityDeps) {
   const { db } = deps;
-  const smsEnabled = () => deps.systemSms ?? loadSmsSettings().systemNotices;
+  const smsEnabled = () => deps.systemSms ?? deps.smsSettings.systemNotices;
   let logger = deps.logger;
   const loggerOf = () => (logger ??= createLogger({ level: 'silent' }));
 
@@ -95,7 +94,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
         loggerOf().warn({ notificationId: input.id }, 'notice not sent as SMS: no Temporal client or task queue in this context');
         return { recorded, sms };
       }
-      const serviceDeps = { db, temporal: deps.temporal, taskQueue, logger: loggerOf(), settings: loadSmsSettings(), queryTimeoutMs: 5_000 };
+      const serviceDeps = { db, temporal: deps.temporal, taskQueue, logger: loggerOf(), settings: deps.smsSettings, queryTimeoutMs: 5_000 };
       for (const target of withPhone) {
         const outcome = await sendSystemNotice(serviceDeps, { contract, notificationId: target.id, phone: target.phone, subject: input.subject, body: input.body, sms: input.sms });
         if (outcome.status === 'lint_rejected' || outcome.status === 'rejected') {

@@ -68,8 +68,7 @@ import {
   type SubmissionRow,
 } from '../db/sms';
 import { concatReferenceOf, partRefOf } from '../domain/sms/dispatch';
-import { loadSmsSettings } from '../platform/sms-config';
-import { createSmsGatewayFromEnv, type SmsGateway } from '../sms/gateway';
+import { createSmsGatewayFromSettings, type SmsGateway } from '../sms/gateway';
 import { ensureSmsReceiver } from '../sms/receiver';
 import { planParts, SmppSubmitError, type SmppLogger, type SubmitPart } from '../sms/smpp-client';
 import type { ActivityDeps } from './deps';
@@ -137,7 +136,7 @@ export function createSmsActivities(deps: ActivityDeps) {
   };
   const gatewayOf = (): SmsGateway => {
     if (!gateway) {
-      gateway = attach(deps.sms ?? createSmsGatewayFromEnv(smppLoggerOf(deps.logger)));
+      gateway = attach(deps.sms ?? createSmsGatewayFromSettings(deps.smsSettings, smppLoggerOf(deps.logger)));
       if (gateway.ownsTransport) {
         process.once('SIGTERM', onSignal);
         process.once('SIGINT', onSignal);
@@ -147,7 +146,7 @@ export function createSmsActivities(deps: ActivityDeps) {
   };
   if (deps.sms) {
     gatewayOf();
-  } else if (loadSmsSettings().smppUrlConfigured) {
+  } else if (deps.smsSettings.smppUrlConfigured) {
     // a configured SMSC: bind now, so MO replies (opt-outs) and receipts flow before the first send
     const { transport } = gatewayOf();
     transport.start().catch((error: unknown) => deps.logger?.warn({ err: (error as Error).message }, 'smpp transport did not start'));

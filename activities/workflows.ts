@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { STARTABLE, startWorkflow } from '../services/workflow-starts';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -15,18 +16,12 @@ export function createWorkflowActivities({ temporal }: ActivityDeps) {
   };
   return {
     async startWorkflow(input: { workflow: 'paymentDeadline'; workflowId: string; args: unknown[] }): Promise<{ started: boolean }> {
-      try {
-        await client().workflow.start(input.workflow, {
-          workflowId: input.workflowId,
-          taskQueue: Context.current().info.taskQueue,
-          args: input.args,
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-        return { started: true };
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
-        throw error;
-      }
+      // the workflow names what it starts (it cannot pass a function); the starter holds the reference
+      const started = await startWorkflow(client(), Context.current().info.taskQueue, STARTABLE[input.workflow], {
+        workflowId: input.workflowId,
+        args: input.args as Parameters<(typeof STARTABLE)[typeof input.workflow]>,
+      });
+      return { started };
     },
 
     async cancelWorkflows(input: { workflowIds: string[] }): Promise<{ cancelled: string[] }> {

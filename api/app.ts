@@ -1,13 +1,13 @@
 /**
  * The express application, separate from listen() so tests drive it directly.
  */
-import { loadConfig } from '../platform/config';
 import { withActorAssertions } from '../platform/temporal';
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import { authenticate, requireRole } from './auth';
 import { consoleMiddleware } from './console';
+import { contractGate, gatedContract } from './contract-access';
 import type { AppDeps } from './deps';
 import { AppError, errorMiddleware } from './errors';
 import { parseWith, requireJsonBody, type RouteDef } from './http';
@@ -18,7 +18,7 @@ import { calendarRoutes } from './routes/calendar';
 import { calendarFeedRoutes, redactCalendarFeedUrl } from './routes/calendar-feed';
 import { contractImportRoutes, IMPORT_BODY_LIMIT } from './routes/contract-imports';
 import { caseRoutes } from './routes/cases';
-import { contractRoutes, loadContract } from './routes/contracts';
+import { contractRoutes } from './routes/contracts';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
 import { digestRoutes } from './routes/digests';
@@ -32,15 +32,6 @@ export type { AppDeps } from './deps';
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
   return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...calendarRoutes(deps), ...calendarFeedRoutes(deps), ...contractImportRoutes(deps)];
-}
-
-/** Refuses the request unless the policy lets the caller do the route's action to the contract its path names (api/policy.ts). */
-function contractGate(deps: AppDeps, spec: NonNullable<RouteDef['contract']>) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const id = req.params[spec.param];
-    await loadContract(deps, res.locals.user, typeof id === 'string' ? id : undefined, spec.action);
-    next();
-  };
 }
 
 export function createApp(given: AppDeps): Express {
@@ -74,7 +65,7 @@ export function createApp(given: AppDeps): Express {
   const auth = authenticate(deps.db);
   const idem = idempotency(deps.db);
   // per-user and per-organisation write budgets, after the idempotency layer (a replay is not counted twice)
-  const writeBudget = writeLimits(deps.db, given.rateLimits ?? loadConfig().rateLimits);
+  const writeBudget = writeLimits(deps.db, deps.rateLimits);
   for (const route of allRoutes(deps)) {
     const chain = [
       ...(route.roles === 'public' ? [] : [auth, (_req: Request, res: Response, next: NextFunction) => (requireRole(res.locals.user, route.roles as never), next())]),
@@ -91,6 +82,9 @@ export function createApp(given: AppDeps): Express {
           body: parseWith(route.body, req.body, 'body'),
           query: parseWith(route.query, req.query, 'query'),
           params: req.params as Record<string, string>,
+          get contract() {
+            return gatedContract(res, route.path);
+          },
           requestId: res.locals.requestId,
           idempotencyKey: res.locals.idempotencyKey ?? null,
         });

@@ -69,7 +69,7 @@ export function requireRole(user: User, roles: readonly Role[]): void {
 }
 
 /** Whether the user may see the contract (api/policy.ts). */
-export function canSeeContract(user: User, contract: Pick<ContractRow, 'partyAName' | 'ownerId'>): boolean {
+export function canSeeContract(user: User, contract: Pick<ContractRow, 'partyAName' | 'partyACreditCode' | 'ownerId'>): boolean {
   return mayOnContract(user, 'read', contract);
 }
 
@@ -78,7 +78,7 @@ export function canSeeContract(user: User, contract: Pick<ContractRow, 'partyANa
  * may not see is reported as absent, not as forbidden; one they may see but
  * not change answers 403 naming who may.
  */
-export function assertContractAccess(user: User, contract: Pick<ContractRow, 'partyAName' | 'ownerId'>, action: ContractAction = 'read'): void {
+export function assertContractAccess(user: User, contract: Pick<ContractRow, 'partyAName' | 'partyACreditCode' | 'ownerId'>, action: ContractAction = 'read'): void {
   if (!mayOnContract(user, 'read', contract)) throw new AppError('NOT_FOUND', 'contract not found');
   if (action !== 'read' && !mayOnContract(user, action, contract)) {
     throw new AppError('FORBIDDEN', user.role === 'sales' ? "only the contract's owner, legal, finance or an admin may act on this contract" : 'your role may not do this on this contract');

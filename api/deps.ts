@@ -3,6 +3,7 @@ import type { Db } from '../db/pool';
 import type { WebhookDestinationPolicy } from '../domain/destinations';
 import type { WriteRateLimits } from '../platform/config';
 import type { Logger } from '../platform/logger';
+import type { SmsSettings } from '../platform/sms-config';
 import type { DnsLookup } from '../webhooks/destinations';
 
 export type AppDeps = {
@@ -11,6 +12,8 @@ export type AppDeps = {
   taskQueue: string;
   logger: Logger;
   bodyLimit: string;
+  /** SMS settings (service code, caps, validity), read once where the process starts (loadSmsSettings: api/main.ts, the test harness) */
+  smsSettings: SmsSettings;
   /** how long GET /api/contracts/:id waits for a live workflow query before serving the read model */
   queryTimeoutMs: number;
   /** the key (hex) every update the API sends is signed with (platform/actor-key.ts, domain/actor-assertion.ts) */
@@ -19,10 +22,10 @@ export type AppDeps = {
   tokenTtlMs?: number;
   /** the Temporal server's clock, when it is not the wall clock (the time-skipping test server) */
   temporalClock?: () => Promise<number>;
-  /** where webhooks may be registered to (WEBHOOK_ALLOWED_HOSTS, NODE_ENV); unset: as the configuration says */
-  webhookDestinations?: WebhookDestinationPolicy;
+  /** where webhooks may be registered to (WEBHOOK_ALLOWED_HOSTS, NODE_ENV: platform/config.ts) */
+  webhookDestinations: WebhookDestinationPolicy;
   /** name resolution for the registration check (tests: a name resolving to a metadata address); unset: dns.lookup */
   dnsLookup?: DnsLookup;
-  /** writes per minute per user and organisation (api/write-limits.ts); unset: as the configuration says */
-  rateLimits?: WriteRateLimits;
+  /** writes per minute per user and organisation (api/write-limits.ts; platform/config.ts) */
+  rateLimits: WriteRateLimits;
 };

@@ -6,6 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { ContractAction } from './policy';
 import type { z } from 'zod';
+import type { ContractRow } from '../db/contracts';
 import type { Role, User } from '../db/users';
 import { AppError, zodIssues } from './errors';
 
@@ -18,6 +19,8 @@ export type RequestContext<B = unknown, Q = unknown> = {
   body: B;
   query: Q;
   params: Record<string, string>;
+  /** the contract the route's `contract` gate loaded and checked (api/contract-access.ts); reading it on a route without one throws */
+  contract: ContractRow;
   requestId: string;
   idempotencyKey: string | null;
 };

@@ -10,8 +10,9 @@ import { findUserByToken, registerToken, revokeDemoTokens, upsertUser } from '..
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
+import { loadSmsSettings } from '../platform/sms-config';
 import { connectClient } from '../platform/temporal';
-import { startOwedWorkflows } from '../services/contracts';
+import { sweepOwedStarts } from '../services/workflow-starts';
 import { createApp } from './app';
 
 const SWEEP_EVERY_MS = 5_000;
@@ -19,6 +20,7 @@ const PURGE_EVERY_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const smsSettings = loadSmsSettings();
   const logger = createLogger({ level: config.logLevel, name: 'api' });
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for the API (npm start sets it)');
   const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-api', role: config.databaseRole });
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     logger,
     bodyLimit: config.http.bodyLimit,
+    smsSettings,
     queryTimeoutMs: 2_000,
     actorAssertionKey: loadActorAssertionKey(config),
     tokenTtlMs: config.tokenTtlMs,
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
 
   let lastPurge = 0;
   const sweep = async () => {
-    const started = await startOwedWorkflows(deps).catch((error) => {
+    const started = await sweepOwedStarts(deps).catch((error) => {
       logger.warn({ err: (error as Error).message }, 'owed workflow sweep failed');
       return 0;
     });

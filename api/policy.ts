@@ -13,18 +13,25 @@
  * contract (their route roles keep each to its own kind of act). A sales
  * user reads and acts on the contracts they own, as the digest and the
  * calendar already scope them. A customer operator reads and acts on their own
- * organisation's contracts. Recipient numbers: operations and legal (who
+ * organisation's contracts: those whose Party A carries the operator's
+ * organisation credit code (统一社会信用代码), whatever its name on them, and
+ * those stored without a code whose Party A has exactly the organisation's
+ * name; an operator without a code yet is bound by the exact name alone
+ * (docs/security.md). Recipient numbers: operations and legal (who
  * handle opt-outs and violations), admins, and the customer's own operators.
  */
 import { AbilityBuilder, createMongoAbility, subject, type ForcedSubject, type MongoAbility } from '@casl/ability';
-import type { ContractRow } from '../db/contracts';
+import type { ContractRow, OrganisationScope } from '../db/contracts';
 import type { User } from '../db/users';
 
 export type ContractAction = 'read' | 'act' | 'readRecipients';
-type ContractSubject = Pick<ContractRow, 'ownerId' | 'partyAName'>;
-type Ability = MongoAbility<[ContractAction | 'manage', 'all' | 'Contract' | (ContractSubject & ForcedSubject<'Contract'>)]>;
+/** What the policy reads of a contract; a contract without `partyACreditCode` has none (stored before codes). */
+export type ContractSubject = Pick<ContractRow, 'ownerId' | 'partyAName'> & { partyACreditCode?: string | null };
+/** What the policy reads of a user; a customer operator without `organisationCreditCode` is bound by name. */
+export type PolicyUser = Pick<User, 'id' | 'role' | 'organisation'> & { organisationCreditCode?: string | null };
+type Ability = MongoAbility<[ContractAction | 'manage', 'all' | 'Contract' | (Required<ContractSubject> & ForcedSubject<'Contract'>)]>;
 
-export function abilityFor(user: Pick<User, 'id' | 'role' | 'organisation'>): Ability {
+export function abilityFor(user: PolicyUser): Ability {
   const { can, build } = new AbilityBuilder<Ability>(createMongoAbility);
   switch (user.role) {
     case 'admin':
@@ -40,16 +47,37 @@ export function abilityFor(user: Pick<User, 'id' | 'role' | 'organisation'>): Ab
     case 'sales':
       can(['read', 'act'], 'Contract', { ownerId: user.id });
       break;
-    case 'customer':
-      if (user.organisation !== null) can(['read', 'act', 'readRecipients'], 'Contract', { partyAName: user.organisation });
+    case 'customer': {
+      const code = user.organisationCreditCode ?? null;
+      if (code !== null) {
+        can(['read', 'act', 'readRecipients'], 'Contract', { partyACreditCode: code });
+        // a contract stored before credit codes, until an admin sets its code: by the organisation's exact name
+        if (user.organisation !== null) can(['read', 'act', 'readRecipients'], 'Contract', { partyACreditCode: null, partyAName: user.organisation });
+      } else if (user.organisation !== null) {
+        can(['read', 'act', 'readRecipients'], 'Contract', { partyAName: user.organisation });
+      }
       break;
+    }
   }
   return build();
 }
 
 /** Whether the user may do `action` to the contract. */
-export function mayOnContract(user: Pick<User, 'id' | 'role' | 'organisation'>, action: ContractAction, contract: ContractSubject): boolean {
-  return abilityFor(user).can(action, subject('Contract', { ownerId: contract.ownerId, partyAName: contract.partyAName }));
+export function mayOnContract(user: PolicyUser, action: ContractAction, contract: ContractSubject): boolean {
+  return abilityFor(user).can(
+    action,
+    subject('Contract', { ownerId: contract.ownerId, partyAName: contract.partyAName, partyACreditCode: contract.partyACreditCode ?? null }),
+  );
+}
+
+/**
+ * The organisation a customer operator's lists are limited to (the same rule
+ * as the policy, as SQL: db/contracts.ts organisationCondition); undefined for
+ * everyone else. An operator with neither a code nor a name sees nothing.
+ */
+export function organisationScopeOf(user: PolicyUser): OrganisationScope | undefined {
+  if (user.role !== 'customer') return undefined;
+  return { creditCode: user.organisationCreditCode ?? null, name: user.organisation ?? '\u0000' };
 }
 
 /** The owner every contract list of this user is limited to (sales see their own), or undefined. */

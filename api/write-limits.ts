@@ -43,7 +43,8 @@ export function writeLimits(db: Db, limits: WriteRateLimits) {
     async (_req: Request, res: Response, next: NextFunction): Promise<void> => {
       const b = budgetsOf();
       const user: User = res.locals.user;
-      const org = user.organisation;
+      // the organisation by its credit code; by its name while an operator has none (docs/security.md)
+      const org = user.organisationCreditCode ?? user.organisation;
       const checks: [WriteBudget, string, WriteLimitScope, string][] = [
         [b.user, `user:${user.id}`, 'user', 'writes'],
         ...(org ? [[b.organisation, `org:${org}`, 'organisation', 'writes'] as [WriteBudget, string, WriteLimitScope, string]] : []),

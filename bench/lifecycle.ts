@@ -11,6 +11,7 @@
  * on the same server and worker, before the contract exists: what skipping
  * that much time costs by itself.
  */
+import { loadConfig } from '../platform/config';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
@@ -18,6 +19,7 @@ import { createApp } from '../api/app';
 import { invoiceNumber, paymentWorkflowId } from '../domain/billing';
 import { issueToken, upsertUser, type Role } from '../db/users';
 import { REFERENCE_TERMS } from '../domain/terms';
+import { loadSmsSettings } from '../platform/sms-config';
 import type { noop } from '../workflows/noop';
 import { createWorker } from '../worker';
 import { BENCH_RATE_LIMITS, benchActorAssertionKey, createBenchDatabase, say, startTimeSkippingServer, workflowBundle } from './env';
@@ -32,15 +34,16 @@ export async function benchLifecycle(options: { msPerDocument?: number }): Promi
   const { env, stop: stopServer } = await startTimeSkippingServer();
   const taskQueue = `bench-lifecycle-${randomBytes(3).toString('hex')}`;
   const logger = pino({ level: 'silent' });
+  const smsSettings = loadSmsSettings();
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
     // lifecycle notices are recorded, not also sent as SMS, as in test/workflows/renewal.test.ts (SMS is (5))
-    deps: { db: database.db, logger, temporal: env.client, systemSms: false },
+    deps: { db: database.db, logger, temporal: env.client, smsSettings, systemSms: false },
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
-  const app = createApp({ db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', queryTimeoutMs: 5_000, actorAssertionKey: benchActorAssertionKey(), temporalClock: () => env.currentTimeMs(), rateLimits: BENCH_RATE_LIMITS });
+  const app = createApp({ db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', smsSettings, queryTimeoutMs: 5_000, actorAssertionKey: benchActorAssertionKey(), temporalClock: () => env.currentTimeMs(), rateLimits: BENCH_RATE_LIMITS, webhookDestinations: loadConfig().webhookDestinations });
   const server: Server = await new Promise((done) => {
     const s = app.listen(0, '127.0.0.1', () => done(s));
   });

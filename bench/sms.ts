@@ -34,11 +34,12 @@ import { lintMessage } from '../domain/sms/lint';
 import { REFERENCE_TERMS, type ContractTerms } from '../domain/terms';
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
+import { loadSmsSettings } from '../platform/sms-config';
 import { temporalExecutable } from '../platform/temporal-binaries';
 import { createSmsGateway } from '../sms/gateway';
 import { parseSmppUrl } from '../sms/protocol';
 import { planParts, type SubmitPart } from '../sms/smpp-client';
-import { startSmscSimulator, type SmscSimulator } from '../sms/simulator';
+import { startSmscSimulator, type SmscSimulator } from '../tools/smsc/simulator';
 import { createWorker } from '../worker';
 import { resolveAdminUrl, withAdminClient } from '../test/support/postgres';
 
@@ -168,7 +169,8 @@ async function main(): Promise<void> {
     const gateway = createSmsGateway({ url: smsc.url(), transportOptions: { windowSize: WINDOW }, settings: { ambiguousGraceMs: 5_000 } });
     await gateway.transport.start();
     const taskQueue = `bench-sms-${randomBytes(3).toString('hex')}`;
-    const worker = await createWorker({ connection: env.nativeConnection, taskQueue, deps: { db, logger, temporal: env.client, sms: gateway }, actorAssertionKey: loadActorAssertionKey(loadConfig()) });
+    const smsSettings = loadSmsSettings();
+    const worker = await createWorker({ connection: env.nativeConnection, taskQueue, deps: { db, logger, temporal: env.client, sms: gateway, smsSettings }, actorAssertionKey: loadActorAssertionKey(loadConfig()) });
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();
@@ -183,9 +185,11 @@ async function main(): Promise<void> {
       taskQueue,
       logger,
       bodyLimit: '2mb',
+      smsSettings,
       queryTimeoutMs: 5_000,
       actorAssertionKey: loadActorAssertionKey(loadConfig()),
       rateLimits: { userWritesPerMinute: 1_000_000, organisationWritesPerMinute: 1_000_000, userHeavyPerMinute: 1_000_000, organisationHeavyPerMinute: 1_000_000 },
+      webhookDestinations: loadConfig().webhookDestinations,
     });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { issueToken, upsertUser } from '../db/users';
 import { REFERENCE_TERMS } from '../domain/terms';
-import { startSmscSimulator } from '../sms/simulator';
-import { getContractStateQuery } from '../workflows/contract-lifecycle';
+import { startSmscSimulator } from '../tools/smsc/simulator';
+import { getContractStateQuery } from '../workflows/messages/contract-lifecycle';
 import type { noop } from '../workflows/noop';
 import { createBenchDatabase, freePort, onCleanup, say, serviceEnv, spawnService, startDevServer, waitForHttp, type BenchDatabase, type DevServer, type ServiceProcess } from './env';
 

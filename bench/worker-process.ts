@@ -21,10 +21,12 @@ import { createDb } from '../db/pool';
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
+import { loadSmsSettings } from '../platform/sms-config';
 import { createWorker } from '../worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const smsSettings = loadSmsSettings();
   const logger = createLogger({ level: config.logLevel, name: 'bench-worker' });
   if (!config.databaseUrl || !config.temporal.address) throw new Error('DATABASE_URL and TEMPORAL_ADDRESS must be set');
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } }, shutdownSignals: [] });
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, logger, temporal, billing: createLedgerBilling() },
+    deps: { db, logger, temporal, billing: createLedgerBilling(), smsSettings },
     actorAssertionKey: loadActorAssertionKey(config),
     overrides: {
       ...(maxCached ? { maxCachedWorkflows: Number(maxCached) } : {}),

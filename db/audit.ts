@@ -4,6 +4,7 @@
  * Each event also enqueues its outgoing webhooks (db/webhooks.ts).
  */
 import type { Actor } from '../domain/contract';
+import type { AuditEventType } from '../domain/webhook-events';
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from './pool';
 
@@ -18,7 +19,8 @@ export const AUDIT_CHAIN_LOCK = 72_017_402;
 const isDb = (db: Queryable): db is Db => typeof (db as Partial<Db>).withTransaction === 'function';
 
 export type AuditEvent = {
-  type: string;
+  /** one of the published event types (domain/webhook-events.ts) */
+  type: AuditEventType;
   contractId?: string | null;
   actor: Actor;
   before?: unknown;

@@ -41,7 +41,8 @@ export async function findUserByCalendarFeed(db: Queryable, token: string): Prom
   if (!token.startsWith(CALENDAR_FEED_PREFIX)) return null;
   const { rows } = await db.query(
     `WITH feed AS (UPDATE calendar_feeds SET last_used_at = now() WHERE token_hash = $1 RETURNING user_id)
-     SELECT u.id, u.name, u.role, u.organisation FROM feed JOIN users u ON u.id = feed.user_id WHERE u.deactivated_at IS NULL`,
+     SELECT u.id, u.name, u.role, u.organisation, u.organisation_credit_code AS "organisationCreditCode"
+       FROM feed JOIN users u ON u.id = feed.user_id WHERE u.deactivated_at IS NULL`,
     [hashToken(token)],
   );
   return (rows[0] as User | undefined) ?? null;

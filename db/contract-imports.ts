@@ -24,12 +24,15 @@ export async function insertImportedContract(
   input: { id: string; ownerId: string; terms: ContractTerms; workflowId: string; externalRef: string; effectiveAt: string; termEndsAt: string; importedAt: string },
 ): Promise<ContractRow | null> {
   const { rows } = await db.query(
-    `INSERT INTO contracts (id, number, owner_id, status, terms, party_a_name, party_b_name, effective_at, term_ends_at, workflow_id, external_ref, imported_at)
+    `INSERT INTO contracts (id, number, owner_id, status, terms, party_a_name, party_a_credit_code, party_b_name, effective_at, term_ends_at, workflow_id, external_ref, imported_at)
      VALUES ($1, 'SMS-' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY') || '-' || lpad(nextval('contract_number_seq')::text, 6, '0'),
-             $2, 'active', $3, $4, $5, $6, $7, $8, $9, $10)
+             $2, 'active', $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (external_ref) WHERE external_ref IS NOT NULL DO NOTHING
      RETURNING ${CONTRACT_COLUMNS}`,
-    [input.id, input.ownerId, JSON.stringify(input.terms), input.terms.partyA.name, input.terms.partyB.name, input.effectiveAt, input.termEndsAt, input.workflowId, input.externalRef, input.importedAt],
+    [
+      input.id, input.ownerId, JSON.stringify(input.terms), input.terms.partyA.name, input.terms.partyA.creditCode ?? null, input.terms.partyB.name,
+      input.effectiveAt, input.termEndsAt, input.workflowId, input.externalRef, input.importedAt,
+    ],
   );
   return rows[0] ? toContract(rows[0]) : null;
 }

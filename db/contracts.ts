@@ -13,6 +13,8 @@ export type ContractRow = {
   status: ContractStatus;
   terms: ContractTerms;
   partyAName: string;
+  /** Party A's unified social credit code; null for a contract stored before it was required, until an admin sets it */
+  partyACreditCode: string | null;
   partyBName: string;
   effectiveAt: string | null;
   termEndsAt: string | null;
@@ -27,17 +29,30 @@ export type ContractRow = {
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-export const CONTRACT_COLUMNS = `id, number, owner_id, status, terms, party_a_name, party_b_name, effective_at, term_ends_at,
+export const CONTRACT_COLUMNS = `id, number, owner_id, status, terms, party_a_name, party_a_credit_code, party_b_name, effective_at, term_ends_at,
   workflow_id, workflow_started_at, created_at, updated_at, external_ref, imported_at`;
 
+/**
+ * The stored terms with Party A's credit code of the column: an admin may
+ * have set it on a contract stored without one, and the lifecycle writes
+ * the terms it carries (without it) back when a supplemental agreement is
+ * signed. The column is the code of record.
+ */
+function termsWithCreditCode(terms: ContractTerms, creditCode: string | null): ContractTerms {
+  if (creditCode === null || !terms?.partyA || terms.partyA.creditCode === creditCode) return terms;
+  return { ...terms, partyA: { ...terms.partyA, creditCode } };
+}
+
 export function toContract(row: Record<string, unknown>): ContractRow {
+  const partyACreditCode = (row.party_a_credit_code as string | null | undefined) ?? null;
   return {
     id: row.id as string,
     number: row.number as string,
     ownerId: row.owner_id as string,
     status: row.status as ContractStatus,
-    terms: row.terms as ContractTerms,
+    terms: termsWithCreditCode(row.terms as ContractTerms, partyACreditCode),
     partyAName: row.party_a_name as string,
+    partyACreditCode,
     partyBName: row.party_b_name as string,
     effectiveAt: iso(row.effective_at as Date | null),
     termEndsAt: iso(row.term_ends_at as Date | null),
@@ -61,12 +76,12 @@ export type InsertContract = {
 /** Inserts the contract; returns null when the owner already created one with this idempotency key. */
 export async function insertContract(db: Queryable, input: InsertContract): Promise<ContractRow | null> {
   const { rows } = await db.query(
-    `INSERT INTO contracts (id, number, owner_id, status, terms, party_a_name, party_b_name, workflow_id, idempotency_key)
+    `INSERT INTO contracts (id, number, owner_id, status, terms, party_a_name, party_a_credit_code, party_b_name, workflow_id, idempotency_key)
      VALUES ($1, 'SMS-' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY') || '-' || lpad(nextval('contract_number_seq')::text, 6, '0'),
-             $2, 'awaiting_signatures', $3, $4, $5, $6, $7)
+             $2, 'awaiting_signatures', $3, $4, $5, $6, $7, $8)
      ON CONFLICT (owner_id, idempotency_key) DO NOTHING
      RETURNING ${CONTRACT_COLUMNS}`,
-    [input.id, input.ownerId, JSON.stringify(input.terms), input.terms.partyA.name, input.terms.partyB.name, input.workflowId, input.idempotencyKey],
+    [input.id, input.ownerId, JSON.stringify(input.terms), input.terms.partyA.name, input.terms.partyA.creditCode ?? null, input.terms.partyB.name, input.workflowId, input.idempotencyKey],
   );
   return rows[0] ? toContract(rows[0]) : null;
 }
@@ -81,10 +96,27 @@ export async function findContract(db: Queryable, id: string): Promise<ContractR
   return rows[0] ? toContract(rows[0]) : null;
 }
 
+/**
+ * A customer operator's organisation, as contract lists are limited to it:
+ * by its credit code (and, for contracts stored without one, its exact
+ * name), or by its exact name alone while the operator has no code.
+ */
+export type OrganisationScope = { creditCode: string | null; name: string };
+
+/** The condition of an organisation scope over `contracts <alias>`, its values numbered from $`first`. */
+export function organisationCondition(scope: OrganisationScope, alias: string, first: number): { sql: string; values: unknown[] } {
+  if (scope.creditCode === null) return { sql: `${alias}.party_a_name = $${first}`, values: [scope.name] };
+  return {
+    sql: `(${alias}.party_a_credit_code = $${first} OR (${alias}.party_a_credit_code IS NULL AND ${alias}.party_a_name = $${first + 1}))`,
+    values: [scope.creditCode, scope.name],
+  };
+}
+
 export type ContractFilter = {
   status?: ContractStatus;
   ownerId?: string;
-  partyAName?: string;
+  /** a customer operator's organisation */
+  organisation?: OrganisationScope;
   deadlineWithinDays?: number;
   limit: number;
   offset: number;
@@ -96,8 +128,8 @@ export type ContractListItem = ContractRow & {
   risk: Pick<RiskFacts, 'invoices' | 'cases'> & { provisionalDueAt: string | null };
 };
 
-/** A condition with one parameter, written `?`. */
-type Condition = [clause: string, value: unknown];
+/** A condition with its parameters, each written `?`. */
+type Condition = [clause: string, ...values: unknown[]];
 
 /** Open deadlines due within `?` days, over `deadlines d`: the deadlineWithinDays filter. */
 const OPEN_DUE_WITHIN = `d.status = 'open' AND d.due_at <= now() + make_interval(days => ?)`;
@@ -107,14 +139,21 @@ function contractColumnConditions(filter: Omit<ContractFilter, 'limit' | 'offset
   const conditions: Condition[] = [];
   if (filter.status) conditions.push(['c.status = ?', filter.status]);
   if (filter.ownerId) conditions.push(['c.owner_id = ?', filter.ownerId]);
-  if (filter.partyAName) conditions.push(['c.party_a_name = ?', filter.partyAName]);
+  if (filter.organisation) {
+    conditions.push(
+      filter.organisation.creditCode === null
+        ? ['c.party_a_name = ?', filter.organisation.name]
+        : ['(c.party_a_credit_code = ? OR (c.party_a_credit_code IS NULL AND c.party_a_name = ?))', filter.organisation.creditCode, filter.organisation.name],
+    );
+  }
   return conditions;
 }
 
 /** The conditions as a WHERE clause, each `?` numbered $1, $2, … in order. */
 function whereOf(conditions: Condition[]): { whereSql: string; values: unknown[] } {
-  const clauses = conditions.map(([clause], i) => clause.replace('?', `$${i + 1}`));
-  return { whereSql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', values: conditions.map(([, value]) => value) };
+  let n = 0;
+  const clauses = conditions.map(([clause]) => clause.replace(/\?/g, () => `$${++n}`));
+  return { whereSql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', values: conditions.flatMap(([, ...values]) => values) };
 }
 
 /** The list's filters as a parameterised WHERE clause over `contracts c`. */
@@ -230,6 +269,21 @@ export async function updateContractStatus(
     [input.id, input.to, input.from, input.effectiveAt ?? null, input.termEndsAt ?? null],
   );
   return rowCount === 1;
+}
+
+/**
+ * Sets Party A's credit code on a contract stored without one (the column and
+ * the terms); null when the contract already carries a code.
+ */
+export async function setPartyACreditCode(db: Queryable, contractId: string, creditCode: string): Promise<ContractRow | null> {
+  const { rows } = await db.query(
+    `UPDATE contracts
+        SET party_a_credit_code = $2, terms = jsonb_set(terms, '{partyA,creditCode}', to_jsonb($2::text)), updated_at = now()
+      WHERE id = $1 AND party_a_credit_code IS NULL
+      RETURNING ${CONTRACT_COLUMNS}`,
+    [contractId, creditCode],
+  );
+  return rows[0] ? toContract(rows[0]) : null;
 }
 
 export async function markWorkflowStarted(db: Queryable, contractId: string): Promise<void> {

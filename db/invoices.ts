@@ -1,7 +1,8 @@
 /**
  * Invoices, payments, top-ups and quota grants.
  */
-import type { InvoiceKind, InvoiceSpec, InvoiceStatus, PaymentRecord } from '../domain/billing';
+import type { InvoiceGroup } from '../domain/ageing';
+import { INVOICE_STATUSES, invoiceStatusOf, type InvoiceKind, type InvoiceSpec, type InvoiceStatus, type PaymentRecord, type StoredInvoiceStatus } from '../domain/billing';
 import type { Queryable } from './pool';
 
 export type InvoiceRow = {
@@ -14,6 +15,7 @@ export type InvoiceRow = {
   outstandingFen: number;
   vatRatePercent: number;
   invoiceType: string;
+  /** as read (domain/billing.ts invoiceStatusOf): the stored status, `partially_paid` while open with a payment */
   status: InvoiceStatus;
   issuedAt: string;
   dueAt: string;
@@ -43,7 +45,7 @@ function toInvoice(row: Record<string, unknown>): InvoiceRow {
     outstandingFen: amountFen - paidFen,
     vatRatePercent: Number(row.vat_rate_percent),
     invoiceType: row.invoice_type as string,
-    status: row.status as InvoiceStatus,
+    status: invoiceStatusOf({ status: row.status as StoredInvoiceStatus, amountFen, paidFen }),
     issuedAt: (row.issued_at as Date).toISOString(),
     dueAt: (row.due_at as Date).toISOString(),
     dueExplanation: row.due_explanation as string,
@@ -88,13 +90,30 @@ export async function oldestUnpaidInvoice(db: Queryable, contractId: string): Pr
   return rows[0] ? toInvoice(rows[0]) : null;
 }
 
+/**
+ * The SQL condition for a status as read: the stored column with the amounts,
+ * as domain/billing.ts invoiceStatusOf derives it (open with a payment is partly paid).
+ */
+function statusCondition(status: InvoiceStatus): string {
+  switch (status) {
+    case 'open':
+      return `(status = 'open' AND paid_fen = 0)`;
+    case 'partially_paid':
+      return `(status = 'open' AND paid_fen > 0)`;
+    case 'paid':
+      return `status = 'paid'`;
+    case 'overdue':
+      return `status = 'overdue'`;
+  }
+}
+
 export async function listInvoices(
   db: Queryable,
   filter: { status?: InvoiceStatus; dueWithinDays?: number; contractId?: string; ownerId?: string; limit: number; offset: number },
 ): Promise<InvoiceRow[]> {
   const where: string[] = [];
   const values: unknown[] = [];
-  if (filter.status) where.push(`status = $${values.push(filter.status)}`);
+  if (filter.status) where.push(statusCondition(filter.status));
   if (filter.contractId) where.push(`contract_id = $${values.push(filter.contractId)}`);
   if (filter.ownerId) where.push(`contract_id IN (SELECT id FROM contracts WHERE owner_id = $${values.push(filter.ownerId)})`);
   if (filter.dueWithinDays !== undefined) where.push(`status <> 'paid' AND due_at <= now() + make_interval(days => $${values.push(filter.dueWithinDays)})`);
@@ -167,4 +186,36 @@ export async function grantQuota(db: Queryable, g: { invoiceNumber: string; cont
 export async function grantedQuota(db: Queryable, contractId: string): Promise<Map<number, number>> {
   const { rows } = await db.query('SELECT contract_year, sum(sms)::int AS sms FROM quota_grants WHERE contract_id = $1 GROUP BY contract_year', [contractId]);
   return new Map(rows.map((r) => [r.contract_year as number, r.sms as number]));
+}
+
+/** The status as read, as an SQL expression over the row (the same conditions as the list filter). */
+const STATUS_AS_READ = `CASE ${INVOICE_STATUSES.map((s) => `WHEN ${statusCondition(s)} THEN '${s}'`).join(' ')} END`;
+
+/** Invoices grouped by status as read and whether anything was paid: the count and sums (fen) of each group, for the totals. */
+export async function invoiceGroups(db: Queryable, scope: { ownerId?: string }): Promise<InvoiceGroup[]> {
+  const values: unknown[] = [];
+  const where = scope.ownerId ? `WHERE contract_id IN (SELECT id FROM contracts WHERE owner_id = $${values.push(scope.ownerId)})` : '';
+  const { rows } = await db.query(
+    `SELECT ${STATUS_AS_READ} AS status, paid_fen > 0 AS any_paid, count(*)::int AS n, sum(amount_fen)::bigint AS amount_fen, sum(paid_fen)::bigint AS paid_fen
+       FROM invoices ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
+    values,
+  );
+  return rows.map((r) => ({ status: r.status as InvoiceStatus, anyPaid: r.any_paid as boolean, count: r.n as number, amountFen: Number(r.amount_fen), paidFen: Number(r.paid_fen) }));
+}
+
+export type OutstandingInvoiceRow = InvoiceRow & { contractNumber: string; partyA: string };
+
+/** Every invoice not paid in full (a sales owner: on their contracts), with its contract's number and customer, oldest due first. */
+export async function outstandingInvoices(db: Queryable, scope: { ownerId?: string }): Promise<OutstandingInvoiceRow[]> {
+  const values: unknown[] = [];
+  const owner = scope.ownerId ? `AND c.owner_id = $${values.push(scope.ownerId)}` : '';
+  const columns = COLUMNS.split(',').map((c) => `i.${c.trim()}`).join(', ');
+  const { rows } = await db.query(
+    `SELECT ${columns}, c.number AS contract_number, c.party_a_name
+       FROM invoices i JOIN contracts c ON c.id = i.contract_id
+      WHERE i.status <> 'paid' ${owner}
+      ORDER BY i.due_at, i.number`,
+    values,
+  );
+  return rows.map((r) => ({ ...toInvoice(r), contractNumber: r.contract_number as string, partyA: r.party_a_name as string }));
 }

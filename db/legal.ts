@@ -6,8 +6,10 @@
 import type { HolidayOverride } from '../domain/calendar';
 import type { Actor, DeadlineState } from '../domain/contract';
 import type { CaseKind } from '../domain/legal';
+import type { AuditEventType } from '../domain/webhook-events';
 import type { PartyCode } from '../domain/terms';
 import { appendAudit } from './audit';
+import { organisationCondition, type OrganisationScope } from './contracts';
 import { syncDeadlines } from './deadlines';
 import type { Queryable } from './pool';
 
@@ -177,7 +179,7 @@ export type CaseTransition = {
   data?: Record<string, unknown>;
   documents?: { documentId: string; role: string }[];
   deadlines?: { workflowId: string; open: DeadlineState[]; closed: ClosedDeadlineRef[] };
-  audit: { type: string; data?: Record<string, unknown> };
+  audit: { type: AuditEventType; data?: Record<string, unknown> };
 };
 
 /**
@@ -261,7 +263,8 @@ export type CaseFilter = {
   kind?: CaseKind;
   contractId?: string;
   ownerId?: string;
-  partyAName?: string;
+  /** a customer operator's organisation (db/contracts.ts) */
+  organisation?: OrganisationScope;
   outageId?: string;
   status: 'open' | 'closed' | 'all';
   limit: number;
@@ -279,7 +282,11 @@ export async function listCases(db: Queryable, filter: CaseFilter): Promise<{ it
   if (filter.kind) add('c.kind = ?', filter.kind);
   if (filter.contractId) add('c.contract_id = ?', filter.contractId);
   if (filter.ownerId) add('k.owner_id = ?', filter.ownerId);
-  if (filter.partyAName) add('k.party_a_name = ?', filter.partyAName);
+  if (filter.organisation) {
+    const scope = organisationCondition(filter.organisation, 'k', values.length + 1);
+    values.push(...scope.values);
+    where.push(scope.sql);
+  }
   if (filter.outageId) add('c.outage_id = ?', filter.outageId);
   if (filter.status === 'open') where.push('c.closed_at IS NULL');
   if (filter.status === 'closed') where.push('c.closed_at IS NOT NULL');

@@ -1,15 +1,16 @@
 /**
- * Workflow starts owed for committed rows (transactional outbox).
+ * Workflow starts owed for committed rows (transactional outbox), keyed by
+ * the workflow id, naming the workflow type and its arguments.
  */
 import type { Queryable } from './pool';
 
-export type OutboxEntry = { workflowId: string; workflow: string; input: unknown; attempts: number };
+export type OutboxEntry = { workflowId: string; workflow: string; args: unknown[]; attempts: number };
 
-export async function enqueueWorkflowStart(db: Queryable, entry: { workflowId: string; workflow: string; input: unknown }): Promise<void> {
-  await db.query('INSERT INTO workflow_outbox (workflow_id, workflow, input) VALUES ($1, $2, $3) ON CONFLICT (workflow_id) DO NOTHING', [
+export async function enqueueWorkflowStart(db: Queryable, entry: { workflowId: string; workflow: string; args: unknown[] }): Promise<void> {
+  await db.query('INSERT INTO workflow_outbox (workflow_id, workflow, args) VALUES ($1, $2, $3) ON CONFLICT (workflow_id) DO NOTHING', [
     entry.workflowId,
     entry.workflow,
-    JSON.stringify(entry.input),
+    JSON.stringify(entry.args),
   ]);
 }
 
@@ -24,9 +25,9 @@ export async function recordWorkflowStartFailure(db: Queryable, workflowId: stri
 /** Entries older than `olderThanMs` (younger ones are still being started by their request). */
 export async function listPendingWorkflowStarts(db: Queryable, olderThanMs: number, limit = 100): Promise<OutboxEntry[]> {
   const { rows } = await db.query(
-    `SELECT workflow_id, workflow, input, attempts FROM workflow_outbox
+    `SELECT workflow_id, workflow, args, attempts FROM workflow_outbox
       WHERE created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
     [olderThanMs / 1000, limit],
   );
-  return rows.map((row) => ({ workflowId: row.workflow_id, workflow: row.workflow, input: row.input, attempts: row.attempts }));
+  return rows.map((row) => ({ workflowId: row.workflow_id, workflow: row.workflow, args: row.args, attempts: row.attempts }));
 }

@@ -8,22 +8,50 @@ import type { Queryable } from './pool';
 export const ROLES = ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type User = { id: string; name: string; role: Role; organisation: string | null };
+/**
+ * A user. A customer operator acts for one Party A organisation: identified
+ * by its unified social credit code (`organisationCreditCode`, with the
+ * contracts stored without a code matched by the exact name); an operator
+ * without a code yet is bound by the exact name alone (`organisation`).
+ */
+export type User = { id: string; name: string; role: Role; organisation: string | null; organisationCreditCode: string | null };
+
+const USER_COLUMNS = 'u.id, u.name, u.role, u.organisation, u.organisation_credit_code AS "organisationCreditCode"';
 
 export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 export const generateToken = () => `smsc_${randomBytes(32).toString('base64url')}`;
 
-export async function upsertUser(db: Queryable, user: User): Promise<void> {
+/** Creates or updates the user; an `organisationCreditCode` left out keeps the one the user has (none for a new user). */
+export async function upsertUser(db: Queryable, user: Omit<User, 'organisationCreditCode'> & { organisationCreditCode?: string | null }): Promise<void> {
+  const code = user.organisationCreditCode;
   await db.query(
-    `INSERT INTO users (id, name, role, organisation) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, organisation = EXCLUDED.organisation`,
-    [user.id, user.name, user.role, user.organisation],
+    `INSERT INTO users (id, name, role, organisation, organisation_credit_code) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, organisation = EXCLUDED.organisation,
+       organisation_credit_code = CASE WHEN $6::boolean THEN EXCLUDED.organisation_credit_code ELSE users.organisation_credit_code END`,
+    [user.id, user.name, user.role, user.organisation, code ?? null, code !== undefined],
   );
 }
 
 export async function findUser(db: Queryable, id: string): Promise<User | null> {
-  const { rows } = await db.query('SELECT id, name, role, organisation FROM users WHERE id = $1', [id]);
+  const { rows } = await db.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
   return (rows[0] as User | undefined) ?? null;
+}
+
+/**
+ * Binds a customer operator to their organisation's credit code (and the
+ * organisation's current name); null when there is no such customer operator.
+ */
+export async function setOrganisationCreditCode(db: Queryable, input: { userId: string; creditCode: string; organisation?: string }): Promise<{ before: User; after: User } | null> {
+  const { rows } = await db.query(
+    `UPDATE users u SET organisation_credit_code = $2, organisation = COALESCE($3, u.organisation)
+       FROM users old WHERE u.id = $1 AND old.id = u.id AND u.role = 'customer'
+     RETURNING ${USER_COLUMNS}, old.organisation AS "oldOrganisation", old.organisation_credit_code AS "oldCode"`,
+    [input.userId, input.creditCode, input.organisation ?? null],
+  );
+  const row = rows[0] as (User & { oldOrganisation: string | null; oldCode: string | null }) | undefined;
+  if (!row) return null;
+  const { oldOrganisation, oldCode, ...after } = row;
+  return { before: { ...after, organisation: oldOrganisation, organisationCreditCode: oldCode }, after };
 }
 
 /** How long an issued token works unless it says otherwise (TOKEN_TTL_DAYS). */
@@ -66,7 +94,7 @@ export async function registerToken(db: Queryable, userId: string, token: string
 /** The user of a token that is known, not revoked, not expired, and whose user is active. */
 export async function findUserByToken(db: Queryable, token: string): Promise<User | null> {
   const { rows } = await db.query(
-    `SELECT u.id, u.name, u.role, u.organisation FROM api_tokens t JOIN users u ON u.id = t.user_id
+    `SELECT ${USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.deactivated_at IS NULL`,
     [hashToken(token)],
   );

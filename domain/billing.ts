@@ -10,8 +10,41 @@ import type { InvoiceType } from './terms';
 
 export const INVOICE_KINDS = ['initial_term', 'renewal', 'top_up'] as const;
 export type InvoiceKind = (typeof INVOICE_KINDS)[number];
-export const INVOICE_STATUSES = ['open', 'paid', 'overdue'] as const;
+/**
+ * What the payment workflow writes to the invoice row (workflows/payment-deadline.ts,
+ * db/invoices.ts addToInvoice and markOverdue): `open` until paid in full
+ * (`paid`) or until its deadline passes unpaid (`overdue`).
+ */
+export const STORED_INVOICE_STATUSES = ['open', 'paid', 'overdue'] as const;
+export type StoredInvoiceStatus = (typeof STORED_INVOICE_STATUSES)[number];
+
+/**
+ * The status everyone reads (the API's invoice views and list filter, the
+ * console, the digest, the ageing export): the stored one, with
+ * `partially_paid` between `open` (issued, nothing received) and `paid`.
+ *
+ * Overdue wins: an invoice past its deadline is `overdue` whether or not part
+ * of it was paid; its `paidFen` and `outstandingFen` say how much came in, and
+ * the console shows such an invoice as "已逾期（已付部分）" — never "待付款".
+ * `?status=partially_paid` therefore lists the partly paid invoices still
+ * within their deadline, `?status=overdue` every overdue one.
+ */
+export const INVOICE_STATUSES = ['open', 'partially_paid', 'paid', 'overdue'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+/** The status as read (INVOICE_STATUSES) from the stored one and the amounts: one rule, used wherever an invoice is shown. */
+export function invoiceStatusOf(invoice: { status: StoredInvoiceStatus; amountFen: Fen; paidFen: Fen }): InvoiceStatus {
+  if (invoice.status === 'open' && invoice.paidFen > 0 && invoice.paidFen < invoice.amountFen) return 'partially_paid';
+  return invoice.status;
+}
+
+/** Chinese names of the statuses, for documents and exports (the console has its own dictionary). */
+export const INVOICE_STATUS_ZH: Record<InvoiceStatus, string> = {
+  open: '待付款',
+  partially_paid: '部分付款',
+  paid: '已付清',
+  overdue: '已逾期',
+};
 
 /**
  * Invoice numbers come from the contract and the period they bill, so issuing

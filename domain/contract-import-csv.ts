@@ -9,6 +9,7 @@
  * reminder schedules. docs/contract-import-csv.md describes the columns.
  */
 import { PAYMENT_METHODS } from './billing';
+import { checkCreditCode } from './credit-code';
 import { formatYuan } from './money';
 import { atShanghaiTime, daysInMonth } from './time';
 import { PARTY_LABELS, REFERENCE_SIGNED_ON, REFERENCE_TERMS, ZContractTerms, type ContractTerms, type InvoiceType, type PartyCode } from './terms';
@@ -48,6 +49,7 @@ export type ImportCsvKind =
   | 'reference'
   | 'user'
   | 'text'
+  | 'creditCode'
   | 'phone'
   | 'email'
   | 'signature'
@@ -114,6 +116,7 @@ export const IMPORT_CSV_COLUMNS: readonly ImportCsvColumn[] = [
   col('owner', '负责人（用户ID）', false, 'user', 'owner', '', 'User id of the sales owner; empty: whoever imports.'),
   col('title', '合同名称', false, 'text', 'terms.title', REF.title, "The contract's title; empty: the template's.", 200),
   col('party_a_name', '甲方名称', true, 'text', 'terms.partyA.name', REF.partyA.name, "Party A (the customer)'s registered name.", 128),
+  col('party_a_credit_code', '甲方统一社会信用代码', true, 'creditCode', 'terms.partyA.creditCode', REF.partyA.creditCode ?? '', "Party A's unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters, the check characters are verified; full-width characters and lower case are accepted. It identifies the organisation: a frozen one is refused."),
   col('party_a_address', '甲方地址', true, 'text', 'terms.partyA.address', REF.partyA.address, "Party A's address.", 256),
   col('party_a_representative', '甲方法定代表人/授权代表', true, 'text', 'terms.partyA.representative', REF.partyA.representative, "Party A's legal or authorised representative.", 64),
   col('party_a_contact_name', '甲方联系人', true, 'text', 'terms.partyA.contact.name', REF.partyA.contact.name, "Party A's contact person (reminders go to this person).", 64),
@@ -332,6 +335,10 @@ function parseCell(column: ImportCsvColumn, text: string): Cell<unknown> {
       if (text.length > 64) return bad('不能超过 64 个字符', 'must be at most 64 characters');
       if (!/^[\x21-\x7e]+$/.test(text)) return bad(`须为不含空格的英文字母、数字或符号：${text}`, `must be printable ASCII without spaces: ${text}`);
       return ok(text);
+    case 'creditCode': {
+      const checked = checkCreditCode(text);
+      return checked.ok ? ok(checked.code) : bad(`${checked.zh}：${text}`, `${checked.en}: ${text}`);
+    }
     case 'phone':
     case 'email':
       return ok(text);
@@ -381,6 +388,7 @@ function buildTerms(template: ContractTerms, v: Values): ContractTerms {
   terms.title = given<string>('title') ?? terms.title;
   terms.partyA = {
     name: given<string>('party_a_name')!,
+    creditCode: given<string>('party_a_credit_code')!,
     address: given<string>('party_a_address')!,
     representative: given<string>('party_a_representative')!,
     contact: {

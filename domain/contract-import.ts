@@ -9,7 +9,7 @@
  * system (domain/catch-up.ts). The dry run and the commit use the same plan.
  */
 import { z } from 'zod';
-import { invoiceNumber, paymentBasis, PAYMENT_METHODS, ZRecordPaymentRequest, contractYearOf, type InvoiceKind, type InvoiceStatus } from './billing';
+import { invoiceNumber, invoiceStatusOf, paymentBasis, PAYMENT_METHODS, ZRecordPaymentRequest, contractYearOf, type InvoiceKind, type InvoiceStatus } from './billing';
 import type { HolidayCalendar } from './calendar';
 import { OVERDUE_AT_ENTRY, OVERDUE_REMINDER_AT_ENTRY } from './catch-up';
 import { ZInstant, ZSignContractRequest, type DeadlineState } from './contract';
@@ -212,7 +212,8 @@ export function planImport(row: ImportRow, index: number, ctx: ImportContext): {
     const payments = paid.get(period.period) ?? [];
     const paidFen = payments.reduce((s, x) => s + x.amountFen, 0);
     const due = recountDeadline(period.basis, ctx.calendarAt(period.trigger));
-    const status: InvoiceStatus = paidFen >= period.amountFen ? 'paid' : Date.parse(due.dueAt) > now ? 'open' : 'overdue';
+    const stored = paidFen >= period.amountFen ? 'paid' : Date.parse(due.dueAt) > now ? 'open' : 'overdue';
+    const status: InvoiceStatus = invoiceStatusOf({ status: stored, amountFen: period.amountFen, paidFen });
     return { number: numberOf(period), ...period, paidFen, status, dueAt: due.dueAt, dueExplanation: due.explanation, payments };
   });
   const nameOf = (invoice: PlannedInvoice) => invoice.number ?? invoice.period;
@@ -230,7 +231,7 @@ export function planImport(row: ImportRow, index: number, ctx: ImportContext): {
       explanationEn: `A written objection must reach the other party before the term ends; without one the contract renews by ${terms.term.renewalYears} year(s).`,
     });
   }
-  for (const invoice of invoices.filter((i) => i.status === 'open')) {
+  for (const invoice of invoices.filter((i) => i.status === 'open' || i.status === 'partially_paid')) {
     deadlines.push({ kind: 'payment', ref: nameOf(invoice), dueAt: invoice.dueAt, explanation: invoice.dueExplanation, explanationEn: '' });
   }
   deadlines.sort((a, b) => a.dueAt.localeCompare(b.dueAt));

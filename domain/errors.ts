@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   ALREADY_SIGNED: 409,
   NOT_AWAITING_SIGNATURES: 409,
   INVALID_STATE: 409,
+  /** Art.8 §5, appendix: the organisation (Party A, by its credit code) was frozen for a content violation and may never open again; `freeze` names the case and contract */
+  ORGANISATION_FROZEN: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,

@@ -30,6 +30,22 @@ export type ForceMajeureStatus = (typeof FORCE_MAJEURE_STATUSES)[number];
 /** A case is open until its closing move (cured, settled, withdrawn, restored, confirmed, dismissed, proof filed) sets closed_at. */
 export type CaseStatus = BreachStatus | OutageStatus | ViolationStatus | ForceMajeureStatus;
 
+/**
+ * The statuses each action on an open case is possible in: one table, read by
+ * the API (before it files the document an action carries) and by the case
+ * workflows' update validators (which decide).
+ */
+export const CASE_ACTIONS = {
+  cure: { kind: 'breach', when: ['served'] as BreachStatus[], name: 'a cure' },
+  objection: { kind: 'breach', when: ['served'] as BreachStatus[], name: 'an objection' },
+  withdrawal: { kind: 'breach', when: ['served', 'negotiating', 'escalated'] as BreachStatus[], name: 'a withdrawal' },
+  settlement: { kind: 'breach', when: ['negotiating', 'escalated'] as BreachStatus[], name: 'a settlement' },
+  violationConfirmation: { kind: 'violation', when: ['reported', 'detected'] as ViolationStatus[], name: 'a confirmation' },
+  violationDismissal: { kind: 'violation', when: ['reported', 'detected'] as ViolationStatus[], name: 'a dismissal' },
+  proof: { kind: 'force_majeure', when: ['declared', 'proof_overdue'] as ForceMajeureStatus[], name: 'filing proof' },
+} as const satisfies Record<string, { kind: (typeof CASE_KINDS)[number]; when: readonly CaseStatus[]; name: string }>;
+export type CaseAction = keyof typeof CASE_ACTIONS;
+
 export const OUTAGE_CAUSES = ['adjustment', 'upgrade', 'expansion', 'network', 'equipment', 'other'] as const;
 export type OutageCause = (typeof OUTAGE_CAUSES)[number];
 
@@ -135,14 +151,6 @@ export const ZOutageRequest = z
   });
 export type TOutageRequest = z.infer<typeof ZOutageRequest>;
 
-/** The outages screen: unresolved ones (open, the default) or all, soonest notice deadline first. */
-export const ZOutageListQuery = z.strictObject({
-  status: z.enum(['open', 'all']).default('open'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
-export type TOutageListQuery = z.infer<typeof ZOutageListQuery>;
-
 export const ZHoldRequest = z.strictObject({ reason: text(1000) });
 export const ZReleaseRequest = z.strictObject({ note: text(1000).optional() });
 export const ZResolutionRequest = z.strictObject({ restoredAt: ZInstant, description: text(5000).optional() });
@@ -171,16 +179,6 @@ export const ZForceMajeureRequest = z.strictObject({
 export type TForceMajeureRequest = z.infer<typeof ZForceMajeureRequest>;
 
 export const ZProofRequest = z.strictObject({ document: ZWrittenDocument, note: text(2000).optional() });
-
-export const ZCaseListQuery = z.strictObject({
-  kind: ZCaseKind.optional(),
-  contract: z.uuid({ error: 'is not a contract id' }).optional(),
-  owner: z.string().trim().min(1).max(64).optional(),
-  status: z.enum(['open', 'closed', 'all']).default('open'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
-export type TCaseListQuery = z.infer<typeof ZCaseListQuery>;
 
 /** A stored document a case action refers to (uploaded or rendered by the API before the action). */
 export type CaseDocumentRef = { documentId: string; title: string; sha256: string };

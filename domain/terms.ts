@@ -4,6 +4,7 @@
  * workflows, the documents and the console.
  */
 import { z } from 'zod';
+import { ZCreditCode } from './credit-code';
 import { ZFen, ZPositiveFen } from './money';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -37,6 +38,14 @@ export const ZBankAccount = z.strictObject({
 
 export const ZProviderParty = ZParty.extend({ bank: ZBankAccount });
 
+/**
+ * 甲方: the customer, identified by its unified social credit code
+ * (统一社会信用代码, domain/credit-code.ts). Required of every new contract
+ * (created, imported); the terms of contracts stored before it, and the
+ * workflow inputs of their histories, have none (ContractTerms below).
+ */
+export const ZCustomerParty = ZParty.extend({ creditCode: ZCreditCode });
+
 export const INVOICE_TYPES = ['vat_special', 'vat_ordinary'] as const;
 export const ZInvoiceType = z.enum(INVOICE_TYPES);
 export type InvoiceType = z.infer<typeof ZInvoiceType>;
@@ -60,8 +69,8 @@ export const ZSmsSignature = z
 export const ZContractTerms = z
   .strictObject({
     title: text(200),
-    /** 甲方: the customer */
-    partyA: ZParty,
+    /** 甲方: the customer, with its unified social credit code */
+    partyA: ZCustomerParty,
     /** 乙方: the provider, with the account payments go to */
     partyB: ZProviderParty,
     /** Art.3 §2: the package */
@@ -153,8 +162,13 @@ export const ZContractTerms = z
     }
   });
 
-export type ContractTerms = z.infer<typeof ZContractTerms>;
 export type Party = z.infer<typeof ZParty>;
+/** Party A as stored: a contract from before the credit code was required has none. */
+export type CustomerParty = Party & { creditCode?: string };
+/** The terms of a new contract, as ZContractTerms checks them: Party A's credit code is there. */
+export type NewContractTerms = z.infer<typeof ZContractTerms>;
+/** The terms of any contract, as stored and as workflows carry them (Party A's code may be missing). */
+export type ContractTerms = Omit<NewContractTerms, 'partyA'> & { partyA: CustomerParty };
 export type ProviderParty = z.infer<typeof ZProviderParty>;
 
 export const PARTIES = ['A', 'B'] as const;
@@ -164,14 +178,24 @@ export const otherParty = (party: PartyCode): PartyCode => (party === 'A' ? 'B' 
 export const PARTY_LABELS: Record<PartyCode, string> = { A: '甲方', B: '乙方' };
 
 /**
+ * Party A's credit code in the reference contract: an EXAMPLE, not the
+ * Inner Mongolia Earthquake Agency's real code (none could be confirmed from
+ * a published source). It is shaped like the code of a government organ
+ * registered in Inner Mongolia: 1 (机构编制) 1 (机关), division 150000, an
+ * organisation code of zeros, and both check characters right.
+ */
+export const REFERENCE_PARTY_A_CREDIT_CODE = '111500000000000007';
+
+/**
  * The reference contract (seed: 2024 智慧信息（企信版）产品服务合同): the two
- * organisations' real names and addresses, fictitious people, phones and bank
- * account.
+ * organisations' real names and addresses, an example credit code (above),
+ * fictitious people, phones and bank account.
  */
 export const REFERENCE_TERMS: ContractTerms = {
   title: '2024年大数据智慧信息（企信版）产品服务合同',
   partyA: {
     name: '内蒙古自治区地震局',
+    creditCode: REFERENCE_PARTY_A_CREDIT_CODE,
     address: '呼和浩特市新城区哲里木路80号',
     representative: '张示例',
     contact: { name: '李联系', phone: '13800000001' },

@@ -26,6 +26,12 @@ const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
 
 type DateParts = { year: number; month: number; day: number };
 
+/** How far ahead of the clock that judges it a stated moment may lie and still count as now (clients' clocks drift). */
+export const CLOCK_SKEW_MS = 60_000;
+
+/** Whether a stated moment (a signature, a service, a learning) lies in the future of `now`, beyond the clock skew. */
+export const isInFuture = (instant: string, now: number): boolean => Date.parse(instant) > now + CLOCK_SKEW_MS;
+
 /**
  * Reads an instant. Strings are ISO 8601 with 'Z' or an offset; a bare
  * 'YYYY-MM-DD' means the start of that Shanghai day.

@@ -40,16 +40,3 @@ export async function startEmbeddedPostgres(options: {
   const url = (database: string) => `postgres://postgres:${password}@127.0.0.1:${options.port}/${database}`;
   return { url, stop: () => pg.stop() };
 }
-
-/** Creates the database if it does not exist (connecting to the server's `postgres` database). */
-export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
-  } finally {
-    await client.end();
-  }
-}

@@ -1,11 +1,13 @@
 /**
  * SMS sending settings, parsed with zod from the environment like
- * platform/config.ts (which owns SMPP_URL); a bad value stops the process
- * with a message naming the variable. All optional.
+ * platform/config.ts (which owns SMPP_URL); a bad value stops the process with a message naming the
+ * variable. Each process reads them once at its entry (worker/main.ts,
+ * api/main.ts, scripts/start.ts) and hands them on in its dependencies
+ * (ActivityDeps.smsSettings, AppDeps.smsSettings); nothing else reads them.
  *
  * | variable | meaning | default |
  * |---|---|---|
- * | `SMPP_URL` | the SMSC (smpp://system_id:password@host:port) | the simulator `npm start` runs: smpp://test:secret@127.0.0.1:2775 |
+ * | `SMPP_URL` | the SMSC (smpp://system_id:password@host:port) | **required in production** (the worker refuses to start without it); in development the simulator `npm start` runs: smpp://test:secret@127.0.0.1:2775 |
  * | `SMS_SERVICE_CODE` | the access number contracts send from; each contract gets an extension | 106575 |
  * | `SMS_VALIDITY_HOURS` | a part without a delivery receipt this long after sending is `expired` | 72 |
  * | `SMS_CAP_SAME_CONTENT_SECONDS` | the same content to the same number at most once in this many seconds | 30 |
@@ -19,8 +21,8 @@
 import { z } from 'zod';
 import { ConfigError } from './config';
 
+/** development only: the SMSC simulator `npm start` runs (tools/smsc/child.ts); production requires SMPP_URL */
 export const DEFAULT_SMPP_URL = 'smpp://test:secret@127.0.0.1:2775';
-export const DEFAULT_SMSC_CONTROL_URL = 'http://127.0.0.1:2776';
 
 const optionalString = z
   .string()
@@ -53,6 +55,7 @@ export type FrequencyCaps = {
 };
 
 export type SmsSettings = {
+  /** SMPP_URL, else DEFAULT_SMPP_URL (development only: a production worker refuses to start without SMPP_URL) */
   smppUrl: string;
   /** true when SMPP_URL was given (the worker binds at start to receive MO replies) */
   smppUrlConfigured: boolean;

@@ -1,12 +1,13 @@
 /**
  * `npm start` failures as one line each: what failed, why (read from the
  * failing program's own log) and the way out (the variable to set, or what
- * to stop). scripts/start.ts prints the line and exits 1.
+ * to stop). scripts/start.ts prints the line and exits 1; the worker
+ * (worker/main.ts) does the same with the checks it makes itself.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeTakenPort, portHolder, takenPorts } from './ports';
-import type { ConfigError } from './config';
+import type { Config, ConfigError } from './config';
 
 /** The last lines of a log file (empty when it cannot be read). */
 export function tailOf(file: string, lines = 40): string[] {
@@ -23,6 +24,17 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 export function explainConfigError(error: ConfigError): string {
   const issues = error.message.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
   return `invalid configuration: ${issues.join('; ')}: set ${issues.length === 1 ? 'that variable' : 'those variables'} to a valid value (or unset ${issues.length === 1 ? 'it' : 'them'} for the default)`;
+}
+
+/**
+ * Production sends SMS only to the SMSC SMPP_URL names: without it the worker
+ * would bind to DEFAULT_SMPP_URL, the development simulator's address and
+ * credentials (platform/sms-config.ts). The one line to print, or null when
+ * SMPP_URL is set or this is not production.
+ */
+export function explainMissingSmppUrl(input: { env: Config['env']; smppUrlConfigured: boolean }): string | null {
+  if (input.env !== 'production' || input.smppUrlConfigured) return null;
+  return "SMPP_URL is not set: with NODE_ENV=production SMS goes only to the SMS gateway you name, never to the development simulator's address: set SMPP_URL to your SMSC, smpp://system_id:password@host:port (docs/sms.md)";
 }
 
 /** The process named in a postmaster.pid (its first line), or null. */

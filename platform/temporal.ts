@@ -10,7 +10,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { ACTOR_ASSERTION_HEADER, assertionKeyFromHex, signAssertion } from '../domain/actor-assertion';
 import { isErrorCode, type ErrorCode } from '../domain/errors';
 
@@ -59,6 +59,10 @@ export function withActorAssertions(client: Client, keyHex: string, clock?: () =
 export function businessFailureOf(error: unknown): { code: ErrorCode; message: string } | null {
   if (error instanceof WorkflowUpdateFailedError) {
     const cause = error.cause;
+    // a write the tables refused inside an activity the update ran keeps its error code
+    if (cause instanceof ActivityFailure && cause.cause instanceof ApplicationFailure && isErrorCode(cause.cause.type)) {
+      return { code: cause.cause.type, message: cause.cause.message };
+    }
     if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) return { code: cause.type, message: cause.message };
     if (cause instanceof ApplicationFailure) return { code: 'BUSINESS_RULE', message: cause.message };
   }

@@ -2,6 +2,8 @@
  * `npm start`: the whole system on embedded defaults.
  *   - Postgres: DATABASE_URL, or an embedded PostgreSQL with its data in DATA_DIR
  *   - Temporal: TEMPORAL_ADDRESS, or the Temporal dev server (with its web UI) persisting to DATA_DIR
+ *   - SMS: SMPP_URL, or (development only) the SMSC simulator of tools/smsc/ as a child process,
+ *     the worker pointed at it; with NODE_ENV=production SMPP_URL is required and no simulator runs
  *   - migrations, then the worker and the API (which also serves the console) as child processes
  * Ctrl-C (or SIGTERM) stops everything it started, in order, and exits 0.
  * Any failure to start is one line on stderr naming the cause and the way out
@@ -16,12 +18,15 @@ import { Connection } from '@temporalio/client';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
 import { findUserByToken, registerToken, upsertUser, type Role } from '../db/users';
+import { REFERENCE_PARTY_A_CREDIT_CODE, REFERENCE_TERMS } from '../domain/terms';
 import { ConfigError, loadConfig } from '../platform/config';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
+import { ensureDatabase } from '../db/migrate';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
 import { describeTakenPort, takenPorts } from '../platform/ports';
-import { explainChildExit, explainConfigError, explainPostgresFailure, explainTemporalExit, tailOf } from '../platform/start-failures';
+import { loadSmsSettings, type SmsSettings } from '../platform/sms-config';
+import { explainChildExit, explainConfigError, explainMissingSmppUrl, explainPostgresFailure, explainTemporalExit, tailOf } from '../platform/start-failures';
 import { findExecutable } from '../platform/temporal-binaries';
-import { smscSimulatorChild } from './smsc';
+import { smscSimulatorChild } from '../tools/smsc/child';
 
 const ROOT = resolve(__dirname, '..');
 const say = (line: string) => console.log(`[start] ${line}`);
@@ -91,12 +96,13 @@ function readOrCreateSecret(file: string): string {
   return secret;
 }
 
-const DEMO_USERS: { id: string; name: string; role: Role; organisation: string | null }[] = [
+const DEMO_USERS: { id: string; name: string; role: Role; organisation: string | null; organisationCreditCode?: string }[] = [
   { id: 'demo-sales', name: '销售演示账号', role: 'sales', organisation: null },
   { id: 'demo-legal', name: '法务演示账号', role: 'legal', organisation: null },
   { id: 'demo-finance', name: '财务演示账号', role: 'finance', organisation: null },
   { id: 'demo-operations', name: '运维演示账号', role: 'operations', organisation: null },
-  { id: 'demo-customer', name: '客户操作员演示账号', role: 'customer', organisation: '内蒙古自治区地震局' },
+  // bound to the reference contract's Party A by its (example) credit code
+  { id: 'demo-customer', name: '客户操作员演示账号', role: 'customer', organisation: REFERENCE_TERMS.partyA.name, organisationCreditCode: REFERENCE_PARTY_A_CREDIT_CODE },
 ];
 
 let shuttingDown = false;
@@ -118,18 +124,23 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   let config: ReturnType<typeof loadConfig>;
+  let smsSettings: SmsSettings;
   try {
     config = loadConfig();
+    smsSettings = loadSmsSettings();
   } catch (error) {
     if (error instanceof ConfigError) throw new StartFailure(explainConfigError(error));
     throw error;
   }
+  // production sends SMS to the SMSC SMPP_URL names, never to a simulator: the worker's own check (worker/main.ts), made before anything starts
+  const noSmsc = explainMissingSmppUrl({ env: config.env, smppUrlConfigured: smsSettings.smppUrlConfigured });
+  if (noSmsc) throw new StartFailure(noSmsc);
   starting = 'the data directory';
   mkdirSync(config.dataDir, { recursive: true });
   starting = 'the port checks';
 
   // every port this start would listen on, checked before anything starts: one line per conflict, then exit 1
-  const smscPorts = smscSimulatorChild();
+  const smscPorts = smscSimulatorChild(smsSettings);
   const taken = await takenPorts([
     ...(config.databaseUrl ? [] : [{ host: '127.0.0.1', port: config.embeddedPostgresPort, what: 'the embedded PostgreSQL', wayOut: 'set EMBEDDED_POSTGRES_PORT to a free port (or DATABASE_URL to a server of yours)' }]),
     ...(config.temporal.address

@@ -31,9 +31,8 @@ import {
   toCalendarYear,
 } from '../db/calendar';
 import { listHolidayOverrides } from '../db/legal';
-import { enqueueWorkflowStart } from '../db/outbox';
-import type { CalendarRecountInput } from '../workflows/calendar-recount';
-import { startOwed, type WorkflowStartDeps } from './workflow-starts';
+import { calendarRecount, type CalendarRecountInput } from '../workflows/calendar-recount';
+import { oweStart, startOwed, type WorkflowStartDeps } from './workflow-starts';
 
 export type CalendarYearSummary = {
   year: number;
@@ -109,8 +108,7 @@ export async function enterCalendarNotice(
     const result = await saveCalendarYear(tx, { year, source: notice.source, days, digest, actor: input.actor });
     if (!result.changed) return { ...result, owed: null };
     const recount: CalendarRecountInput = { year, revision: result.record.revision, title: notice.source.title };
-    const owed = { workflowId: calendarRecountWorkflowId(year, result.record.revision), workflow: 'calendarRecount', input: recount };
-    await enqueueWorkflowStart(tx, owed);
+    const owed = await oweStart(tx, calendarRecount, { workflowId: calendarRecountWorkflowId(year, result.record.revision), args: [recount] });
     return { ...result, owed };
   });
   if (saved.owed) await startOwed(deps, saved.owed);

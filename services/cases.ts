@@ -30,37 +30,88 @@ import type { ContractRow } from '../db/contracts';
 import { storeDocument } from '../db/documents';
 import { loadCalendarAt } from '../db/calendar';
 import { insertOutage, listHolidayOverrides, openCase } from '../db/legal';
-import { enqueueWorkflowStart } from '../db/outbox';
 import type { Db, Queryable } from '../db/pool';
 import { sha256Hex } from '../pdf';
 import { renderWrittenStatementPdf } from '../pdf/legal-documents';
 import type { Logger } from '../platform/logger';
-import { startOwed, type OwedStart as CaseStart } from './workflow-starts';
-import type { BreachCaseInput } from '../workflows/breach-case';
-import type { ForceMajeureInput } from '../workflows/force-majeure';
-import type { OutageNoticeInput } from '../workflows/outage-notice';
-import type { ViolationCaseInput } from '../workflows/violation';
+import { oweStart, startOwed, type OwedStartOutcome, type StartRequest } from './workflow-starts';
+import { breachCase, type BreachCaseInput } from '../workflows/breach-case';
+import { forceMajeure, type ForceMajeureInput } from '../workflows/force-majeure';
+import { outageNotice, type OutageNoticeInput } from '../workflows/outage-notice';
+import { contentViolation, type ViolationCaseInput } from '../workflows/violation';
 
 export type CaseServiceDeps = { db: Db; temporal: Client; taskQueue: string; logger: Logger };
 
-type OwedStart = CaseStart & { workflow: 'breachCase' | 'outageNotice' | 'contentViolation' | 'forceMajeure' };
+type CaseWorkflow = typeof breachCase | typeof outageNotice | typeof contentViolation | typeof forceMajeure;
 
 /**
  * Writes what opens a case (its rows, events and deadlines) and the owed
  * workflow start in one transaction, then starts the workflow: a crash or a
  * failed start in between leaves the start owed, and the sweeper makes it.
  */
-async function openWithWorkflow(deps: CaseServiceDeps, owed: OwedStart, write: (tx: Queryable) => Promise<void>): Promise<void> {
-  await deps.db.withTransaction(async (tx) => {
+async function openWithWorkflow<W extends CaseWorkflow>(
+  deps: CaseServiceDeps,
+  workflow: W,
+  start: StartRequest<W>,
+  write: (tx: Queryable) => Promise<void>,
+): Promise<OwedStartOutcome> {
+  const owed = await deps.db.withTransaction(async (tx) => {
     await write(tx);
-    await enqueueWorkflowStart(tx, owed);
+    return oweStart(tx, workflow, start);
   });
-  await startOwed(deps, owed);
+  return startOwed(deps, owed);
 }
 
 const iso = (instant: string) => new Date(instant).toISOString();
 
 // ---------------------------------------------------------------- breach
+
+/** What opens a breach case: the workflow's input, less what the contract row gives, plus what the case row keeps. */
+export type OpenBreachCase = Omit<BreachCaseInput, 'contractId' | 'contractNumber' | 'disputeVenue' | 'holidayOverrides'> & {
+  contract: ContractRow;
+  /** kept on the case row */
+  caseData: Record<string, unknown>;
+  auditData?: Record<string, unknown>;
+};
+
+/**
+ * Opens a breach case with its cure deadline and starts its workflow
+ * breach-<caseId>: the one door for a notice served through the API and for
+ * the one the payment workflow serves. Keyed by the case id, so a retry finds
+ * the case and makes only the start it may still owe.
+ */
+export async function openBreachCase(deps: CaseServiceDeps, open: OpenBreachCase): Promise<{ opened: boolean; start: OwedStartOutcome }> {
+  const { contract, caseData, auditData, ...given } = open;
+  const workflowId = breachWorkflowId(open.caseId);
+  const workflowInput: BreachCaseInput = {
+    ...given,
+    contractId: contract.id,
+    contractNumber: contract.number,
+    disputeVenue: contract.terms.legal.disputeVenue,
+    holidayOverrides: await listHolidayOverrides(deps.db),
+  };
+  let opened = false;
+  const start = await openWithWorkflow(deps, breachCase, { workflowId, args: [workflowInput] }, async (tx) => {
+    opened = await openCase(tx, {
+      id: open.caseId,
+      kind: 'breach',
+      contractId: contract.id,
+      status: 'served',
+      servedBy: open.servedBy,
+      clause: open.clause,
+      description: open.description,
+      openedAt: open.servedAt,
+      actor: open.actor,
+      due: { kind: 'cure', dueAt: open.cure.dueAt, explanation: open.cure.explanation },
+      workflowId,
+      data: caseData,
+      event: { type: 'served', data: { servedBy: open.servedBy, clause: open.clause, cureDueAt: open.cure.dueAt } },
+      deadlines: { open: [open.cure], closed: [] },
+      ...(auditData ? { audit: { data: auditData } } : {}),
+    });
+  });
+  return { opened, start };
+}
 
 export async function serveBreachNotice(
   deps: CaseServiceDeps,
@@ -68,9 +119,7 @@ export async function serveBreachNotice(
 ): Promise<string> {
   const { contract, request, actor } = input;
   const caseId = `BR-${randomUUID()}`;
-  const workflowId = breachWorkflowId(caseId);
   const servedAt = request.servedAt ? iso(request.servedAt) : new Date(input.now).toISOString();
-  const holidayOverrides = await listHolidayOverrides(deps.db);
   const cureBasis: DeadlineBasis = {
     from: servedAt,
     period: { unit: 'days', amount: contract.terms.legal.cureDays },
@@ -80,10 +129,9 @@ export async function serveBreachNotice(
   };
   const cure = deadlineFrom('cure', caseId, recountDeadline(cureBasis, await loadCalendarAt(deps.db, servedAt)), cureBasis);
   const negotiationDays = request.negotiationDays ?? contract.terms.legal.negotiationDays;
-  const workflowInput: BreachCaseInput = {
+  await openBreachCase(deps, {
     caseId,
-    contractId: contract.id,
-    contractNumber: contract.number,
+    contract,
     servedBy: request.servedBy,
     clause: request.clause,
     clauseText: request.clauseText,
@@ -92,28 +140,9 @@ export async function serveBreachNotice(
     servedAt,
     cure,
     negotiationDays,
-    disputeVenue: contract.terms.legal.disputeVenue,
-    holidayOverrides,
     source: 'api',
     actor,
-  };
-  await openWithWorkflow(deps, { workflowId, workflow: 'breachCase', input: workflowInput }, async (tx) => {
-    await openCase(tx, {
-      id: caseId,
-      kind: 'breach',
-      contractId: contract.id,
-      status: 'served',
-      servedBy: request.servedBy,
-      clause: request.clause,
-      description: request.description,
-      openedAt: servedAt,
-      actor,
-      due: { kind: 'cure', dueAt: cure.dueAt, explanation: cure.explanation },
-      workflowId,
-      data: { source: 'api', evidence: request.evidence ?? null, negotiationDays },
-      event: { type: 'served', data: { servedBy: request.servedBy, clause: request.clause, cureDueAt: cure.dueAt } },
-      deadlines: { open: [cure], closed: [] },
-    });
+    caseData: { source: 'api', evidence: request.evidence ?? null, negotiationDays },
   });
   return caseId;
 }
@@ -150,7 +179,7 @@ export async function reportOutage(
     holdForReview: held,
     actor,
   };
-  await openWithWorkflow(deps, { workflowId, workflow: 'outageNotice', input: workflowInput }, async (tx) => {
+  await openWithWorkflow(deps, outageNotice, { workflowId, args: [workflowInput] }, async (tx) => {
     const now = new Date().toISOString();
     await insertOutage(tx, {
       id: outageId,
@@ -225,7 +254,7 @@ export async function recordViolation(
     messageRef: request.messageRef,
     actor,
   };
-  await openWithWorkflow(deps, { workflowId, workflow: 'contentViolation', input: workflowInput }, async (tx) => {
+  await openWithWorkflow(deps, contentViolation, { workflowId, args: [workflowInput] }, async (tx) => {
     await openCase(tx, {
       id: caseId,
       kind: 'violation',
@@ -284,7 +313,7 @@ export async function declareForceMajeure(
     proof,
     actor,
   };
-  await openWithWorkflow(deps, { workflowId, workflow: 'forceMajeure', input: workflowInput }, async (tx) => {
+  await openWithWorkflow(deps, forceMajeure, { workflowId, args: [workflowInput] }, async (tx) => {
     await openCase(tx, {
       id: caseId,
       kind: 'force_majeure',

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { paymentWorkflowId } from '../domain/billing';
 import { contractWorkflowId, type Actor, type SignatureRecord } from '../domain/contract';
+import type { AuditEventType } from '../domain/webhook-events';
 import { parseImportRow, planImport, type ImportIssue, type ImportPlan, type ImportRow } from '../domain/contract-import';
 import { appendAudit } from '../db/audit';
 import { calendarSnapshot } from '../db/calendar';
@@ -19,14 +20,15 @@ import { findContractByExternalRef, findContractsByExternalRefs, insertImportedC
 import { insertSignature, type ContractRow } from '../db/contracts';
 import { addToInvoice, insertInvoice, insertPayment, markOverdue } from '../db/invoices';
 import { insertRenewal, insertRenewalObjection } from '../db/lifecycle';
-import { enqueueWorkflowStart } from '../db/outbox';
 import type { Queryable } from '../db/pool';
 import { setQuotaUsed } from '../db/sms';
 import { findUser } from '../db/users';
-import type { ContractLifecycleInput } from '../workflows/contract-lifecycle';
-import { startOwedWorkflow, type WorkflowStarterDeps } from './contracts';
+import { contractLifecycle, type ContractLifecycleInput } from '../workflows/contract-lifecycle';
+import type { ErrorCode } from '../domain/errors';
+import { freezeView, frozenMessage, organisationFreezes, organisationOfTerms } from './organisations';
+import { oweStart, startOwed, type OwedStart, type WorkflowStartDeps } from './workflow-starts';
 
-export type ImportDeps = WorkflowStarterDeps & {
+export type ImportDeps = WorkflowStartDeps & {
   /** the moment of the import (the Temporal server's clock) */
   now: () => Promise<number>;
 };
@@ -42,6 +44,10 @@ export type ImportResult = {
   contractId?: string;
   contractNumber?: string;
   errors?: ImportIssue[];
+  /** a row refused for a reason other than its content: ORGANISATION_FROZEN (409 had it been a request of its own) */
+  code?: ErrorCode;
+  /** the freeze that refused the row: Party A's organisation was frozen for a content violation */
+  freeze?: ReturnType<typeof freezeView>;
   plan?: ReturnType<typeof planView>;
 };
 
@@ -68,6 +74,8 @@ export async function importContracts(deps: ImportDeps, request: ImportRequest):
     return owners.get(id)!;
   };
 
+  const frozenOrganisation = await organisationFreezes(deps.db);
+
   const seen = new Set<string>();
   const results: ImportResult[] = [];
   /** rows ready to commit: their slot in `results` is filled when they have committed */
@@ -89,6 +97,20 @@ export async function importContracts(deps: ImportDeps, request: ImportRequest):
     const already = existing.get(row.externalRef);
     if (already) {
       results.push(existingResult(row, already));
+      continue;
+    }
+    // an organisation frozen for a content violation never opens again (services/organisations.ts)
+    const organisation = organisationOfTerms(row.terms);
+    const freeze = frozenOrganisation(organisation);
+    if (freeze) {
+      results.push({
+        externalRef: row.externalRef,
+        line: row.line,
+        ok: false,
+        code: 'ORGANISATION_FROZEN',
+        freeze: freezeView(freeze),
+        errors: [{ path: `contracts.${index}.terms.partyA.creditCode`, message: frozenMessage(freeze, organisation, 'no contract of it can be imported') }],
+      });
       continue;
     }
     const owner = await resolveOwner(row, index, request.actor, ownerOf);
@@ -118,7 +140,7 @@ export async function importContracts(deps: ImportDeps, request: ImportRequest):
         }
         results[next.slot] = { externalRef: next.row.externalRef, line: next.row.line, ok: true, contractId: committed.contract.id, contractNumber: committed.contract.number, plan: planView(committed.plan) };
         imported += 1;
-        await startOwedWorkflow(deps, { workflowId: contractWorkflowId(committed.contract.id), workflow: 'contractLifecycle', input: committed.input, attempts: 0 });
+        await startOwed(deps, committed.owed);
       }
     }),
   );
@@ -183,7 +205,7 @@ type CommitInput = {
 async function commitRow(
   deps: ImportDeps,
   input: CommitInput,
-): Promise<{ existing: true; contract: ContractRow } | { existing: false; contract: ContractRow; plan: ImportPlan; input: ContractLifecycleInput }> {
+): Promise<{ existing: true; contract: ContractRow } | { existing: false; contract: ContractRow; plan: ImportPlan; owed: OwedStart }> {
   const { row, actor } = input;
   const importedAt = new Date(input.now).toISOString();
   const outcome = await deps.db.withTransaction(async (tx) => {
@@ -205,7 +227,7 @@ async function commitRow(
     if (!planned.ok) throw new Error(`the plan of ${row.externalRef} changed between the check and the commit`);
     const plan = planned.plan;
     const source = { file: input.file ?? null, line: row.line ?? input.index + 1, externalRef: row.externalRef };
-    const audit = (type: string, after: unknown, data: Record<string, unknown> = {}) =>
+    const audit = (type: AuditEventType, after: unknown, data: Record<string, unknown> = {}) =>
       appendAudit(tx, { type, contractId: contract.id, actor, before: null, after, data: { ...data, import: source } });
 
     await audit('contract.imported', { status: 'active', number: contract.number, effectiveAt: plan.effectiveAt, termEndsAt: plan.termEndsAt, renewals: plan.renewals });
@@ -262,8 +284,8 @@ async function commitRow(
           : null,
       },
     };
-    await enqueueWorkflowStart(tx, { workflowId, workflow: 'contractLifecycle', input: lifecycle });
-    return { contract, plan, input: lifecycle };
+    const owed = await oweStart(tx, contractLifecycle, { workflowId, args: [lifecycle] });
+    return { contract, plan, owed };
   });
   if (outcome) return { existing: false, ...outcome };
   // a concurrent import of the same reference won
@@ -278,7 +300,7 @@ async function writeInvoice(
   invoice: ImportPlan['invoices'][number],
   row: ImportRow,
   actor: Actor,
-  audit: (type: string, after: unknown, data?: Record<string, unknown>) => Promise<void>,
+  audit: (type: AuditEventType, after: unknown, data?: Record<string, unknown>) => Promise<void>,
 ): Promise<void> {
   const number = invoice.number!;
   await insertInvoice(

@@ -17,7 +17,6 @@ import { stableStringify } from '../domain/stable-json';
 import { appendAudit } from '../db/audit';
 import type { ContractRow } from '../db/contracts';
 import { grantedQuota } from '../db/invoices';
-import { completeWorkflowStart, enqueueWorkflowStart, recordWorkflowStartFailure } from '../db/outbox';
 import {
   debitQuota,
   ensureSender,
@@ -44,9 +43,10 @@ import { SYSTEM_SMS_CUSTOMER, SYSTEM_SMS_SIGNATURE, systemNoticeKey, systemNotic
 import { noticeSmsText, type NoticeSms } from '../domain/sms/notices';
 import { nextSendingInstant, type SmsCategory } from '../domain/sms/windows';
 import type { SmsSettings } from '../platform/sms-config';
-import { WorkflowExecutionAlreadyStartedError } from '../platform/temporal';
-import { getSmsDispatchQuery, type SmsDispatchInput, type SmsDispatchView } from '../workflows/sms-dispatch';
-import type { WorkflowStarterDeps } from './contracts';
+import { smsDispatch } from '../workflows/sms-dispatch';
+import { oweStart, startOwed, type WorkflowStartDeps } from './workflow-starts';
+import { getSmsDispatchQuery, type SmsDispatchView } from '../workflows/messages/sms-dispatch';
+import type { SmsDispatchInput } from '../workflows/sms-dispatch';
 
 export type SubmitMessagesRequest = {
   category: SmsCategory;
@@ -65,7 +65,7 @@ export type SubmitMessagesRequest = {
   system?: boolean | undefined;
 };
 
-export type SmsServiceDeps = WorkflowStarterDeps & { settings: SmsSettings; queryTimeoutMs: number };
+export type SmsServiceDeps = WorkflowStartDeps & { settings: SmsSettings; queryTimeoutMs: number };
 
 export type RecipientResult = {
   index: number;
@@ -251,7 +251,7 @@ export async function submitMessages(
       messages: accepted,
       validityMs: deps.settings.validityMs,
     };
-    if (accepted > 0) await enqueueWorkflowStart(tx, { workflowId: submissionId, workflow: 'smsDispatch', input: workflowInput });
+    const owed = accepted > 0 ? await oweStart(tx, smsDispatch, { workflowId: submissionId, args: [workflowInput] }) : null;
     await appendAudit(tx, {
       type: 'sms.submitted',
       contractId: contract.id,
@@ -267,14 +267,14 @@ export async function submitMessages(
         duplicates: unlisted.filter((u) => u.outcome === 'duplicate').length,
       },
     });
-    return { submission, workflowInput, accepted } as const;
+    return { submission, owed, accepted } as const;
   });
 
   if ('raced' in outcome) return { response: await replay(deps, contract, outcome.raced!, requestHash), created: false };
 
   let view: SmsDispatchView | null = null;
-  if (outcome.accepted > 0) {
-    const started = await startDispatch(deps, outcome.workflowInput);
+  if (outcome.owed) {
+    const started = (await startOwed(deps, outcome.owed)) !== 'owed';
     if (started) view = await queryDispatch(deps, deps.temporal.workflow.getHandle(submissionId));
     // the workflow decides on Temporal's clock; until it answers (or if it cannot be started now) the API's clock stands in
     const plan = view ?? localPlan(contract, request.category);
@@ -294,25 +294,6 @@ type Plan = { held: boolean; sendAt: string; reason: string | null; reasonZh: st
 function localPlan(contract: ContractRow, category: SmsCategory): Plan {
   const decision = nextSendingInstant({ now: new Date(), category, sms: contract.terms.sms });
   return { held: decision.held, sendAt: decision.sendAt.toISOString(), reason: decision.reason, reasonZh: decision.reasonZh };
-}
-
-async function startDispatch(deps: SmsServiceDeps, input: SmsDispatchInput): Promise<boolean> {
-  try {
-    await deps.temporal.workflow.start('smsDispatch', {
-      workflowId: input.submissionId,
-      taskQueue: deps.taskQueue,
-      args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-      deps.logger.warn({ workflowId: input.submissionId, err: (error as Error).message }, 'sms dispatch start failed; the sweeper will retry');
-      await recordWorkflowStartFailure(deps.db, input.submissionId, (error as Error).message).catch(() => undefined);
-      return false;
-    }
-  }
-  await completeWorkflowStart(deps.db, input.submissionId);
-  return true;
 }
 
 async function queryDispatch(deps: SmsServiceDeps, handle: WorkflowHandle): Promise<(SmsDispatchView & Plan) | null> {

@@ -1,12 +1,13 @@
 /**
  * The worker's one SMPP transport and the settings the dispatch activities
- * apply over it. The worker builds it from the environment (SMPP_URL, default
- * the simulator `npm start` runs); tests and the bench build it over an
- * in-process simulator and pass it in the activity dependencies.
+ * apply over it. The worker builds it from its SMS settings (SMPP_URL, read
+ * once at its entry: platform/sms-config.ts); tests and the bench build it
+ * over an SMSC simulator of theirs (tools/smsc/) and pass it in the activity
+ * dependencies.
  *
  * Node code: not imported by workflows.
  */
-import { loadSmsSettings, type SmsSettings } from '../platform/sms-config';
+import type { SmsSettings } from '../platform/sms-config';
 import { createSmppTransport, type SmppLogger, type SmppTransport, type SmppTransportOptions } from './smpp-client';
 
 export type SmsGatewaySettings = {
@@ -46,8 +47,8 @@ export function createSmsGateway(options: CreateSmsGatewayOptions): SmsGateway {
   return { transport, settings: { ...DEFAULT_GATEWAY_SETTINGS, ...options.settings }, ownsTransport: !options.transport };
 }
 
-/** The gateway a worker makes from its environment (platform/sms-config.ts). */
-export function createSmsGatewayFromEnv(logger?: SmppLogger, settings: SmsSettings = loadSmsSettings()): SmsGateway {
+/** The gateway a worker makes from its SMS settings (platform/sms-config.ts). */
+export function createSmsGatewayFromSettings(settings: SmsSettings, logger?: SmppLogger): SmsGateway {
   return createSmsGateway({
     url: settings.smppUrl,
     ...(logger ? { logger } : {}),

@@ -1,7 +1,9 @@
 /**
- * SMPP 3.4 details shared by the transport and the SMSC simulator: data
- * codings, the concatenation user data header, delivery receipt text, command
- * status names. Node code (Buffer); not imported by workflows.
+ * SMPP 3.4 details of the transport (sms/smpp-client.ts): data codings, the
+ * concatenation user data header, reading delivery receipt text, command
+ * status names, the smpp:// URL. The SMSC simulator (tools/smsc/) uses them
+ * too; what only an SMSC writes (receipt text) is in tools/smsc/receipts.ts.
+ * Node code (Buffer); not imported by workflows.
  */
 import { gsmCoder, type ShortMessage } from 'smpp';
 
@@ -163,10 +165,6 @@ function decodeRaw(data: Buffer, dataCoding: number | null | undefined): string 
   return data.toString('latin1');
 }
 
-/** Delivery receipt states (SMPP 3.4 Appendix B). */
-export type ReceiptStat = 'DELIVRD' | 'EXPIRED' | 'DELETED' | 'UNDELIV' | 'ACCEPTD' | 'UNKNOWN' | 'REJECTD' | 'ENROUTE';
-export const RECEIPT_STATS: readonly ReceiptStat[] = ['DELIVRD', 'EXPIRED', 'DELETED', 'UNDELIV', 'ACCEPTD', 'UNKNOWN', 'REJECTD', 'ENROUTE'];
-
 export type ReceiptOutcome = 'delivered' | 'failed' | 'expired' | 'pending';
 
 export function receiptOutcome(stat: string): ReceiptOutcome {
@@ -183,42 +181,6 @@ export function receiptOutcome(stat: string): ReceiptOutcome {
       // ACCEPTD, ENROUTE, UNKNOWN: not final
       return 'pending';
   }
-}
-
-export function messageStateFor(stat: ReceiptStat): number {
-  const states: Record<ReceiptStat, number> = {
-    DELIVRD: MESSAGE_STATE.DELIVERED,
-    EXPIRED: MESSAGE_STATE.EXPIRED,
-    DELETED: MESSAGE_STATE.DELETED,
-    UNDELIV: MESSAGE_STATE.UNDELIVERABLE,
-    ACCEPTD: MESSAGE_STATE.ACCEPTED,
-    UNKNOWN: MESSAGE_STATE.UNKNOWN,
-    REJECTD: MESSAGE_STATE.REJECTED,
-    ENROUTE: MESSAGE_STATE.ENROUTE,
-  };
-  return states[stat];
-}
-
-/** YYMMDDhhmm, UTC */
-function receiptDate(date: Date): string {
-  const iso = date.toISOString();
-  return iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16);
-}
-
-export type ReceiptFields = {
-  id: string;
-  stat: ReceiptStat;
-  err?: string;
-  submitted?: Date;
-  done?: Date;
-};
-
-/** "id:0000000001 sub:001 dlvrd:001 submit date:2405141020 done date:2405141020 stat:DELIVRD err:000 text:" */
-export function formatReceipt(fields: ReceiptFields): string {
-  const delivered = fields.stat === 'DELIVRD' ? '001' : '000';
-  const done = fields.done ?? new Date();
-  const submitted = fields.submitted ?? done;
-  return `id:${fields.id} sub:001 dlvrd:${delivered} submit date:${receiptDate(submitted)} done date:${receiptDate(done)} stat:${fields.stat} err:${fields.err ?? '000'} text:`;
 }
 
 export type ParsedReceipt = { id: string; stat: string; err: string | null; submitDate: string | null; doneDate: string | null };

@@ -27,7 +27,7 @@ import type { Db } from '../db/pool';
 import { addSuppressions, applyReceipts, purgeOrphanReceipts, recordInbound, routeInbound, type IncomingReceipt } from '../db/sms';
 import { matchOptOut } from '../domain/sms/optout';
 import { normalizeRecipient } from '../domain/sms/phone';
-import { smsReceiptsSignal } from '../workflows/sms-dispatch';
+import { smsReceiptsSignal } from '../workflows/messages/sms-dispatch';
 import type { DeliveryReceipt, MoMessage, ReceiptAcknowledgement, SmppLogger, SmppTransport } from './smpp-client';
 
 export type SmsReceiverOptions = {

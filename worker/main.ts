@@ -1,6 +1,11 @@
 /**
  * The worker process: `tsx worker/main.ts`. SIGTERM/SIGINT drain it: no new
  * tasks, in-flight activities finish, exit code 0.
+ *
+ * It sends SMS to the SMSC SMPP_URL names. With NODE_ENV=production and no
+ * SMPP_URL it does not start: one line on stderr naming SMPP_URL, exit code 1
+ * (platform/start-failures.ts). It never runs an SMSC simulator itself:
+ * `npm start` (scripts/start.ts) does, in development, and hands it SMPP_URL.
  */
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
@@ -9,13 +14,18 @@ import { createDb } from '../db/pool';
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
-import { ensureDigestSchedule } from '../platform/schedules';
+import { ensureDigestSchedule } from '../services/workflow-starts';
+import { loadSmsSettings } from '../platform/sms-config';
+import { explainMissingSmppUrl } from '../platform/start-failures';
 import { createRenderPool, IN_PROCESS_RENDERER } from '../pdf/renderer';
 import { createWorker } from './index';
 import { createWebhookDispatcher } from '../webhooks/dispatcher';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const smsSettings = loadSmsSettings();
+  const noSmsc = explainMissingSmppUrl({ env: config.env, smppUrlConfigured: smsSettings.smppUrlConfigured });
+  if (noSmsc) throw new Error(noSmsc);
   const logger = createLogger({ level: config.logLevel, name: 'worker' });
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for the worker (npm start sets it)');
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } }, shutdownSignals: [] });
@@ -30,7 +40,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, logger, temporal, billing, pdf },
+    deps: { db, logger, temporal, billing, pdf, smsSettings },
     actorAssertionKey: loadActorAssertionKey(config),
     overrides: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
   });

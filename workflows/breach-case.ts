@@ -10,25 +10,33 @@
  * Workflow id: breach-<caseId>. The case row exists before the workflow
  * starts (opened by the API or by billing's non-payment ladder).
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type * as activities from '../activities';
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { NoticeSms } from '../domain/sms/notices';
 import type { HolidayOverride } from '../domain/calendar';
 import type { Actor, DeadlineState } from '../domain/contract';
-import { contactAudienceOf, escalationRecord, type BreachStatus, type CaseDocumentRef, type EscalationRecord } from '../domain/legal';
+import { CASE_ACTIONS, contactAudienceOf, escalationRecord, type BreachStatus, type CaseAction, type EscalationRecord } from '../domain/legal';
 import { recountDeadline, type DeadlineBasis } from '../domain/periods';
 import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
+import { acts } from './activities';
 import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR, recordCaseMoves } from './case-support';
 import { DeadlineBook, deadlineFrom } from './deadline-book';
-import { getDeadlinesQuery } from './queries';
-import { announceMoves, calendarChangedSignal, calendarYearAt, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
+import {
+  cureBreachUpdate,
+  getBreachCaseQuery,
+  objectBreachUpdate,
+  settleBreachUpdate,
+  withdrawBreachUpdate,
+  type BreachCaseView,
+  type CureBreachInput,
+  type ObjectBreachInput,
+  type SettleBreachInput,
+  type WithdrawBreachInput,
+} from './messages/breach-case';
+import { calendarChangedSignal } from './messages/calendar';
+import { getDeadlinesQuery } from './messages/deadlines';
+import { announceMoves, calendarYearAt, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
 import { calendarVersion } from './versions';
 import { nowIso } from './shared';
-
-const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 export type BreachCaseInput = {
   caseId: string;
@@ -53,31 +61,6 @@ export type BreachCaseInput = {
   /** a non-payment case: paying the invoice in full within the cure period cures it */
   invoiceNumber?: string;
 };
-
-export type BreachCaseView = {
-  caseId: string;
-  contractId: string;
-  status: BreachStatus;
-  servedBy: PartyCode;
-  breachingParty: PartyCode;
-  servedAt: string;
-  cure: DeadlineState;
-  negotiation: DeadlineState | null;
-  escalation: EscalationRecord | null;
-  noticeDocumentId: string | null;
-  deadlines: DeadlineState[];
-};
-
-export type CureBreachInput = { confirmation: CaseDocumentRef; note?: string; actor: Actor };
-export type ObjectBreachInput = { reason: string; document?: CaseDocumentRef; actor: Actor };
-export type WithdrawBreachInput = { reason: string; actor: Actor };
-export type SettleBreachInput = { summary: string; document?: CaseDocumentRef; actor: Actor };
-
-export const getBreachCaseQuery = defineQuery<BreachCaseView>('getBreachCaseQuery');
-export const cureBreachUpdate = defineUpdate<BreachCaseView, [CureBreachInput]>('cureBreachUpdate');
-export const objectBreachUpdate = defineUpdate<BreachCaseView, [ObjectBreachInput]>('objectBreachUpdate');
-export const withdrawBreachUpdate = defineUpdate<BreachCaseView, [WithdrawBreachInput]>('withdrawBreachUpdate');
-export const settleBreachUpdate = defineUpdate<BreachCaseView, [SettleBreachInput]>('settleBreachUpdate');
 
 const DAY_MS = 86_400_000;
 const BILLING_ACTOR: Actor = { id: 'system:billing', role: 'system' };
@@ -122,9 +105,11 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     noticeDocumentId,
     deadlines: book.open,
   });
-  const requireStatus = (allowed: BreachStatus[], action: string) => {
-    if (!allowed.includes(status)) {
-      throw invalidState(`breach case ${caseId} is ${status} (${STATUS_ZH[status]}): ${action} is possible only while it is ${allowed.join(' or ')}`);
+  /** The case allows the action (domain/legal.ts CASE_ACTIONS, the API checks the same table). */
+  const requireStatus = (action: Extract<CaseAction, 'cure' | 'objection' | 'withdrawal' | 'settlement'>) => {
+    const { when, name } = CASE_ACTIONS[action];
+    if (!when.includes(status)) {
+      throw invalidState(`breach case ${caseId} is ${status} (${STATUS_ZH[status]}): ${name} is possible only while it is ${when.join(' or ')}`);
     }
   };
   const requireWithinCurePeriod = (action: string) => {
@@ -163,7 +148,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     },
     {
       validator: (_request: CureBreachInput) => {
-        requireStatus(['served'], 'a cure');
+        requireStatus('cure');
         requireWithinCurePeriod('a cure');
       },
     },
@@ -199,7 +184,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
     },
     {
       validator: (_request: ObjectBreachInput) => {
-        requireStatus(['served'], 'an objection');
+        requireStatus('objection');
         requireWithinCurePeriod('an objection');
       },
     },
@@ -224,7 +209,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       await tell('withdrawn', [contactAudienceOf(breaching), 'owner', 'legal'], 'breach_withdrawn', `${head}：违约通知已撤回`, `${PARTY_LABELS[input.servedBy]}于 ${at} 撤回违约通知：${request.reason}`, { template: 'breach_withdrawn' });
       return view();
     },
-    { validator: (_request: WithdrawBreachInput) => requireStatus(['served', 'negotiating', 'escalated'], 'a withdrawal') },
+    { validator: (_request: WithdrawBreachInput) => requireStatus('withdrawal') },
   );
 
   setHandler(
@@ -247,7 +232,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       await tell('settled', [contactAudienceOf(breaching), contactAudienceOf(input.servedBy), 'owner', 'legal'], 'breach_settled', `${head}：双方已协商解决`, `双方于 ${at} 达成和解：${request.summary}`, { template: 'breach_settled' });
       return view();
     },
-    { validator: (_request: SettleBreachInput) => requireStatus(['negotiating', 'escalated'], 'a settlement') },
+    { validator: (_request: SettleBreachInput) => requireStatus('settlement') },
   );
 
   async function cureByPayment(settlement: { paidAt: string | null; references: string[]; amountFen: number }): Promise<void> {

@@ -7,19 +7,10 @@
  * year and revision (workflow id `calendar-<year>-r<revision>`), so entering
  * the same notice twice starts nothing.
  */
-import { continueAsNew, defineQuery, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type * as activities from '../activities';
+import { continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { acts, signalling } from './activities';
+import { getRecountProgressQuery, type CalendarRecountProgress } from './messages/calendar-recount';
 import { recountVersion } from './versions';
-
-const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-const signals = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 /** Workflows signalled per activity. */
 export const RECOUNT_BATCH = 250;
@@ -43,10 +34,6 @@ export type CalendarRecountInput = {
   progress?: CalendarRecountProgress;
 };
 
-export type CalendarRecountProgress = { pass: number; afterWorkflowId: string; signalled: number; foundThisPass: number; done: boolean };
-
-export const getRecountProgressQuery = defineQuery<CalendarRecountProgress>('getRecountProgressQuery');
-
 export async function calendarRecount(input: CalendarRecountInput): Promise<CalendarRecountProgress> {
   // first, before any await: which code this run follows (workflows/versions.ts)
   const version = recountVersion();
@@ -60,7 +47,7 @@ export async function calendarRecount(input: CalendarRecountInput): Promise<Cale
     for (;;) {
       const batch = await acts.listStaleDeadlineHolders({ year: input.year, revision: input.revision, afterWorkflowId: progress.afterWorkflowId, limit: RECOUNT_BATCH });
       if (batch.length === 0) break;
-      const result = await signals.signalCalendarChange({ workflowIds: batch, change });
+      const result = await signalling.signalCalendarChange({ workflowIds: batch, change });
       progress.signalled += result.signalled;
       progress.foundThisPass += batch.length;
       progress.afterWorkflowId = batch.at(-1)!;

@@ -4,21 +4,14 @@
  * recount of its open deadlines when a notice changes a year they examined,
  * and a wait whose instant may move while it waits.
  */
-import { condition, defineSignal } from '@temporalio/workflow';
-import type * as activities from '../activities';
+import { condition } from '@temporalio/workflow';
 import { calendarOfYears, createHolidayCalendar, type CalendarYear, type HolidayCalendar, type HolidayOverride } from '../domain/calendar';
 import { deadlineRowId, type DeadlineState } from '../domain/contract';
 import { recountDeadline } from '../domain/periods';
 import { shanghaiDate, yearOf } from '../domain/time';
+import type { Activities } from './activities';
 import { deadlineFrom } from './deadline-book';
-
-/**
- * A calendar year was entered or changed. Only a nudge: the workflow reads the
- * calendar itself (`loadCalendar`), so a signal sent by anyone else than the
- * recount can make it reload the true calendar and nothing more.
- */
-export type CalendarChange = { year: number; revision: number; title?: string };
-export const calendarChangedSignal = defineSignal<[CalendarChange]>('calendarChangedSignal');
+import type { CalendarChange } from './messages/calendar';
 
 /** The Shanghai calendar year of an instant (the centre of the years a workflow loads). */
 export const calendarYearAt = (instant: number | string) => yearOf(shanghaiDate(new Date(instant)));
@@ -106,7 +99,7 @@ export async function waitUntilDue(predicate: () => boolean, dueAt: () => string
   }
 }
 
-type MoveActivities = Pick<ReturnType<typeof activities.createActivities>, 'recordDeadlineMove' | 'notify'>;
+type MoveActivities = Pick<Activities, 'recordDeadlineMove' | 'notify'>;
 type Audience = Parameters<MoveActivities['notify']>[0]['audiences'][number];
 
 /**

@@ -3,9 +3,9 @@
  * force majeure). Deterministic: safe inside workflows.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type * as activities from '../activities';
 import type { CalendarYear } from '../domain/calendar';
 import type { Actor } from '../domain/contract';
+import type { Activities } from './activities';
 import type { DeadlineMove } from './calendar';
 
 /** Who acts when a case moves by itself (a deadline lapsing). */
@@ -25,7 +25,7 @@ export function createSerial(): <T>(fn: () => Promise<T>) => Promise<T> {
   };
 }
 
-type RecordCaseTransition = ReturnType<typeof activities.createActivities>['recordCaseTransition'];
+type RecordCaseTransition = Activities['recordCaseTransition'];
 type CaseTransition = Parameters<RecordCaseTransition>[0];
 
 /**

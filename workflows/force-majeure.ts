@@ -7,21 +7,18 @@
  * Workflow id: force-majeure-<caseId>. The case row exists before the
  * workflow starts (POST /api/contracts/:id/force-majeure).
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type * as activities from '../activities';
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Actor, DeadlineState } from '../domain/contract';
-import { contactAudienceOf, type CaseDocumentRef, type ForceMajeureStatus } from '../domain/legal';
+import { CASE_ACTIONS, contactAudienceOf, type ForceMajeureStatus } from '../domain/legal';
 import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
+import { acts } from './activities';
 import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR, recordCaseMoves } from './case-support';
 import { DeadlineBook } from './deadline-book';
-import { getDeadlinesQuery } from './queries';
-import { announceMoves, calendarChangedSignal, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
+import { calendarChangedSignal } from './messages/calendar';
+import { getDeadlinesQuery } from './messages/deadlines';
+import { fileForceMajeureProofUpdate, getForceMajeureQuery, type FileProofInput, type ForceMajeureView } from './messages/force-majeure';
+import { announceMoves, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
 import { nowIso } from './shared';
-
-const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 export type ForceMajeureInput = {
   caseId: string;
@@ -35,24 +32,6 @@ export type ForceMajeureInput = {
   proof: DeadlineState;
   actor: Actor;
 };
-
-export type ForceMajeureView = {
-  caseId: string;
-  contractId: string;
-  status: ForceMajeureStatus;
-  declaredBy: PartyCode;
-  occurredAt: string;
-  proof: DeadlineState;
-  proofFiledAt: string | null;
-  proofOnTime: boolean | null;
-  flaggedMissingAt: string | null;
-  noticeDocumentId: string | null;
-};
-
-export type FileProofInput = { document: CaseDocumentRef; note?: string; actor: Actor };
-
-export const getForceMajeureQuery = defineQuery<ForceMajeureView>('getForceMajeureQuery');
-export const fileForceMajeureProofUpdate = defineUpdate<ForceMajeureView, [FileProofInput]>('fileForceMajeureProofUpdate');
 
 export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeureView> {
   const workflowId = workflowInfo().workflowId;
@@ -121,7 +100,7 @@ export async function forceMajeure(input: ForceMajeureInput): Promise<ForceMajeu
     },
     {
       validator: (_request: FileProofInput) => {
-        if (status !== 'declared' && status !== 'proof_overdue') throw invalidState(`force majeure case ${caseId} already has its proof (${status}, filed at ${proofFiledAt})`);
+        if (!CASE_ACTIONS.proof.when.includes(status)) throw invalidState(`force majeure case ${caseId} already has its proof (${status}, filed at ${proofFiledAt})`);
       },
     },
   );

@@ -9,22 +9,30 @@
  * Workflow id: outage-<outageId>. The outage row and one case per affected
  * contract exist before the workflow starts (POST /api/outages).
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type * as activities from '../activities';
-import type { OutageCaseRef } from '../activities/legal';
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Actor, DeadlineState } from '../domain/contract';
 import { OUTAGE_ALERT_LEAD_HOURS, type OutageCause, type OutageStatus } from '../domain/legal';
+import { outageActs, type OutageCaseRef } from './activities';
 import { chunk, createSerial, invalidInput, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
 import { DeadlineBook } from './deadline-book';
-import { getDeadlinesQuery } from './queries';
+import { getDeadlinesQuery } from './messages/deadlines';
+import {
+  getOutageQuery,
+  holdOutageNoticeUpdate,
+  releaseOutageNoticeUpdate,
+  resolveOutageUpdate,
+  type HoldOutageInput,
+  type OutageHold,
+  type OutageView,
+  type ReleaseOutageInput,
+  type ResolveOutageInput,
+} from './messages/outage-notice';
 import { nowIso, waitUntil } from './shared';
 
-const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
 /** Contracts per notice activity: a retry redoes at most this many (each step is keyed, so nothing twice). */
+/** The steps an outage's cases go through that the outage's own updates and timers record. */
+type OutageCaseStep = 'held' | 'released' | 'unsent_alert' | 'late';
+
 const NOTICE_BATCH = 25;
 const HOUR_MS = 3_600_000;
 
@@ -41,32 +49,6 @@ export type OutageNoticeInput = {
   /** who reported the outage */
   actor: Actor;
 };
-
-export type OutageHold = { by: Actor; at: string; reason: string };
-
-export type OutageView = {
-  outageId: string;
-  status: OutageStatus;
-  notice: DeadlineState;
-  alertAt: string;
-  hold: OutageHold | null;
-  lastHold: OutageHold | null;
-  alertedAt: string | null;
-  lateAt: string | null;
-  notifiedAt: string | null;
-  notifiedBy: string | null;
-  restoredAt: string | null;
-  contracts: number;
-};
-
-export type HoldOutageInput = { reason: string; actor: Actor };
-export type ReleaseOutageInput = { note?: string; actor: Actor };
-export type ResolveOutageInput = { restoredAt: string; description?: string; actor: Actor };
-
-export const getOutageQuery = defineQuery<OutageView>('getOutageQuery');
-export const holdOutageNoticeUpdate = defineUpdate<OutageView, [HoldOutageInput]>('holdOutageNoticeUpdate');
-export const releaseOutageNoticeUpdate = defineUpdate<OutageView, [ReleaseOutageInput]>('releaseOutageNoticeUpdate');
-export const resolveOutageUpdate = defineUpdate<OutageView, [ResolveOutageInput]>('resolveOutageUpdate');
 
 export async function outageNotice(input: OutageNoticeInput): Promise<OutageView> {
   const workflowId = workflowInfo().workflowId;
@@ -102,10 +84,11 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
     restoredAt,
     contracts: input.cases.length,
   });
-  const caseEvent = (c: OutageCaseRef, key: string, at: string, actor: Actor, data: Record<string, unknown>, more: Record<string, unknown> = {}) => ({
+  /** A case's event for a step of the outage, keyed `step` or `step:instant` (a step that can happen more than once). */
+  const caseEvent = (c: OutageCaseRef, step: OutageCaseStep, key: OutageCaseStep | `${OutageCaseStep}:${string}`, at: string, actor: Actor, data: Record<string, unknown>, more: Record<string, unknown> = {}) => ({
     caseId: c.caseId,
-    event: { key, type: key.replace(/:.*$/, ''), at, actor, data },
-    audit: { type: `case.outage_${key.replace(/:.*$/, '')}`, data: { outageId } },
+    event: { key, type: step, at, actor, data },
+    audit: { type: `case.outage_${step}` as const, data: { outageId } },
     ...more,
   });
 
@@ -121,12 +104,12 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
       const wasLate = status === 'late';
       if (!wasLate) status = 'held';
       await serial(() =>
-        acts.recordOutageProgress({
+        outageActs.recordOutageProgress({
           outageId,
           outage: { status, heldBy: request.actor.id, heldAt: at, holdReason: request.reason },
           actor: request.actor,
           auditType: 'outage.held',
-          cases: input.cases.map((c) => ({ ...caseEvent(c, `held:${at}`, at, request.actor, { reason: request.reason }), from: ['pending', 'held', 'late'], to: wasLate ? 'late' : 'held' })),
+          cases: input.cases.map((c) => ({ ...caseEvent(c, 'held', `held:${at}`, at, request.actor, { reason: request.reason }), from: ['pending', 'held', 'late'], to: wasLate ? 'late' : 'held' })),
         }),
       );
       return view();
@@ -149,12 +132,12 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
       releasedBy = request.actor;
       hold = null;
       await serial(() =>
-        acts.recordOutageProgress({
+        outageActs.recordOutageProgress({
           outageId,
           outage: {},
           actor: request.actor,
           auditType: 'outage.released',
-          cases: input.cases.map((c) => caseEvent(c, `released:${at}`, at, request.actor, { note: request.note ?? null, heldBy: held.by.id, heldAt: held.at })),
+          cases: input.cases.map((c) => caseEvent(c, 'released', `released:${at}`, at, request.actor, { note: request.note ?? null, heldBy: held.by.id, heldAt: held.at })),
         }),
       );
       // the main loop sends the notices; the caller gets the outcome
@@ -179,7 +162,7 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
       const description = request.description ?? input.description;
       for (const batch of chunk(input.cases, NOTICE_BATCH)) {
         await serial(() =>
-          acts.sendOutageNotices({
+          outageActs.sendOutageNotices({
             outageId,
             workflowId,
             kind: 'restoration_notice',
@@ -204,7 +187,7 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
           }),
         );
       }
-      await serial(() => acts.recordOutageProgress({ outageId, outage: { status: 'restored', restoredAt: restored }, cases: [], actor: request.actor, auditType: 'outage.restored' }));
+      await serial(() => outageActs.recordOutageProgress({ outageId, outage: { status: 'restored', restoredAt: restored }, cases: [], actor: request.actor, auditType: 'outage.restored' }));
       return view();
     },
     {
@@ -225,7 +208,7 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
     const at = nowIso();
     alertedAt = at;
     const heldBy = hold?.by.id ?? null;
-    await acts.alertStaff({
+    await outageActs.alertStaff({
       id: `${workflowId}:unsent-alert`,
       audiences: ['operations', 'legal'],
       reason: 'outage_notice_unsent',
@@ -233,12 +216,12 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
       body: `中断 ${outageId}（${input.cases.length} 个合同）的通知尚未发出${heldBy ? `（由 ${heldBy} 暂缓审核）` : ''}，须于 ${input.notice.explanation}`,
     });
     await serial(() =>
-      acts.recordOutageProgress({
+      outageActs.recordOutageProgress({
         outageId,
         outage: { alertedAt: at },
         actor: LEGAL_SYSTEM_ACTOR,
         auditType: 'outage.unsent_alert',
-        cases: input.cases.map((c) => caseEvent(c, 'unsent_alert', at, LEGAL_SYSTEM_ACTOR, { audiences: ['operations', 'legal'], heldBy, noticeDueAt: input.notice.dueAt })),
+        cases: input.cases.map((c) => caseEvent(c, 'unsent_alert', 'unsent_alert', at, LEGAL_SYSTEM_ACTOR, { audiences: ['operations', 'legal'], heldBy, noticeDueAt: input.notice.dueAt })),
       }),
     );
   }
@@ -260,15 +243,15 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
       clause: '第五条第8款',
     };
     await serial(() =>
-      acts.recordOutageProgress({
+      outageActs.recordOutageProgress({
         outageId,
         outage: { status: 'late', lateAt: at },
         actor: LEGAL_SYSTEM_ACTOR,
         auditType: 'outage.late',
-        cases: input.cases.map((c) => ({ ...caseEvent(c, 'late', at, LEGAL_SYSTEM_ACTOR, late), from: ['pending', 'held'], to: 'late', addFlags: ['notice_late', 'party_b_breach'], data: { late } })),
+        cases: input.cases.map((c) => ({ ...caseEvent(c, 'late', 'late', at, LEGAL_SYSTEM_ACTOR, late), from: ['pending', 'held'], to: 'late', addFlags: ['notice_late', 'party_b_breach'], data: { late } })),
       }),
     );
-    await acts.alertStaff({
+    await outageActs.alertStaff({
       id: `${workflowId}:late`,
       audiences: ['operations', 'legal'],
       reason: 'outage_notice_late',
@@ -286,7 +269,7 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
     book.close('outage_notice', outageId, onTime ? 'met' : 'lapsed');
     for (const batch of chunk(input.cases, NOTICE_BATCH)) {
       await serial(() =>
-        acts.sendOutageNotices({
+        outageActs.sendOutageNotices({
           outageId,
           workflowId,
           kind: 'outage_notice',
@@ -310,7 +293,7 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
         }),
       );
     }
-    await serial(() => acts.recordOutageProgress({ outageId, outage: { status: to, notifiedAt: at, notifiedBy: actor.id }, cases: [], actor, auditType: `outage.${to}` }));
+    await serial(() => outageActs.recordOutageProgress({ outageId, outage: { status: to, notifiedAt: at, notifiedBy: actor.id }, cases: [], actor, auditType: `outage.${to}` }));
     status = to;
     notifiedAt = at;
     notifiedBy = actor.id;

@@ -4,37 +4,21 @@
  * accumulate, a repeated reference counts once, an overpayment is refused),
  * and when the deadline lapses unpaid walk the overdue escalation ladder.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  isCancellation,
-  defineQuery,
-  defineUpdate,
-  proxyActivities,
- 
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type * as activities from '../activities';
-import { applyPayment, ladderSchedule, paymentBasis, OVERDUE_LADDER, type EscalationRung, type InvoiceKind, type PaymentRecord, type TRecordPaymentRequest } from '../domain/billing';
+import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { applyPayment, ladderSchedule, paymentBasis, OVERDUE_LADDER, type EscalationRung, type InvoiceKind, type PaymentRecord } from '../domain/billing';
 import type { HolidayOverride } from '../domain/calendar';
 import { lapsedBeforeKnown, OVERDUE_AT_ENTRY, reminderStillDue, servedAt, supersededAt } from '../domain/catch-up';
-import type { Actor } from '../domain/contract';
 import { formatYuan } from '../domain/money';
 import { recountDeadline, type Deadline, type DeadlineBasis } from '../domain/periods';
 import type { InvoiceType } from '../domain/terms';
-import { announceMoves, calendarChangedSignal, calendarYearAt, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
+import { acts } from './activities';
+import { announceMoves, calendarYearAt, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
 import { DeadlineBook, deadlineFrom } from './deadline-book';
-import { getDeadlinesQuery } from './queries';
+import { calendarChangedSignal } from './messages/calendar';
+import { getDeadlinesQuery } from './messages/deadlines';
+import { getInvoiceStateQuery, recordPaymentUpdate, type InvoiceState, type RecordPaymentInput } from './messages/payment-deadline';
 import { calendarVersion } from './versions';
 import { nowIso, reminderInstants } from './shared';
-
-const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 export type PaymentDeadlineInput = {
   contractId: string;
@@ -59,22 +43,6 @@ export type PaymentDeadlineInput = {
   /** an invoice brought in with an imported contract: its payments so far (already recorded), and nothing of its past is sent */
   imported?: { payments: PaymentRecord[] };
 };
-
-export type InvoiceState = {
-  invoiceNumber: string;
-  status: 'open' | 'paid' | 'overdue';
-  amountFen: number;
-  paidFen: number;
-  outstandingFen: number;
-  dueAt: string | null;
-  paidLate: boolean;
-  payments: PaymentRecord[];
-};
-
-export type RecordPaymentInput = Omit<TRecordPaymentRequest, 'invoiceNumber'> & { actor: Actor };
-
-export const getInvoiceStateQuery = defineQuery<InvoiceState>('getInvoiceStateQuery');
-export const recordPaymentUpdate = defineUpdate<InvoiceState & { duplicate: boolean }, [RecordPaymentInput]>('recordPaymentUpdate');
 
 export async function paymentDeadline(input: PaymentDeadlineInput): Promise<InvoiceState> {
   // first, before any await: which code this run follows (workflows/versions.ts)

@@ -2,7 +2,6 @@
  * Small deterministic helpers shared by the workflows.
  */
 import { condition } from '@temporalio/workflow';
-import type { DeadlineState } from '../domain/contract';
 
 /** Waits until the predicate holds or the instant passes; true when the predicate held. */
 export async function waitUntil(predicate: () => boolean, instant: string | number): Promise<boolean> {
@@ -13,17 +12,6 @@ export async function waitUntil(predicate: () => boolean, instant: string | numb
 }
 
 export const nowIso = () => new Date(Date.now()).toISOString();
-
-/** Replaces (or adds) the deadline with the same kind and ref. */
-export function putDeadline(deadlines: DeadlineState[], deadline: DeadlineState): DeadlineState[] {
-  return [...deadlines.filter((d) => !(d.kind === deadline.kind && d.ref === deadline.ref)), deadline].sort((a, b) =>
-    a.dueAt.localeCompare(b.dueAt),
-  );
-}
-
-export function dropDeadline(deadlines: DeadlineState[], kind: DeadlineState['kind'], ref: string): DeadlineState[] {
-  return deadlines.filter((d) => !(d.kind === kind && d.ref === ref));
-}
 
 /** Reminder instants `daysBefore` the due instant that still lie ahead, earliest first. */
 export function reminderInstants(dueAt: string, daysBefore: number[], now: number): { daysBefore: number; at: number }[] {

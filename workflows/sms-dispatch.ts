@@ -19,26 +19,18 @@
  * `cancelSmsDispatchSignal` ends what has not been handed over yet (quota
  * credited back). Deterministic: activity types only, no Node built-ins.
  */
-import { defineQuery, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
-import type * as activities from '../activities';
+import { setHandler, sleep } from '@temporalio/workflow';
 import { receiptSettleMs, windowEndsAt } from '../domain/sms/dispatch';
 import { nextSendingInstant, type SmsCategory, type SmsWindowTerms } from '../domain/sms/windows';
+import { acts, sending } from './activities';
+import {
+  cancelSmsDispatchSignal,
+  getSmsDispatchQuery,
+  smsReceiptsSignal,
+  type CancelSmsDispatchInput,
+  type SmsDispatchStatus,
+} from './messages/sms-dispatch';
 import { nowIso, waitUntil } from './shared';
-
-type Activities = ReturnType<typeof activities.createActivities>;
-
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-/** Sending may wait for a link, for throttling to ease, or for receipts of ambiguous parts: heartbeats keep it alive. */
-const sending = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  // the activity beats every 2 s: a batch whose worker died is taken up by another within 20 s (options do not enter replay)
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
 
 export type SmsDispatchInput = {
   submissionId: string;
@@ -52,34 +44,7 @@ export type SmsDispatchInput = {
   validityMs?: number;
 };
 
-export type SmsDispatchStatus = 'held' | 'sending' | 'awaiting_receipts' | 'completed' | 'cancelled';
-
-export type SmsDispatchView = {
-  submissionId: string;
-  status: SmsDispatchStatus;
-  /** the decision taken at submission (workflow time) */
-  held: boolean;
-  sendAt: string;
-  reason: string;
-  reasonZh: string;
-  /** when the messages were (last) released to the transport, workflow time */
-  releasedAt: string | null;
-  /** the next opening while waiting for the window */
-  waitingUntil: string | null;
-  messages: number;
-  handedOver: number;
-  endedBeforeSending: number;
-  openMessages: number | null;
-  expiresAt: string | null;
-  cancelled: boolean;
-};
-
 export type SmsDispatchResult = { submissionId: string; status: 'completed' | 'cancelled'; handedOver: number; expired: number; endedBeforeSending: number };
-
-export const getSmsDispatchQuery = defineQuery<SmsDispatchView>('getSmsDispatchQuery');
-/** from the receiver: some of this submission's messages reached a final status */
-export const smsReceiptsSignal = defineSignal<[{ finalized: number }]>('smsReceiptsSignal');
-export const cancelSmsDispatchSignal = defineSignal<[{ actorId: string; reason?: string }]>('cancelSmsDispatchSignal');
 
 export const DEFAULT_VALIDITY_MS = 72 * 3_600_000;
 
@@ -95,7 +60,7 @@ export async function smsDispatch(input: SmsDispatchInput): Promise<SmsDispatchR
   let openMessages: number | null = null;
   let expiresAt: string | null = null;
   let receiptsArrived = false;
-  let cancelRequest = null as { actorId: string; reason?: string } | null;
+  let cancelRequest = null as CancelSmsDispatchInput | null;
 
   setHandler(getSmsDispatchQuery, () => ({
     submissionId,

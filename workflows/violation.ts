@@ -9,30 +9,23 @@
  * Workflow id: violation-<caseId>. The case row exists before the workflow
  * starts (POST /api/contracts/:id/violations).
  */
-import {
-  allHandlersFinished,
-  condition,
-  defineQuery,
-  defineUpdate,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type * as activities from '../activities';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import { contractWorkflowId, type Actor } from '../domain/contract';
-import type { ViolationStatus } from '../domain/legal';
+import { CASE_ACTIONS, type ViolationStatus } from '../domain/legal';
+import { acts } from './activities';
 import { caseTransitions, createSerial, invalidState } from './case-support';
-import { freezeContractSignal } from './contract-lifecycle';
-import { getDeadlinesQuery } from './queries';
+import { freezeContractSignal } from './messages/contract-lifecycle';
+import { getDeadlinesQuery } from './messages/deadlines';
+import {
+  confirmViolationUpdate,
+  dismissViolationUpdate,
+  getViolationQuery,
+  type ConfirmViolationInput,
+  type DismissViolationInput,
+  type ViolationReport,
+  type ViolationView,
+} from './messages/violation';
 import { nowIso } from './shared';
-
-const acts = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-export type ViolationReport = { reportedAt: string; dueAt: string; explanation: string; onTime: boolean };
 
 export type ViolationCaseInput = {
   caseId: string;
@@ -46,26 +39,6 @@ export type ViolationCaseInput = {
   messageRef?: string;
   actor: Actor;
 };
-
-export type ViolationView = {
-  caseId: string;
-  contractId: string;
-  status: ViolationStatus;
-  reportedBy: 'customer' | 'provider';
-  learnedAt: string;
-  report: ViolationReport | null;
-  confirmedAt: string | null;
-  freezeRequestedAt: string | null;
-  freezeDelivered: boolean | null;
-  forfeiture: { contractYear: number | null; yearQuotaSms: number; laterYears: number; laterYearsSms: number } | null;
-};
-
-export type ConfirmViolationInput = { finding: string; actor: Actor };
-export type DismissViolationInput = { reason: string; actor: Actor };
-
-export const getViolationQuery = defineQuery<ViolationView>('getViolationQuery');
-export const confirmViolationUpdate = defineUpdate<ViolationView, [ConfirmViolationInput]>('confirmViolationUpdate');
-export const dismissViolationUpdate = defineUpdate<ViolationView, [DismissViolationInput]>('dismissViolationUpdate');
 
 export async function contentViolation(input: ViolationCaseInput): Promise<ViolationView> {
   const workflowId = workflowInfo().workflowId;
@@ -90,8 +63,10 @@ export async function contentViolation(input: ViolationCaseInput): Promise<Viola
     forfeiture,
   });
   const head = `合同 ${input.contractNumber} 内容违规案件 ${caseId}`;
-  const requireOpen = (action: string) => {
-    if (status !== 'reported' && status !== 'detected') throw invalidState(`violation case ${caseId} is ${status}: ${action} is no longer possible`);
+  /** The case allows the action (domain/legal.ts CASE_ACTIONS, the API checks the same table). */
+  const requireOpen = (action: 'violationConfirmation' | 'violationDismissal') => {
+    const { when, name } = CASE_ACTIONS[action];
+    if (!when.includes(status)) throw invalidState(`violation case ${caseId} is ${status}: ${name} is no longer possible`);
   };
 
   setHandler(getViolationQuery, view);
@@ -148,7 +123,7 @@ export async function contentViolation(input: ViolationCaseInput): Promise<Viola
       }
       return view();
     },
-    { validator: (_request: ConfirmViolationInput) => requireOpen('a confirmation') },
+    { validator: (_request: ConfirmViolationInput) => requireOpen('violationConfirmation') },
   );
 
   setHandler(
@@ -177,7 +152,7 @@ export async function contentViolation(input: ViolationCaseInput): Promise<Viola
       });
       return view();
     },
-    { validator: (_request: DismissViolationInput) => requireOpen('a dismissal') },
+    { validator: (_request: DismissViolationInput) => requireOpen('violationDismissal') },
   );
 
   const reportLine = input.report

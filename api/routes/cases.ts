@@ -9,21 +9,22 @@
  * refuses early what the stored case already rules out.
  */
 import { listActiveContractIds } from '../../db/lifecycle';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { z } from 'zod';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Actor } from '../../domain/contract';
-import { isErrorCode } from '../../domain/errors';
+import { isInFuture } from '../../domain/time';
 import {
+  CASE_ACTIONS,
   ZBreachNoticeRequest,
-  ZCaseListQuery,
+  ZCaseKind,
+  type CaseAction,
   ZConfirmViolationRequest,
   ZCureRequest,
   ZDismissViolationRequest,
   ZForceMajeureRequest,
   ZHoldRequest,
   ZObjectionRequest,
-  ZOutageListQuery,
   ZOutageRequest,
   ZProofRequest,
   ZReleaseRequest,
@@ -38,28 +39,42 @@ import { findContract, type ContractRow } from '../../db/contracts';
 import { findCase, findOutage, listCaseDocuments, listCaseEvents, listCases, listOutages, type CaseRow } from '../../db/legal';
 import type { User } from '../../db/users';
 import { declareForceMajeure, fileWrittenDocument, recordViolation, reportOutage, serveBreachNotice } from '../../services/cases';
-import { cureBreachUpdate, objectBreachUpdate, settleBreachUpdate, withdrawBreachUpdate } from '../../workflows/breach-case';
-import { fileForceMajeureProofUpdate } from '../../workflows/force-majeure';
-import { holdOutageNoticeUpdate, releaseOutageNoticeUpdate, resolveOutageUpdate } from '../../workflows/outage-notice';
-import { confirmViolationUpdate, dismissViolationUpdate } from '../../workflows/violation';
+import { cureBreachUpdate, objectBreachUpdate, settleBreachUpdate, withdrawBreachUpdate } from '../../workflows/messages/breach-case';
+import { fileForceMajeureProofUpdate } from '../../workflows/messages/force-majeure';
+import { holdOutageNoticeUpdate, releaseOutageNoticeUpdate, resolveOutageUpdate } from '../../workflows/messages/outage-notice';
+import { confirmViolationUpdate, dismissViolationUpdate } from '../../workflows/messages/violation';
 import { assertContractAccess, canSeeContract } from '../auth';
-import { ownerScopeOf } from '../policy';
+import { organisationScopeOf, ownerScopeOf } from '../policy';
 import type { AppDeps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { defineRoute, type RouteDef } from '../http';
-import { loadContract } from './contracts';
+
+/** The cases list: open ones by default, filtered by kind, contract or owner. */
+const ZCaseListQuery = z.strictObject({
+  kind: ZCaseKind.optional(),
+  contract: z.uuid({ error: 'is not a contract id' }).optional(),
+  owner: z.string().trim().min(1).max(64).optional(),
+  status: z.enum(['open', 'closed', 'all']).default('open'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** The outages screen: unresolved ones (open, the default) or all, soonest notice deadline first. */
+const ZOutageListQuery = z.strictObject({
+  status: z.enum(['open', 'all']).default('open'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
 
 const STAFF = ['sales', 'legal', 'finance', 'operations', 'admin'] as const;
 const EVERYONE = [...STAFF, 'customer'] as const;
-/** a moment a little ahead of the server's clock is still "now" (clients' clocks drift) */
-const CLOCK_SKEW_MS = 60_000;
 
 const actorOf = (user: User, requestId: string): Actor => ({ id: user.id, role: user.role, requestId });
 
 const invalid = (path: string, message: string) => new AppError('VALIDATION_FAILED', 'body is invalid', { issues: [{ path, message }] });
 
 function notInFuture(value: string | undefined, path: string, now: number): void {
-  if (value !== undefined && Date.parse(value) > now + CLOCK_SKEW_MS) throw invalid(path, 'must not be in the future');
+  if (value !== undefined && isInFuture(value, now)) throw invalid(path, 'must not be in the future');
 }
 
 /** A case to act on: one of a contract the caller may not see is reported as absent; acting needs the policy's `act` (api/policy.ts). */
@@ -82,7 +97,7 @@ function requirePartyA(user: User, party: PartyCode, action: string): void {
 /** The party a breach notice was served on: the one to cure or object. */
 const breachingParty = (row: CaseRow): PartyCode => otherParty(row.servedBy ?? 'B');
 
-function requireCaseStatus(row: CaseRow, allowed: string[], action: string): void {
+function requireCaseStatus(row: CaseRow, allowed: readonly string[], action: string): void {
   if (!allowed.includes(row.status)) {
     throw new AppError('INVALID_STATE', `case ${row.id} is ${row.status}: ${action} is possible only while it is ${allowed.join(' or ')}`);
   }
@@ -90,18 +105,14 @@ function requireCaseStatus(row: CaseRow, allowed: string[], action: string): voi
 
 /**
  * Sends an action to the case's workflow as an update. A workflow that has
- * ended is a closed case (409); a write the case's tables refused inside the
- * update keeps its error code instead of becoming a 500.
+ * ended is a closed case (409); business failures map as on every route
+ * (platform/temporal.ts businessFailureOf).
  */
 async function runUpdate<Ret, Arg>(deps: AppDeps, workflowId: string, update: UpdateDefinition<Ret, [Arg]>, args: [Arg], what: string): Promise<Ret> {
   try {
     return await deps.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args });
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new AppError('INVALID_STATE', `${what} is closed: its process has ended`);
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure) {
-      const cause = error.cause.cause;
-      if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) throw new AppError(cause.type, cause.message);
-    }
     throw error;
   }
 }
@@ -118,10 +129,8 @@ function caseActionRoute<B, Arg>(
   deps: AppDeps,
   spec: Pick<RouteDef<B>, 'path' | 'roles' | 'summary'> & {
     body: RouteDef<B>['body'];
-    kind: CaseKind;
-    /** the statuses the action is possible in, and its name for the refusal */
-    when: string[];
-    action: string;
+    /** the action: its case kind and the statuses it is possible in (domain/legal.ts CASE_ACTIONS) */
+    action: CaseAction;
     allow?: (ctx: CaseActionContext<B>) => void;
     update: UpdateDefinition<unknown, [Arg]>;
     /** the update's argument; may file the written documents it carries */
@@ -135,11 +144,13 @@ function caseActionRoute<B, Arg>(
     summary: spec.summary,
     body: spec.body,
     handler: async ({ params, body, user, requestId }) => {
-      const { row, contract } = await loadCase(deps, user, params.id, spec.kind);
+      const action = CASE_ACTIONS[spec.action];
+      const { row, contract } = await loadCase(deps, user, params.id, action.kind);
       const ctx = { row, contract, body, user, actor: actorOf(user, requestId) };
       spec.allow?.(ctx);
-      requireCaseStatus(row, spec.when, spec.action);
-      await runUpdate(deps, row.workflowId!, spec.update, [await spec.args(ctx)], `${spec.kind.replace('_', ' ')} case ${row.id}`);
+      // checked here too, so a document the action carries is not filed for an action the case refuses
+      requireCaseStatus(row, action.when, action.name);
+      await runUpdate(deps, row.workflowId!, spec.update, [await spec.args(ctx)], `${action.kind.replace('_', ' ')} case ${row.id}`);
       return caseDetail(deps, row.id);
     },
   });
@@ -232,7 +243,7 @@ export function caseRoutes(deps: AppDeps) {
           kind: query.kind,
           contractId: query.contract,
           ownerId: ownerScopeOf(user) ?? query.owner,
-          partyAName: user.role === 'customer' ? (user.organisation ?? '\u0000') : undefined,
+          organisation: organisationScopeOf(user),
           status: query.status,
           limit: query.limit,
           offset: query.offset,
@@ -262,8 +273,7 @@ export function caseRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: 'serve a written breach notice: notice PDF, the other party notified, 10-day cure period by the Civil Code count',
       body: ZBreachNoticeRequest,
-      handler: async ({ params, body, user, res, requestId }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, res, requestId, contract }) => {
         const now = Date.now();
         notInFuture(body.servedAt, 'body.servedAt', now);
         if (!contract.effectiveAt) throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: it never took effect, so it cannot be breached`);
@@ -281,9 +291,7 @@ export function caseRoutes(deps: AppDeps) {
       roles: ['legal', 'sales', 'admin', 'customer'],
       summary: 'the notified party cured the breach and confirms in writing (a PDF, or the text of the confirmation)',
       body: ZCureRequest,
-      kind: 'breach',
-      when: ['served'],
-      action: 'a cure',
+      action: 'cure',
       allow: ({ row, user }) => requirePartyA(user, breachingParty(row), 'curing'),
       update: cureBreachUpdate,
       args: async ({ row, contract, body, user, actor }) => ({
@@ -300,9 +308,7 @@ export function caseRoutes(deps: AppDeps) {
       roles: ['legal', 'sales', 'admin', 'customer'],
       summary: 'the notified party objects in writing: the case goes to negotiation with its own time limit',
       body: ZObjectionRequest,
-      kind: 'breach',
-      when: ['served'],
-      action: 'an objection',
+      action: 'objection',
       allow: ({ row, user }) => requirePartyA(user, breachingParty(row), 'objecting'),
       update: objectBreachUpdate,
       // the objection is written: an uploaded document, or the reason itself as the written statement
@@ -320,9 +326,7 @@ export function caseRoutes(deps: AppDeps) {
       roles: ['legal', 'sales', 'admin', 'customer'],
       summary: 'the serving party withdraws its breach notice',
       body: ZWithdrawalRequest,
-      kind: 'breach',
-      when: ['served', 'negotiating', 'escalated'],
-      action: 'a withdrawal',
+      action: 'withdrawal',
       allow: ({ row, user }) => requirePartyA(user, row.servedBy ?? 'B', 'withdrawing the notice'),
       update: withdrawBreachUpdate,
       args: ({ body, actor }) => ({ reason: body.reason, actor }),
@@ -333,9 +337,7 @@ export function caseRoutes(deps: AppDeps) {
       roles: ['legal', 'admin'],
       summary: 'the parties settled the dispute by negotiation (also after escalation)',
       body: ZSettlementRequest,
-      kind: 'breach',
-      when: ['negotiating', 'escalated'],
-      action: 'a settlement',
+      action: 'settlement',
       update: settleBreachUpdate,
       args: async ({ row, contract, body, user, actor }) => ({
         summary: body.summary,
@@ -445,8 +447,7 @@ export function caseRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: "record a content violation: the customer's report (due within 1 hour of learning of it: on time or late) or the provider's finding",
       body: ZViolationRequest,
-      handler: async ({ params, body, user, res, requestId }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, res, requestId, contract }) => {
         if (user.role === 'customer' && body.reportedBy !== 'customer') {
           throw new AppError('FORBIDDEN', 'a customer operator reports violations as the customer (reportedBy: "customer")');
         }
@@ -465,9 +466,7 @@ export function caseRoutes(deps: AppDeps) {
       roles: ['legal', 'operations', 'admin'],
       summary: 'confirm the violation: the account is frozen permanently and the remaining package forfeited (there is no reactivation)',
       body: ZConfirmViolationRequest,
-      kind: 'violation',
-      when: ['reported', 'detected'],
-      action: 'a confirmation',
+      action: 'violationConfirmation',
       update: confirmViolationUpdate,
       args: ({ body, actor }) => ({ finding: body.finding, actor }),
     }),
@@ -477,9 +476,7 @@ export function caseRoutes(deps: AppDeps) {
       roles: ['legal', 'operations', 'admin'],
       summary: 'dismiss a reported violation after review (not a violation); a confirmed one cannot be dismissed',
       body: ZDismissViolationRequest,
-      kind: 'violation',
-      when: ['reported', 'detected'],
-      action: 'a dismissal',
+      action: 'violationDismissal',
       update: dismissViolationUpdate,
       args: ({ body, actor }) => ({ reason: body.reason, actor }),
     }),
@@ -492,8 +489,7 @@ export function caseRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: 'declare a force majeure event: notice PDF, the other party notified, written proof due within 15 days of the event',
       body: ZForceMajeureRequest,
-      handler: async ({ params, body, user, res, requestId }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, res, requestId, contract }) => {
         requirePartyA(user, body.declaredBy, 'declaring force majeure');
         notInFuture(body.occurredAt, 'body.occurredAt', Date.now());
         if (!contract.effectiveAt) throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: it never took effect`);
@@ -508,9 +504,7 @@ export function caseRoutes(deps: AppDeps) {
       roles: ['legal', 'sales', 'admin', 'customer'],
       summary: 'file the written proof of a force majeure event (on time, or late and flagged)',
       body: ZProofRequest,
-      kind: 'force_majeure',
-      when: ['declared', 'proof_overdue'],
-      action: 'filing proof',
+      action: 'proof',
       allow: ({ row, user }) => requirePartyA(user, row.servedBy ?? 'A', 'filing the proof'),
       update: fileForceMajeureProofUpdate,
       args: async ({ row, contract, body, user, actor }) => ({

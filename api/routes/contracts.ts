@@ -7,21 +7,22 @@ import {
   type DeadlineState,
 } from '../../domain/contract';
 import { REFERENCE_TERMS, ZContractTerms } from '../../domain/terms';
-import { listAuditForContract } from '../../db/audit';
-import { findContract, listContracts, listSignatures, type ContractRow } from '../../db/contracts';
+import { isInFuture } from '../../domain/time';
+import { ZCreditCode } from '../../domain/credit-code';
+import { appendAudit, listAuditForContract } from '../../db/audit';
+import { findContract, listContracts, listSignatures, setPartyACreditCode, type ContractRow } from '../../db/contracts';
 import { listOpenDeadlines } from '../../db/deadlines';
 import { listDocuments, readDocumentContent } from '../../db/documents';
 import { listNotifications } from '../../db/notifications';
-import { findUser, type User } from '../../db/users';
+import { findUser } from '../../db/users';
 import { createContract } from '../../services/contracts';
-import { getContractStateQuery, signContractUpdate, type ContractStateView } from '../../workflows/contract-lifecycle';
-import { getDeadlinesQuery } from '../../workflows/queries';
+import { getContractStateQuery, signContractUpdate, type ContractStateView } from '../../workflows/messages/contract-lifecycle';
+import { getDeadlinesQuery } from '../../workflows/messages/deadlines';
 import { listInvoicesForContract } from '../../db/invoices';
 import { listCases } from '../../db/legal';
 import { contractMatters, worstMatter } from '../../domain/risk';
 import { invoiceView } from './invoices';
-import { assertContractAccess } from '../auth';
-import { ownerScopeOf, type ContractAction } from '../policy';
+import { organisationScopeOf, ownerScopeOf } from '../policy';
 import type { AppDeps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { defineRoute } from '../http';
@@ -33,6 +34,9 @@ export const ZCreateContractRequest = z.strictObject({
 });
 export type TCreateContractRequest = z.infer<typeof ZCreateContractRequest>;
 
+/** PUT /api/contracts/:id/party-a-credit-code: Party A's code on a contract stored without one. */
+export const ZSetPartyACreditCodeRequest = z.strictObject({ creditCode: ZCreditCode });
+
 const ZContractListQuery = z.strictObject({
   status: ZContractStatus.optional(),
   owner: z.string().trim().min(1).max(64).optional(),
@@ -40,8 +44,6 @@ const ZContractListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
-
-const ZContractId = z.uuid({ error: 'is not a contract id' });
 
 const STAFF = ['sales', 'legal', 'finance', 'operations', 'admin'] as const;
 const EVERYONE = [...STAFF, 'customer'] as const;
@@ -57,15 +59,6 @@ async function queryLiveState(handle: WorkflowHandle, deps: AppDeps): Promise<Co
 }
 
 /** The contract the route acts on, if the policy lets the user do `action` to it (api/policy.ts). */
-export async function loadContract(deps: AppDeps, user: User, rawId: string | undefined, action: ContractAction = 'read'): Promise<ContractRow> {
-  const id = ZContractId.safeParse(rawId);
-  if (!id.success) throw notFound('contract');
-  const contract = await findContract(deps.db, id.data);
-  if (!contract) throw notFound('contract');
-  assertContractAccess(user, contract, action);
-  return contract;
-}
-
 /**
  * Every open deadline of the contract, read live from the workflows holding
  * them (the lifecycle, payment workflows, cases); a workflow that cannot
@@ -211,7 +204,8 @@ export function contractRoutes(deps: AppDeps) {
           status: query.status,
           // sales see the contracts they own (api/policy.ts)
           ownerId: ownerScopeOf(user) ?? query.owner,
-          partyAName: user.role === 'customer' ? (user.organisation ?? '\u0000') : undefined,
+          // a customer operator sees their organisation's (api/policy.ts)
+          organisation: organisationScopeOf(user),
           deadlineWithinDays: query.deadlineWithinDays,
           limit: query.limit,
           offset: query.offset,
@@ -251,7 +245,7 @@ export function contractRoutes(deps: AppDeps) {
       roles: EVERYONE,
       contract: { param: 'id', action: 'read' },
       summary: 'a contract with its live deadlines, documents and audit trail',
-      handler: async ({ params, user }) => contractDetail(deps, await loadContract(deps, user, params.id)),
+      handler: async ({ contract }) => contractDetail(deps, contract),
     }),
 
     defineRoute({
@@ -261,13 +255,10 @@ export function contractRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: "record one party's signature and seal (a workflow update)",
       body: ZSignContractRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
-        if (body.signedAt && Date.parse(body.signedAt) > Date.now()) {
+      handler: async ({ body, user, requestId, contract }) => {
+        // the input's own check; whether the contract awaits this party's signature the workflow decides (its update validator)
+        if (body.signedAt && isInFuture(body.signedAt, Date.now())) {
           throw new AppError('VALIDATION_FAILED', 'body is invalid', { issues: [{ path: 'body.signedAt', message: 'must not be in the future' }] });
-        }
-        if (contract.status !== 'awaiting_signatures') {
-          throw new AppError('NOT_AWAITING_SIGNATURES', `contract ${contract.number} is ${contract.status}, not awaiting signatures`);
         }
         const handle = deps.temporal.workflow.getHandle(contract.workflowId);
         const state = await handle.executeUpdate(signContractUpdate, {
@@ -279,13 +270,47 @@ export function contractRoutes(deps: AppDeps) {
     }),
 
     defineRoute({
+      method: 'put',
+      path: '/api/contracts/:id/party-a-credit-code',
+      roles: ['admin'],
+      contract: { param: 'id', action: 'act' },
+      summary: "set Party A's unified social credit code (统一社会信用代码) on a contract stored without one; a code already there is part of the signed terms and stays",
+      body: ZSetPartyACreditCodeRequest,
+      handler: async ({ body, user, requestId, contract }) => {
+        if (contract.partyACreditCode === body.creditCode) return contractDetail(deps, contract);
+        const alreadySet = (code: string) =>
+          new AppError('CONFLICT', `contract ${contract.number} already carries Party A's credit code ${code}: it is part of the signed terms and is not changed here`);
+        if (contract.partyACreditCode !== null) throw alreadySet(contract.partyACreditCode);
+        const updated = await deps.db.withTransaction(async (tx) => {
+          const row = await setPartyACreditCode(tx, contract.id, body.creditCode);
+          if (!row) return null;
+          await appendAudit(tx, {
+            type: 'contract.party_a_credit_code_set',
+            contractId: row.id,
+            actor: { id: user.id, role: user.role, requestId },
+            before: { partyACreditCode: null },
+            after: { partyACreditCode: body.creditCode },
+            data: { partyA: row.partyAName },
+          });
+          return row;
+        });
+        if (!updated) {
+          // set by a concurrent request in between
+          const now = (await findContract(deps.db, contract.id))!;
+          if (now.partyACreditCode !== body.creditCode) throw alreadySet(now.partyACreditCode ?? '');
+          return contractDetail(deps, now);
+        }
+        return contractDetail(deps, updated);
+      },
+    }),
+
+    defineRoute({
       method: 'get',
       path: '/api/contracts/:id/documents/:docId',
       roles: EVERYONE,
       contract: { param: 'id', action: 'read' },
       summary: 'download a document (PDF)',
-      handler: async ({ params, user, res }) => {
-        const contract = await loadContract(deps, user, params.id);
+      handler: async ({ params, res, contract }) => {
         const doc = await readDocumentContent(deps.db, contract.id, params.docId ?? '');
         if (!doc) throw notFound('document');
         const filename = `${contract.number}-${doc.kind}.pdf`;

@@ -4,6 +4,7 @@ import type { User } from '../../db/users';
 import { toIcs } from '../../domain/ics';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
+import { organisationScopeOf } from '../policy';
 import { defineRoute } from '../http';
 
 const KIND_LABELS: Record<string, string> = {
@@ -47,7 +48,7 @@ export function digestRoutes(deps: AppDeps) {
 
 /** The iCalendar of every open deadline the user may see (an owner: their contracts; a customer operator: their organisation's; others: all). */
 export async function deadlineCalendar(deps: AppDeps, user: User, base: string): Promise<string> {
-  const scope = user.role === 'sales' ? { ownerId: user.id } : user.role === 'customer' ? { partyAName: user.organisation ?? '\u0000' } : {};
+  const scope = user.role === 'sales' ? { ownerId: user.id } : user.role === 'customer' ? { organisation: organisationScopeOf(user) } : {};
   const rows = await calendarDeadlines(deps.db, scope);
   return toIcs(
     '合同期限',

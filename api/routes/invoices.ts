@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { contractYearOf, INVOICE_STATUSES, ZRecordPaymentRequest, ZTopUpRequest } from '../../domain/billing';
-import { findPayment, findInvoice, grantedQuota, listInvoices, oldestUnpaidInvoice, type InvoiceRow } from '../../db/invoices';
-import { requestTopUpUpdate } from '../../workflows/contract-lifecycle';
-import { recordPaymentUpdate } from '../../workflows/payment-deadline';
+import { ageInvoices, ageingCsv, totalsByStatus } from '../../domain/ageing';
+import { shanghaiDate } from '../../domain/time';
+import { findPayment, findInvoice, grantedQuota, invoiceGroups, listInvoices, oldestUnpaidInvoice, outstandingInvoices, type InvoiceRow } from '../../db/invoices';
+import type { User } from '../../db/users';
+import { requestTopUpUpdate } from '../../workflows/messages/contract-lifecycle';
+import { recordPaymentUpdate } from '../../workflows/messages/payment-deadline';
 import { ownerScopeOf } from '../policy';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { defineRoute } from '../http';
-import { loadContract } from './contracts';
 
 export const invoiceView = (invoice: InvoiceRow, now: number) => ({
   ...invoice,
@@ -21,8 +23,50 @@ const ZInvoiceListQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/** The instant invoices are aged at: the clock the payment deadlines run on (the Temporal server's, when it is not the wall clock). */
+const agedAt = async (deps: AppDeps) => (deps.temporalClock ? deps.temporalClock() : Date.now());
+
+/** Finance's totals by status and the ageing of what is owed, over the invoices the user may see (a sales owner: their contracts'). */
+export async function invoiceSummary(deps: AppDeps, user: Pick<User, 'id' | 'role'>) {
+  const scope = { ownerId: ownerScopeOf(user) };
+  const now = await agedAt(deps);
+  const [groups, owed] = await Promise.all([invoiceGroups(deps.db, scope), outstandingInvoices(deps.db, scope)]);
+  const { buckets, total } = ageInvoices(owed, now);
+  return { asOf: new Date(now).toISOString(), today: shanghaiDate(new Date(now)), ...totalsByStatus(groups), ageing: { buckets, total } };
+}
+
+/** RFC 6266 / RFC 5987: an ASCII name for old clients and the UTF-8 one for the rest. */
+const attachment = (asciiName: string, utf8Name: string) =>
+  `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(utf8Name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+
 export function invoiceRoutes(deps: AppDeps) {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/invoices/summary',
+      roles: ['finance', 'sales', 'admin'],
+      summary: 'totals by invoice status (count, amount, paid, outstanding, in fen) and the ageing of what is owed: current, 1–30, 31–60, 61–90, > 90 days overdue (Asia/Shanghai days from the due date)',
+      handler: async ({ user }) => invoiceSummary(deps, user),
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/invoices/ageing.csv',
+      roles: ['finance', 'sales', 'admin'],
+      summary: 'the ageing of every invoice still owed as a CSV file for Excel (UTF-8 with BOM, CRLF, Chinese headers, amounts in yuan)',
+      handler: async ({ user, res }) => {
+        const now = await agedAt(deps);
+        const csv = ageingCsv(await outstandingInvoices(deps.db, { ownerId: ownerScopeOf(user) }), now);
+        const today = shanghaiDate(new Date(now));
+        res
+          .status(200)
+          .type('text/csv; charset=utf-8')
+          .set('Content-Disposition', attachment(`invoice-ageing-${today}.csv`, `应收账款账龄-${today}.csv`))
+          .send(Buffer.from(csv, 'utf8'));
+        return undefined;
+      },
+    }),
+
     defineRoute({
       method: 'get',
       path: '/api/invoices',
@@ -44,8 +88,7 @@ export function invoiceRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: 'record a payment against an invoice (partial payments accumulate; a repeated reference counts once)',
       body: ZRecordPaymentRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, requestId, contract }) => {
         // "not in the future" is checked by the payment workflow, against the time the deadline runs on
         // a reference already counted (this request retried, or racing itself) answers as a duplicate
         const alreadyCounted = async () => {
@@ -81,8 +124,7 @@ export function invoiceRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: 'buy an extra SMS package: its own invoice, effective only once paid in full',
       body: ZTopUpRequest,
-      handler: async ({ params, body, user, res, requestId }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, res, requestId, contract }) => {
         if (contract.status !== 'active') throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: top-ups are bought during the term only`);
         const result = await deps.temporal.workflow
           .getHandle(contract.workflowId)
@@ -98,8 +140,7 @@ export function invoiceRoutes(deps: AppDeps) {
       roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
       contract: { param: 'id', action: 'read' },
       summary: "the contract year's SMS quota: package plus paid top-ups",
-      handler: async ({ params, user }) => {
-        const contract = await loadContract(deps, user, params.id);
+      handler: async ({ contract }) => {
         if (!contract.effectiveAt) return { contractYear: null, packageSms: contract.terms.package.smsPerYear, topUpSms: 0, totalSms: 0, years: [] };
         const year = contractYearOf(contract.effectiveAt, Date.now());
         const grants = await grantedQuota(deps.db, contract.id);

@@ -7,11 +7,13 @@ import {
   proposeAmendmentUpdate,
   signAmendmentUpdate,
   terminateContractUpdate,
-} from '../../workflows/contract-lifecycle';
+} from '../../workflows/messages/contract-lifecycle';
+import type { ContractRow } from '../../db/contracts';
+import { assertOrganisationOpen } from '../../services/organisations';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { defineRoute } from '../http';
-import { contractDetail, loadContract } from './contracts';
+import { contractDetail } from './contracts';
 
 const ZSignAmendmentRequest = ZSignContractRequest.omit({ signedAt: true });
 const ZSeq = z.coerce.number().int().min(1).max(10_000);
@@ -21,6 +23,9 @@ export function lifecycleRoutes(deps: AppDeps) {
   const requireActive = (status: string, number: string, what: string) => {
     if (status !== 'active') throw new AppError('INVALID_STATE', `contract ${number} is ${status}: ${what} is only possible during the term`);
   };
+  /** Art.8 §5, appendix: Party A's organisation frozen for a content violation (on this contract or another) never opens again. */
+  const refuseFrozenOrganisation = (contract: ContractRow, refused: string) =>
+    assertOrganisationOpen(deps.db, { creditCode: contract.partyACreditCode, name: contract.partyAName }, refused);
 
   return [
     defineRoute({
@@ -30,8 +35,7 @@ export function lifecycleRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: 'object to the automatic renewal (Art.6 §1), until the term ends',
       body: ZRenewalObjectionRequest,
-      handler: async ({ params, body, user, requestId, res }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, requestId, res, contract }) => {
         if (user.role === 'customer' && body.party !== 'A') throw new AppError('FORBIDDEN', 'a customer operator objects for party A only');
         requireActive(contract.status, contract.number, 'objecting to renewal');
         const state = await deps.temporal.workflow
@@ -49,8 +53,7 @@ export function lifecycleRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: 'terminate the contract on a date, with a reason: every pending timer and process is cancelled',
       body: ZTerminationRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, requestId, contract }) => {
         requireActive(contract.status, contract.number, 'termination');
         const state = await deps.temporal.workflow
           .getHandle(contract.workflowId)
@@ -66,8 +69,8 @@ export function lifecycleRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: 'propose a supplemental agreement (Art.6 §2); it applies once both parties sign it',
       body: ZProposeAmendmentRequest,
-      handler: async ({ params, body, user, requestId, res }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, requestId, res, contract }) => {
+        await refuseFrozenOrganisation(contract, 'no supplemental agreement can be made with it');
         requireActive(contract.status, contract.number, 'a supplemental agreement');
         const amendment = await deps.temporal.workflow
           .getHandle(contract.workflowId)
@@ -84,10 +87,10 @@ export function lifecycleRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: "record one party's signature and seal on a supplemental agreement",
       body: ZSignAmendmentRequest,
-      handler: async ({ params, body, user, requestId }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ params, body, user, requestId, contract }) => {
         const seq = ZSeq.safeParse(params.seq);
         if (!seq.success) throw new AppError('NOT_FOUND', 'supplemental agreement not found');
+        await refuseFrozenOrganisation(contract, 'no supplemental agreement can be signed with it');
         requireActive(contract.status, contract.number, 'signing a supplemental agreement');
         return deps.temporal.workflow
           .getHandle(contract.workflowId)
@@ -101,8 +104,7 @@ export function lifecycleRoutes(deps: AppDeps) {
       roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
       contract: { param: 'id', action: 'read' },
       summary: 'supplemental agreements with their status and signatures',
-      handler: async ({ params, user }) => {
-        const contract = await loadContract(deps, user, params.id);
+      handler: async ({ contract }) => {
         return { items: await listAmendments(deps.db, contract.id) };
       },
     }),

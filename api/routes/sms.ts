@@ -4,7 +4,7 @@
  * export, and the suppression list (opt-outs and complaints, Art.4 §6).
  *
  * A customer operator acts for the contracts of their own organisation
- * (loadContract answers 404 for any other); staff read.
+ * (the contract gate answers 404 for any other); staff read.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
@@ -13,14 +13,12 @@ import { addSuppressions, findSender, findSubmission, findSubmissionByKey, ledge
 import { SMS_CATEGORIES, SMS_MESSAGE_STATUSES } from '../../domain/sms/dispatch';
 import { normalizeRecipient } from '../../domain/sms/phone';
 import { shanghaiDate, addDays } from '../../domain/time';
-import { loadSmsSettings } from '../../platform/sms-config';
 import { dispatchWorkflowId, submitMessages } from '../../services/sms';
-import { cancelSmsDispatchSignal, getSmsDispatchQuery } from '../../workflows/sms-dispatch';
+import { cancelSmsDispatchSignal, getSmsDispatchQuery } from '../../workflows/messages/sms-dispatch';
 import type { AppDeps } from '../deps';
 import { maskRecipient, mayOnContract } from '../policy';
 import { AppError, notFound } from '../errors';
 import { defineRoute } from '../http';
-import { loadContract } from './contracts';
 
 const READERS = ['customer', 'sales', 'legal', 'finance', 'operations', 'admin'] as const;
 
@@ -92,7 +90,7 @@ const csvCell = (value: string | number) => {
 };
 
 export function smsRoutes(deps: AppDeps) {
-  const settings = loadSmsSettings();
+  const settings = deps.smsSettings;
   const service = { ...deps, settings };
 
   return [
@@ -104,8 +102,7 @@ export function smsRoutes(deps: AppDeps) {
       summary: 'submit an SMS to up to 10,000 recipients: per-recipient results (accepted, held with sendAt, rejected with reason, suppressed, duplicate)',
       heavy: true,
       body: ZSubmitMessagesRequest,
-      handler: async ({ params, body, user, res, requestId }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, res, requestId, contract }) => {
         const { response, created } = await submitMessages(service, { contract, request: body, actor: { id: user.id, role: user.role, requestId } });
         res.status(created ? 202 : 200).location(`/api/contracts/${contract.id}/messages?submissionId=${encodeURIComponent(response.submissionId)}`);
         return response;
@@ -119,8 +116,7 @@ export function smsRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'read' },
       summary: "the contract's messages with their status, newest first (filter by status, submission, recipient)",
       query: ZMessageListQuery,
-      handler: async ({ params, query, user }) => {
-        const contract = await loadContract(deps, user, params.id);
+      handler: async ({ query, user, contract }) => {
         const revealRecipients = mayOnContract(user, 'readRecipients', contract);
         let submissionId = query.submissionId;
         if (query.idempotencyKey) submissionId = dispatchWorkflowId(contract.id, query.idempotencyKey);
@@ -169,8 +165,7 @@ export function smsRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: 'cancel a submission: messages not yet handed to the SMSC are cancelled and their parts credited back',
       body: ZCancelRequest,
-      handler: async ({ params, body, user, res }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, res, contract }) => {
         const submission = await findSubmissionByKey(deps.db, contract.id, body.idempotencyKey);
         if (!submission) throw notFound('submission');
         try {
@@ -191,8 +186,7 @@ export function smsRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'read' },
       summary: 'reconciliation (Art.5 §3): per Asia/Shanghai day, messages and parts by status; ?format=csv for a CSV export',
       query: ZLedgerQuery,
-      handler: async ({ params, query, user, res }) => {
-        const contract = await loadContract(deps, user, params.id);
+      handler: async ({ query, res, contract }) => {
         const today = shanghaiDate(new Date());
         const to = query.to ?? today;
         const from = query.from ?? addDays(to, -30);
@@ -231,8 +225,7 @@ export function smsRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'act' },
       summary: "record complaints or opt-outs by hand: the numbers join the customer's suppression list (Art.4 §6)",
       body: ZOptOutRequest,
-      handler: async ({ params, body, user, requestId, res }) => {
-        const contract = await loadContract(deps, user, params.id, 'act');
+      handler: async ({ body, user, requestId, res, contract }) => {
         const results = body.numbers.map((input, index) => ({ index, input, normalized: normalizeRecipient(input) }));
         const valid = [...new Set(results.flatMap((r) => (r.normalized.ok ? [r.normalized.e164] : [])))];
         const added = await deps.db.withTransaction(async (tx) => {
@@ -276,8 +269,7 @@ export function smsRoutes(deps: AppDeps) {
       contract: { param: 'id', action: 'read' },
       summary: "the customer's suppression list: numbers never sent to again",
       query: ZPage,
-      handler: async ({ params, query, user }) => {
-        const contract = await loadContract(deps, user, params.id);
+      handler: async ({ query, contract }) => {
         return { customer: contract.partyAName, ...(await listSuppressions(deps.db, contract.partyAName, query.limit, query.offset)) };
       },
     }),

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
-import { deactivateUser, DEFAULT_TOKEN_TTL_MS, findUser, issueToken, issueTokenWithId, listTokens, revokeToken, ROLES, upsertUser } from '../../db/users';
+import { deactivateUser, DEFAULT_TOKEN_TTL_MS, findUser, issueToken, issueTokenWithId, listTokens, revokeToken, ROLES, setOrganisationCreditCode, upsertUser } from '../../db/users';
 import type { Actor } from '../../domain/contract';
+import { ZCreditCode } from '../../domain/credit-code';
 import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http';
@@ -22,10 +23,19 @@ export const ZCreateUserRequest = z
   .strictObject({
     name: z.string().trim().min(1).max(64),
     role: z.enum(ROLES),
-    /** customer operators: the party A organisation they act for (its exact name) */
+    /** customer operators: the party A organisation they act for (its name) */
     organisation: z.string().trim().min(1).max(128).optional(),
+    /** customer operators: their organisation's unified social credit code, which binds them to its contracts (without it: the exact name) */
+    organisationCreditCode: ZCreditCode.optional(),
   })
-  .refine((u) => u.role !== 'customer' || u.organisation, { path: ['organisation'], message: 'is required for a customer operator' });
+  .refine((u) => u.role !== 'customer' || u.organisation, { path: ['organisation'], message: 'is required for a customer operator' })
+  .refine((u) => u.role === 'customer' || u.organisationCreditCode === undefined, { path: ['organisationCreditCode'], message: 'is for customer operators only' });
+
+/** PUT /api/users/:id/organisation-credit-code: binds a customer operator to their organisation's code (and, optionally, its current name). */
+export const ZSetOrganisationCreditCodeRequest = z.strictObject({
+  creditCode: ZCreditCode,
+  organisation: z.string().trim().min(1).max(128).optional(),
+});
 
 export function userRoutes(deps: AppDeps) {
   /** A new token for the user, with its audit event; its lifetime as asked or configured. */
@@ -52,7 +62,7 @@ export function userRoutes(deps: AppDeps) {
       secrets: ['token'],
       handler: async ({ body, user, res, requestId }) => {
         const id = `u-${randomUUID()}`;
-        const created = { id, name: body.name, role: body.role, organisation: body.organisation ?? null };
+        const created = { id, name: body.name, role: body.role, organisation: body.organisation ?? null, organisationCreditCode: body.organisationCreditCode ?? null };
         const token = await deps.db.withTransaction(async (tx) => {
           await upsertUser(tx, created);
           await appendAudit(tx, { type: 'user.created', actor: { id: user.id, role: user.role, requestId }, after: created });
@@ -60,6 +70,31 @@ export function userRoutes(deps: AppDeps) {
         });
         res.status(201);
         return { user: created, token };
+      },
+    }),
+
+    defineRoute({
+      method: 'put',
+      path: '/api/users/:id/organisation-credit-code',
+      roles: ['admin'],
+      summary: "bind a customer operator to their organisation's unified social credit code (统一社会信用代码): from then on they see the contracts of that code, whatever Party A's name on them, and those stored without a code under the organisation's exact name",
+      body: ZSetOrganisationCreditCodeRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const changed = await deps.db.withTransaction(async (tx) => {
+          const result = await setOrganisationCreditCode(tx, { userId: params.id!, creditCode: body.creditCode, organisation: body.organisation });
+          if (result) {
+            await appendAudit(tx, {
+              type: 'user.organisation_code_set',
+              actor: { id: user.id, role: user.role, requestId },
+              before: { organisation: result.before.organisation, organisationCreditCode: result.before.organisationCreditCode },
+              after: { organisation: result.after.organisation, organisationCreditCode: result.after.organisationCreditCode },
+              data: { userId: result.after.id },
+            });
+          }
+          return result;
+        });
+        if (!changed) throw new AppError('NOT_FOUND', `no customer operator ${params.id}`);
+        return changed.after;
       },
     }),
 

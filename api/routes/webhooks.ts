@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import { findWebhookSubscription, insertWebhookSubscription, listWebhookDeliveries, listWebhookSubscriptions } from '../../db/webhooks';
 import { exampleDelivery, isKnownEventPattern, WEBHOOK_EVENT_FAMILIES, WEBHOOK_EVENTS } from '../../domain/webhook-events';
-import { loadConfig } from '../../platform/config';
 import { checkDestination } from '../../webhooks/destinations';
 import { generateWebhookSecret } from '../../webhooks/signing';
 import type { AppDeps } from '../deps';
@@ -64,7 +63,7 @@ export function webhookRoutes(deps: AppDeps) {
       secrets: ['secret'],
       handler: async ({ body, user, res, requestId }) => {
         // the host, and every address it resolves to now, against the destination rule (deliveries check again at connect time)
-        const refusal = await checkDestination(body.url, deps.webhookDestinations ?? loadConfig().webhookDestinations, { lookup: deps.dnsLookup });
+        const refusal = await checkDestination(body.url, deps.webhookDestinations, { lookup: deps.dnsLookup });
         if (refusal) {
           throw new AppError('WEBHOOK_DESTINATION_REFUSED', `webhook destination refused: ${refusal.message}`, {
             reason: refusal.reason,

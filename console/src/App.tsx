@@ -1,54 +1,29 @@
 /**
  * The shell: who is signed in, the navigation their role allows, and the page
  * for the current path. Each entry appears only when its endpoint exists in
- * the API's route table and the role may call it (the server enforces it anyway).
+ * the API's route table and the role may call it (features.ts; the server
+ * enforces it anyway). Pages read the signed-in user with useAuth (auth.tsx)
+ * and never import the shell.
  */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { apiGet, can, routeExists, session, setUnauthenticatedHandler, type Role, type User } from './api';
+import { apiGet, can, session, setUnauthenticatedHandler, type Role, type User } from './api';
 import { AuthContext } from './auth';
 import { ErrorBox, Loading } from './components';
+import { features } from './features';
 import { useI18n, type MessageKey } from './i18n';
 import { Link, matchPath, navigate, Redirect, useLocation } from './router';
-import { ComposePage } from './pages/Compose';
-import { ContractDetailPage } from './pages/ContractDetail';
-import { ContractImportPage } from './pages/ContractImport';
-import { ContractsPage } from './pages/Contracts';
-import { DigestPage } from './pages/Digest';
-import { FinancePage } from './pages/Finance';
-import { HolidayCalendarPage } from './pages/HolidayCalendar';
-import { LegalPage } from './pages/Legal';
-import { NewContractPage } from './pages/NewContract';
-import { OutagesPage } from './pages/Outages';
-import { SignInPage } from './pages/SignIn';
-import { SignPage } from './pages/Sign';
-
-export { useAuth } from './auth';
-
-/** What the console offers, by endpoint: shown only when the route exists and the role may call it. */
-export const features = {
-  contracts: (role: Role) => can(role, 'get', '/api/contracts'),
-  createContract: (role: Role) => can(role, 'post', '/api/contracts'),
-  importContracts: (role: Role) => can(role, 'post', '/api/contract-imports'),
-  sign: (role: Role) => can(role, 'post', '/api/contracts/:id/signatures'),
-  finance: (role: Role) => can(role, 'get', '/api/invoices'),
-  recordPayment: (role: Role) => can(role, 'post', '/api/contracts/:id/payments'),
-  topUp: (role: Role) => can(role, 'post', '/api/contracts/:id/top-ups'),
-  quota: (role: Role) => can(role, 'get', '/api/contracts/:id/quota'),
-  legal: (role: Role) => can(role, 'get', '/api/cases'),
-  serveBreach: (role: Role) => can(role, 'post', '/api/contracts/:id/breach-notices'),
-  /** the outages screen: for those who declare outages or release their notices */
-  outages: (role: Role) => can(role, 'get', '/api/outages') && (can(role, 'post', '/api/outages') || can(role, 'post', '/api/outages/:id/release')),
-  reportViolation: (role: Role) => can(role, 'post', '/api/contracts/:id/violations'),
-  declareForceMajeure: (role: Role) => can(role, 'post', '/api/contracts/:id/force-majeure'),
-  /** the composer lints in the browser; sending needs the messages endpoint */
-  compose: (role: Role) =>
-    routeExists('post', '/api/contracts/:id/messages') ? can(role, 'post', '/api/contracts/:id/messages') : role === 'customer' || role === 'admin',
-  sendMessages: (role: Role) => can(role, 'post', '/api/contracts/:id/messages'),
-  messages: (role: Role) => can(role, 'get', '/api/contracts/:id/messages') || can(role, 'get', '/api/contracts/:id/ledger'),
-  cases: (role: Role) => can(role, 'get', '/api/cases'),
-  digest: (role: Role) => can(role, 'get', '/api/digests/latest') || can(role, 'get', '/api/calendar.ics'),
-  holidayCalendar: (role: Role) => can(role, 'get', '/api/holiday-calendar'),
-};
+import { ComposePage } from './pages/compose/ComposePage';
+import { ContractImportPage } from './pages/contract-import/ContractImportPage';
+import { ContractsPage } from './pages/contract/ContractsPage';
+import { ContractDetailPage } from './pages/contract/detail/ContractDetailPage';
+import { NewContractPage } from './pages/contract/new/NewContractPage';
+import { SignPage } from './pages/contract/SignPage';
+import { DigestPage } from './pages/digest/DigestPage';
+import { FinancePage } from './pages/finance/FinancePage';
+import { HolidayCalendarPage } from './pages/holidays/HolidayCalendarPage';
+import { LegalPage } from './pages/legal/LegalPage';
+import { OutagesPage } from './pages/outages/OutagesPage';
+import { SignInPage } from './pages/signin/SignInPage';
 
 type NavItem = { to: string; label: MessageKey | ((role: Role) => MessageKey); show: (role: Role) => boolean };
 const NAV: NavItem[] = [

@@ -4,11 +4,13 @@
  * turned into an ApiError the pages can show.
  */
 import routes from 'virtual:api-routes';
+import type { MeView, RoleView } from '../../api/routes/users.types';
+import type { FieldIssue } from '../../domain/errors';
 
-export type Role = 'sales' | 'legal' | 'finance' | 'customer' | 'operations' | 'admin';
-export type User = { id: string; name: string; role: Role; organisation: string | null };
-
-export type FieldIssue = { path: string; message: string };
+/** who is signed in (GET /api/me) and their role: the API's own types (type-only: nothing of the server is bundled) */
+export type User = MeView;
+export type Role = RoleView;
+export type { FieldIssue };
 
 export class ApiError extends Error {
   constructor(

@@ -7,6 +7,7 @@ import { ApiError } from './api';
 import { useNow } from './clock';
 import { durationParts, urgencyOf } from './format';
 import { isErrorCode, type ErrorCode } from '../../domain/errors';
+import type { Matter } from '../../domain/risk';
 import { useI18n, type MessageKey, type Translate } from './i18n';
 import { Link } from './router';
 import { localizeMessage } from './zod-messages';
@@ -71,10 +72,7 @@ export function StatusBadge({ status, kind = 'status' }: { status: string; kind?
   );
 }
 
-/** A contract's open matter as the API computes it (domain/risk.ts). */
-export type Matter = { kind: string; severity: 'critical' | 'high' | 'medium' | 'low'; zh: string; en: string; invoiceNumber?: string; caseId?: string; at?: string };
-
-/** Where a person acts on the matter: the contract's invoices, or its cases on the legal page. */
+/** Where a person acts on a contract's open matter (as the API computes it, domain/risk.ts): the contract's invoices, or its cases on the legal page. */
 const actOn = (matter: Matter, contractId: string): { to: string; label: 'risk.act.invoice' | 'risk.act.case' } | null =>
   matter.invoiceNumber
     ? { to: `/contracts/${contractId}#invoices`, label: 'risk.act.invoice' }
@@ -146,6 +144,7 @@ const ERROR_TITLES: Record<ErrorCode | 'NETWORK', MessageKey> = {
   ALREADY_SIGNED: 'errorCode.ALREADY_SIGNED',
   NOT_AWAITING_SIGNATURES: 'errorCode.NOT_AWAITING_SIGNATURES',
   INVALID_STATE: 'errorCode.INVALID_STATE',
+  ORGANISATION_FROZEN: 'errorCode.ORGANISATION_FROZEN',
   PAYLOAD_TOO_LARGE: 'errorCode.PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'errorCode.UNSUPPORTED_MEDIA_TYPE',
   IDEMPOTENCY_KEY_REUSED: 'errorCode.IDEMPOTENCY_KEY_REUSED',

@@ -79,6 +79,13 @@ export function fromShanghaiInput(value: string): string {
   return `${value.length === 16 ? `${value}:00` : value}+08:00`;
 }
 
+/** A datetime-local value (Asia/Shanghai) as an instant, or null while it is empty or unreadable. */
+export function instantOf(value: string): number | null {
+  if (!value) return null;
+  const ms = Date.parse(fromShanghaiInput(value));
+  return Number.isNaN(ms) ? null : ms;
+}
+
 /**
  * A deadline's instant: one that falls exactly on midnight Asia/Shanghai is
  * the end of the day before (Civil Code Art. 203 "24:00"), shown that way.

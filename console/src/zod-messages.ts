@@ -7,7 +7,8 @@
 import { config } from 'zod';
 import en from 'zod/v4/locales/en.js';
 import zhCN from 'zod/v4/locales/zh-CN.js';
-import type { Lang } from './i18n';
+import { creditCodeMessageZh } from '../../domain/credit-code';
+import type { Lang } from './lang';
 
 const EXACT: Record<string, string> = {
   'must not be empty': '不能为空',
@@ -18,6 +19,8 @@ const EXACT: Record<string, string> = {
   'must be positive': '须大于 0',
   'must be printable ASCII without spaces': '须为不含空格的英文字母、数字或符号',
   'must be the bound signature in 【】, 2 to 20 characters inside, e.g. 【内蒙古自治区地震局】': '须为【】中的绑定签名，括号内 2 至 20 个字，如【内蒙古自治区地震局】',
+  'must be the code as text': '须为文本形式的代码',
+  'is for customer operators only': '仅适用于客户操作员',
   'must change at least one term': '至少须修改一项条款',
   'must not repeat a day': '天数不能重复',
   'at most 5 reminders': '最多 5 次提醒',
@@ -63,10 +66,29 @@ const PATTERNS: [RegExp, string][] = [
   [/^must be at most (\d+) contracts$/, '最多 $1 份合同'],
 ];
 
+/** ORGANISATION_FROZEN (services/organisations.ts): what is refused, in Chinese. */
+const FROZEN_REFUSALS: Record<string, string> = {
+  'no new contract can be made with it': '不能再与其签订新合同',
+  'no contract of it can be imported': '不能导入其合同',
+  'no supplemental agreement can be made with it': '不能再与其签订补充协议',
+  'no supplemental agreement can be signed with it': '不能再签署其补充协议',
+};
+const FROZEN = /^the organisation (.+) was frozen for good by the content violation case (\S+) on contract (\S+) \(matched by (its credit code|its exact name \(contract \S+ carries no credit code\)); Art\.8 §5\): (.+)$/;
+
+function frozenZh(message: string): string | null {
+  const m = FROZEN.exec(message);
+  if (!m) return null;
+  const how = m[4] === 'its credit code' ? '按统一社会信用代码认定' : `按甲方名称认定：合同 ${m[3]} 未登记统一社会信用代码`;
+  return `单位 ${m[1]} 已因违规内容案件 ${m[2]}（合同 ${m[3]}）永久冻结（${how}；第八条第5款）：${FROZEN_REFUSALS[m[5]!] ?? m[5]}`;
+}
+
 export function localizeMessage(message: string, lang: Lang): string {
   if (lang !== 'zh') return message;
   const exact = EXACT[message];
   if (exact) return exact;
+  // the credit code's own messages and the frozen organisation's refusal (domain/credit-code.ts, services/organisations.ts)
+  const domain = creditCodeMessageZh(message) ?? frozenZh(message);
+  if (domain) return domain;
   for (const [pattern, replacement] of PATTERNS) if (pattern.test(message)) return message.replace(pattern, replacement);
   return message;
 }

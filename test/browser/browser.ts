@@ -167,11 +167,15 @@ export async function call<T = any>(base: string, token: string, method: string,
   return { status: res.status, body: (type.includes('json') ? await res.json() : await res.text()) as T };
 }
 
-/** A contract created from the reference terms and signed by both parties, over the API. */
-export async function activeContract(f: ConsoleFixture): Promise<{ id: string; number: string }> {
+/**
+ * A contract created from the reference terms (Party A changed as given, e.g. another credit code) and
+ * signed by both parties, over the API.
+ */
+export async function activeContract(f: ConsoleFixture, partyA: Record<string, unknown> = {}): Promise<{ id: string; number: string }> {
   const sales = f.h.tokens.sales;
   const template = await call(f.base, sales, 'GET', '/api/templates/reference');
-  const created = await call(f.base, sales, 'POST', '/api/contracts', template.body);
+  const terms = { ...template.body.terms, partyA: { ...template.body.terms.partyA, ...partyA } };
+  const created = await call(f.base, sales, 'POST', '/api/contracts', { terms });
   if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
   for (const [party, signer] of [
     ['A', '张示例'],

@@ -11,13 +11,14 @@ import supertest from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../api/app';
 import { CONSOLE_DIST } from '../../api/console';
+import { loadConfig } from '../../platform/config';
 import { ensureConsoleBuilt } from './browser';
 
 let agent: ReturnType<typeof supertest>;
 
 beforeAll(() => {
   ensureConsoleBuilt();
-  const deps = { db: {} as AppDeps['db'], temporal: {} as AppDeps['temporal'], taskQueue: 'none', logger: pino({ level: 'silent' }), bodyLimit: '256kb', queryTimeoutMs: 1 } as AppDeps;
+  const deps = { db: {} as AppDeps['db'], temporal: {} as AppDeps['temporal'], taskQueue: 'none', logger: pino({ level: 'silent' }), bodyLimit: '256kb', queryTimeoutMs: 1, rateLimits: loadConfig().rateLimits } as AppDeps;
   agent = supertest(createApp(deps));
 });
 

@@ -5,6 +5,7 @@
  * and leaves screenshots of the pages it visits at 1280x800 and 390 px wide
  * in test-results/screenshots/.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { storeDigest } from '../../db/digests';
 import { activeContract, call, screenshots, signIn, consolePerFile } from './browser';
@@ -143,6 +144,40 @@ describe('web console', { timeout: 180_000 }, () => {
     await expect(page.locator('.notice.n-ok').textContent()).resolves.toContain('已付清');
     // the list reloads after the notice shows: the row turns paid when the reload lands
     await expect.poll(() => row.locator('[data-testid="status"]').getAttribute('data-status'), { timeout: 15_000 }).toBe('paid');
+  });
+
+  it('finance records part of an invoice: it reads 部分付款, the totals and ageing show it, and the ageing downloads as a CSV for Excel', async () => {
+    const contract = await activeContract(f);
+    const invoiceNumber = `INV-${contract.number}-T1`;
+    const { page } = await f.newPage('finance');
+    let row = page.locator(`tr[data-invoice="${invoiceNumber}"]`);
+    for (let i = 0; i < 60 && (await row.count()) === 0; i++) {
+      await page.goto(`${f.base}/finance`);
+      await page.waitForTimeout(500);
+      row = page.locator(`tr[data-invoice="${invoiceNumber}"]`);
+    }
+    await row.getByTestId('record-payment').click();
+    const form = page.getByTestId('payment-form');
+    await form.locator('#pay-amountFen').fill('1000.00');
+    await form.locator('#pay-reference').fill('BANK-PART-1');
+    await page.getByTestId('payment-submit').click();
+    await page.locator('.notice.n-ok').waitFor();
+    await expect(page.locator('.notice.n-ok').textContent()).resolves.toContain('部分付款');
+    await expect.poll(() => row.locator('[data-testid="status"]').getAttribute('data-status'), { timeout: 15_000 }).toBe('partially_paid');
+    await expect(row.getByTestId('status').textContent()).resolves.toBe('部分付款');
+    // the totals count it as partly paid; the ageing has it not yet due
+    const partly = page.getByTestId('invoice-totals').locator('tr[data-status="partially_paid"] td');
+    await expect.poll(async () => Number(await partly.nth(1).textContent()), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await expect(page.getByTestId('ageing-table').locator('tr[data-bucket="current"] td').nth(0).textContent()).resolves.toBe('未到期');
+    await screenshots(page, 'finance-ageing');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ageing-download').click()]);
+    expect(download.suggestedFilename()).toMatch(/^应收账款账龄-\d{4}-\d{2}-\d{2}\.csv$/);
+    const bytes = readFileSync(await download.path());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toContain(`${invoiceNumber},${contract.number},内蒙古自治区地震局`);
+    // the filter shows it under partly paid
+    await page.goto(`${f.base}/finance?status=partially_paid`);
+    await page.locator(`tr[data-invoice="${invoiceNumber}"]`).waitFor();
   });
 
   it('a customer operator types 【…】 text with ★ and sees it highlighted in place before sending', async () => {

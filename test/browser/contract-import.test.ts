@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IMPORT_CSV_COLUMNS, parseImportCsv } from '../../domain/contract-import-csv';
+import { completeCreditCode } from '../../domain/credit-code';
 import { REFERENCE_TERMS } from '../../domain/terms';
 import { screenshots, consolePerFile } from './browser';
 
@@ -17,6 +18,7 @@ const HEADER = [
   'external_ref',
   'owner',
   'party_a_name',
+  'party_a_credit_code',
   'party_a_address',
   'party_a_representative',
   'party_a_contact_name',
@@ -62,9 +64,9 @@ function branchBook(owner: string, now: number): { csv: string; firstSigned: str
   const slash = (date: string) => date.replace(/-0?/g, '/');
   const csv = [
     HEADER,
-    `IMP-001,${owner},乌兰察布市应急管理局,"集宁区新华街1号, 3楼",周局长,吴联系,13800000011,【乌兰察布应急】,999.00,12666,3,周局长,授权代表,${first},王示例,负责人,${slash(first)},T1,2997.00,${slash(daysBefore(now, 2 * 365 + 182))},BANK-IMP-0001,银行转账`,
-    `IMP-002,${owner},鄂尔多斯市气象局,康巴什区北区2号,郑局长,冯联系,0477-8123456,【鄂尔多斯气象】,1200,8000,1,郑局长,局长,${second},王示例,负责人,${second},T1,1200,${daysBefore(now, 365 + 81)},BANK-IMP-0002,bank_transfer`,
-    `IMP-003,${owner},赤峰市水利局,红山区三中街5号,陈局长,褚联系,13800000013,【赤峰水利】,999,12666,3,陈局长,授权代表,${future},王示例,负责人,${first},,,,,`,
+    `IMP-001,${owner},乌兰察布市应急管理局,${completeCreditCode('1115090000000011')},"集宁区新华街1号, 3楼",周局长,吴联系,13800000011,【乌兰察布应急】,999.00,12666,3,周局长,授权代表,${first},王示例,负责人,${slash(first)},T1,2997.00,${slash(daysBefore(now, 2 * 365 + 182))},BANK-IMP-0001,银行转账`,
+    `IMP-002,${owner},鄂尔多斯市气象局,${completeCreditCode('1115060000000022')},康巴什区北区2号,郑局长,冯联系,0477-8123456,【鄂尔多斯气象】,1200,8000,1,郑局长,局长,${second},王示例,负责人,${second},T1,1200,${daysBefore(now, 365 + 81)},BANK-IMP-0002,bank_transfer`,
+    `IMP-003,${owner},赤峰市水利局,${completeCreditCode('1115040000000033')},红山区三中街5号,陈局长,褚联系,13800000013,【赤峰水利】,999,12666,3,陈局长,授权代表,${future},王示例,负责人,${first},,,,,`,
   ].join('\r\n');
   return { csv, firstSigned: first };
 }

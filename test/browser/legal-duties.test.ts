@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { completeCreditCode } from '../../domain/credit-code';
 import { activeContract, call, screenshots, consolePerFile } from './browser';
 
 const f = consolePerFile();
@@ -133,7 +134,9 @@ describe('legal and operations duties', { timeout: 240_000 }, () => {
   });
 
   it("a customer reports a violation against the 1-hour clock from learning of it; legal confirms it only after the consequence is stated", async () => {
-    const contract = await activeContract(f);
+    // an organisation of its own (same name, so the fixture's operator bound by the name sees it; another credit code):
+    // the freeze confirmed here binds that code, and the later tests' reference contracts stay open
+    const contract = await activeContract(f, { creditCode: completeCreditCode('1115000000000099') });
     const { page } = await f.newPage('customer');
     await page.goto(`${f.base}/contracts/${contract.id}`);
     await page.getByTestId('report-violation').click();

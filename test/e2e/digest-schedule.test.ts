@@ -3,7 +3,7 @@
  * Schedules need the dev server (the time-skipping server has none).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDigestSchedule } from '../../platform/schedules';
+import { ensureDigestSchedule } from '../../services/workflow-starts';
 import { DIGEST_SCHEDULE_ID } from '../../workflows/renewal-digest';
 import { createHarness, type Harness } from '../support/harness';
 

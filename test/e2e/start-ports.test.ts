@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSmscSimulator } from '../../sms/simulator';
+import { startSmscSimulator } from '../../tools/smsc/simulator';
 import { freePort, waitFor } from '../support/flows';
 
 const ROOT = resolve(__dirname, '../..');
@@ -152,6 +152,20 @@ describe('npm start with a port taken', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^\[start\] invalid configuration: PORT: .+; TEMPORAL_PORT: .+: set those variables to a valid value/);
     expect(existsSync(join(dir, 'postgres'))).toBe(false);
+  });
+});
+
+describe('npm start in production', () => {
+  it('without SMPP_URL names it in one line, exits 1, runs no simulator and starts nothing', { timeout: 30_000 }, async () => {
+    const dir = dataDir();
+    const run = start({ DATA_DIR: dir, ...(await ports()), NODE_ENV: 'production', SMPP_URL: '' });
+    expect(await run.exited).toBe(1);
+    const lines = run.err().trim().split('\n');
+    expect(lines, run.err()).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[start\] SMPP_URL is not set: with NODE_ENV=production SMS goes only to the SMS gateway you name, never to the development simulator's address: set SMPP_URL/);
+    expect(run.out()).not.toContain('simulator');
+    expect(existsSync(join(dir, 'postgres'))).toBe(false);
+    expect(existsSync(join(dir, 'smsc.log'))).toBe(false);
   });
 });
 

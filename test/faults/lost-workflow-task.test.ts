@@ -17,7 +17,7 @@ import { Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { describe, expect, inject, it } from 'vitest';
 import type { Activities } from '../../activities';
-import { getContractStateQuery } from '../../workflows/contract-lifecycle';
+import { getContractStateQuery } from '../../workflows/messages/contract-lifecycle';
 import { activeContract, contractDetail, harnessPerBlock, waitFor } from '../support/flows';
 import { recordHistoryIfAsked } from '../support/histories';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noop } from '../../workflows/noop';
-import { getDeadlinesQuery } from '../../workflows/queries';
+import { getDeadlinesQuery } from '../../workflows/messages/deadlines';
 import { activeContract, contractDetail, freePort, waitFor } from '../support/flows';
 import { createHarness, type Harness } from '../support/harness';
 

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
-import { startSmscSimulator, type AcceptedSubmit, type SmscSimulator } from '../../sms/simulator';
+import { startSmscSimulator, type AcceptedSubmit, type SmscSimulator } from '../../tools/smsc/simulator';
 import { activeContract, number, onTheWire, SIGNATURE, statusCounts } from '../sms/dispatch-rig';
 import { waitFor } from '../support/flows';
 import { createHarness, type Harness } from '../support/harness';

@@ -8,6 +8,7 @@
  * append-only trigger off, removes one, or a row is inserted directly. The
  * cost of the chain on append is measured against the statement before it.
  */
+import type { AuditEventType } from '../../domain/webhook-events';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -82,8 +83,8 @@ function canonicalByHand(row: { id: number; atMicros: bigint; contract_id: strin
 
 describe('the audit hash chain', () => {
   it('computes each hash as documented: sha256(prev_hash || canonical text of the row)', async () => {
-    await appendAudit(appDb, { type: 'test.first', actor, before: { status: 'a' }, after: { status: 'b' }, data: { note: '引号 " and \\ backslash' } });
-    await appendAudit(appDb, { type: 'test.second', actor: { id: 'system:test', role: 'system' } });
+    await appendAudit(appDb, { type: 'test.first' as AuditEventType, actor, before: { status: 'a' }, after: { status: 'b' }, data: { note: '引号 " and \\ backslash' } });
+    await appendAudit(appDb, { type: 'test.second' as AuditEventType, actor: { id: 'system:test', role: 'system' } });
     type Row = { id: number; at_micros: string; contract_id: string | null; type: string; actor_id: string; actor_role: string; request_id: string | null; prev_hash: Buffer | null; hash: Buffer };
     const { rows } = await appDb.query<Row>(
       `SELECT id, (extract(epoch FROM at) * 1000000)::bigint::text AS at_micros, contract_id, type, actor_id, actor_role, request_id, prev_hash, hash
@@ -112,14 +113,14 @@ describe('the audit hash chain', () => {
         appDb.withTransaction(async (tx) => {
           await tx.query(`INSERT INTO users (id, name, role) VALUES ($1, $2, 'legal')`, [`chain-${i}`, `链${i}`]);
           await tx.query('SELECT pg_sleep($1)', [(i % 5) / 1000]);
-          await appendAudit(tx, { type: 'test.parallel', actor, data: { i, step: 1 } });
+          await appendAudit(tx, { type: 'test.parallel' as AuditEventType, actor, data: { i, step: 1 } });
           await tx.query('SELECT pg_sleep($1)', [(i % 3) / 1000]);
-          await appendAudit(tx, { type: 'test.parallel', actor, data: { i, step: 2 } });
+          await appendAudit(tx, { type: 'test.parallel' as AuditEventType, actor, data: { i, step: 2 } });
         }),
       ),
     );
     // and outside any transaction (appendAudit makes one)
-    await Promise.all(Array.from({ length: 10 }, (_, i) => appendAudit(appDb, { type: 'test.autocommit', actor, data: { i } })));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => appendAudit(appDb, { type: 'test.autocommit' as AuditEventType, actor, data: { i } })));
     const report = await verifyAuditChain(appDb);
     expect(report.firstBreak).toBeNull();
     expect(report.rows).toBe(before + 90);
@@ -137,17 +138,17 @@ describe('the audit hash chain', () => {
       );
     }
     const held = await appDb.withTransaction(async (tx) => {
-      await appendAudit(tx, { type: 'test.held', contractId: 'chain-a', actor });
+      await appendAudit(tx, { type: 'test.held' as AuditEventType, contractId: 'chain-a', actor });
       // while contract A's append is uncommitted, contract B's goes through (a global chain would wait here until the timeout)
       const started = Date.now();
       await Promise.race([
-        appendAudit(appDb, { type: 'test.other', contractId: 'chain-b', actor }),
+        appendAudit(appDb, { type: 'test.other' as AuditEventType, contractId: 'chain-b', actor }),
         new Promise((_, reject) => setTimeout(() => reject(new Error('contract B waited for contract A')), 3_000)),
       ]);
       return Date.now() - started;
     });
     expect(held).toBeLessThan(3_000);
-    await appendAudit(appDb, { type: 'test.after', contractId: 'chain-a', actor });
+    await appendAudit(appDb, { type: 'test.after' as AuditEventType, contractId: 'chain-a', actor });
     const { rows } = await owner.query(`SELECT id, contract_id, prev_hash, hash FROM audit_events WHERE contract_id IN ('chain-a', 'chain-b') ORDER BY id`);
     const a = rows.filter((r) => r.contract_id === 'chain-a');
     const b = rows.filter((r) => r.contract_id === 'chain-b');
@@ -244,7 +245,7 @@ describe('the cost of the chain on append', () => {
         return Math.round(N / ((performance.now() - started) / 1000));
       };
       const unchained = () => db.withTransaction((tx) => tx.query(UNCHAINED, values));
-      const chained = () => db.withTransaction((tx) => appendAudit(tx, { type: 'bench.append', actor: { id: 'bench', role: 'admin', requestId: 'req' }, before: { status: 'a' }, after: { status: 'b' }, data: { n: 1 } }));
+      const chained = () => db.withTransaction((tx) => appendAudit(tx, { type: 'bench.append' as AuditEventType, actor: { id: 'bench', role: 'admin', requestId: 'req' }, before: { status: 'a' }, after: { status: 'b' }, data: { n: 1 } }));
       await measure(8, unchained); // warm up both
       await measure(8, chained);
       const figures = {

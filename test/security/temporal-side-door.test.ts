@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTOR_ASSERTION_HEADER, assertionKeyFromHex, signAssertion } from '../../domain/actor-assertion';
 import { loadActorAssertionKey } from '../../platform/actor-key';
 import { loadConfig } from '../../platform/config';
-import { getInvoiceStateQuery, recordPaymentUpdate } from '../../workflows/payment-deadline';
+import { getInvoiceStateQuery, recordPaymentUpdate } from '../../workflows/messages/payment-deadline';
 import { activeContract, harnessPerBlock, serverNowIso } from '../support/flows';
 
 describe('updates sent straight to Temporal', () => {

@@ -127,7 +127,7 @@ describe('SMS dispatch over SMPP, exactly once per part', () => {
 describe('the send activity', () => {
   it('hands nothing over once the sending window has closed on Temporal\'s clock, and everything while it is open', async () => {
     const submissionId = await seedSubmission('window-test', [501, 502], `${SIGNATURE}今晚值班安排已发布。`, 1);
-    const acts = createSmsActivities({ db: rig.h.database.db, sms: rig.gateway });
+    const acts = createSmsActivities({ db: rig.h.database.db, smsSettings: rig.h.deps.smsSettings, sms: rig.gateway });
     const scheduledAt = Date.parse('2026-05-14T13:59:59.990Z'); // 21:59:59.990 Asia/Shanghai
     const closed = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: scheduledAt + 20 });
     expect(await closed.run(acts.sendSmsChunk, { submissionId, releasedAt: '2026-05-14T14:00:00.010Z', windowEndsAt: '2026-05-14T14:00:00.000Z' })).toEqual({ handedOver: 0, ended: 0, remaining: 2 });
@@ -142,7 +142,7 @@ describe('a retried send activity', () => {
   it('never submits a part again that the SMSC accepted before the previous attempt died', async () => {
     const numbers = [401, 402, 403];
     const submissionId = await seedSubmission('retry-test', numbers, `${SIGNATURE}${BULLETIN}`, 2);
-    const acts = createSmsActivities({ db: rig.h.database.db, sms: rig.gateway });
+    const acts = createSmsActivities({ db: rig.h.database.db, smsSettings: rig.h.deps.smsSettings, sms: rig.gateway });
     const env = new MockActivityEnvironment();
     // receipts come late, so the second attempt has to decide before it sees them
     rig.smsc.setReceipts('DELIVRD', { delayMs: 800 });
@@ -176,7 +176,7 @@ describe('a retried send activity', () => {
     const first = messageIdOf(submissionId, 0);
     const parts = [1, 2].map((partNo) => ({ messageId: first, partNo, ref: partRefOf(submissionId, 0, partNo), recipient: `+86${number(701)}` }));
     expect(await releaseAndClaimParts(rig.h.database.db, { messageIds: [first], releasedAt: new Date().toISOString(), parts })).toHaveLength(2);
-    const acts = createSmsActivities({ db: rig.h.database.db, sms: rig.gateway });
+    const acts = createSmsActivities({ db: rig.h.database.db, smsSettings: rig.h.deps.smsSettings, sms: rig.gateway });
     expect(await new MockActivityEnvironment().run(acts.sendSmsChunk, { submissionId, releasedAt: new Date().toISOString() })).toMatchObject({ handedOver: 2, remaining: 0 });
     const counts = perPartCounts(numbers);
     expect(counts.size).toBe(4);
@@ -191,7 +191,7 @@ describe('one send attempt', () => {
     const numbers = Array.from({ length: 10 }, (_, i) => 801 + i);
     const submissionId = await seedSubmission('chunks-test', numbers, `${SIGNATURE}${BULLETIN}`, 2);
     const gateway = createSmsGateway({ transport: rig.gateway.transport, settings: { ...rig.gateway.settings, chunkMessages: 4 } });
-    const acts = createSmsActivities({ db: rig.h.database.db, sms: gateway });
+    const acts = createSmsActivities({ db: rig.h.database.db, smsSettings: rig.h.deps.smsSettings, sms: gateway });
     expect(await new MockActivityEnvironment().run(acts.sendSmsChunk, { submissionId, releasedAt: new Date().toISOString() })).toEqual({ handedOver: 10, ended: 0, remaining: 0 });
     const counts = perPartCounts(numbers);
     expect(counts.size).toBe(20);

@@ -5,7 +5,7 @@
  */
 import type { ContractTerms } from '../../domain/terms';
 import { createSmsGateway, type SmsGateway, type SmsGatewaySettings } from '../../sms/gateway';
-import { startSmscSimulator, type SmscSimulator } from '../../sms/simulator';
+import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc/simulator';
 import { createHarness, type Harness } from '../support/harness';
 
 export type SmsRig = { h: Harness; smsc: SmscSimulator; gateway: SmsGateway; close(): Promise<void> };

@@ -1,5 +1,5 @@
 import { createSmppTransport, type SmppLogger, type SmppTransport, type SmppTransportOptions } from '../../sms/smpp-client';
-import { startSmscSimulator, type SmscSimulator, type SmscSimulatorOptions } from '../../sms/simulator';
+import { startSmscSimulator, type SmscSimulator, type SmscSimulatorOptions } from '../../tools/smsc/simulator';
 
 /** Polls until the predicate holds, or fails after the timeout. */
 export async function waitFor(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {

@@ -7,11 +7,11 @@ import {
   encodeGsm7,
   encodeSubmitSm,
   encodeUcs2,
-  formatReceipt,
   parseReceiptText,
   parseSmppUrl,
   receiptOutcome,
 } from '../../sms/protocol';
+import { formatReceipt } from '../../tools/smsc/receipts';
 import { planParts } from '../../sms/smpp-client';
 
 describe('SMPP details', () => {

@@ -22,8 +22,8 @@ async function state(): Promise<{ counts: { text: string; count: number }[]; mes
 }
 
 beforeAll(async () => {
-  // the simulator as its own process, as developers run it: tsx sms/simulator.ts --port … --control-port …
-  child = spawn(process.execPath, [require.resolve('tsx/cli'), 'sms/simulator.ts', '--port', '0', '--control-port', '0', '--system-id', 'esme', '--password', 'pw', '--receipt-delay-ms', '10'], {
+  // the simulator as its own process, as developers run it: tsx tools/smsc/simulator.ts --port … --control-port …
+  child = spawn(process.execPath, [require.resolve('tsx/cli'), 'tools/smsc/simulator.ts', '--port', '0', '--control-port', '0', '--system-id', 'esme', '--password', 'pw', '--receipt-delay-ms', '10'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

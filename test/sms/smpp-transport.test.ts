@@ -3,7 +3,7 @@ import { isOptOutReply } from '../../domain/sms/optout';
 import { REFERENCE_TERMS } from '../../domain/terms';
 import { createSmppTransport, SmppSubmitError, type DeliveryReceipt, type MoMessage, type SmppTransport } from '../../sms/smpp-client';
 import { STATUS } from '../../sms/protocol';
-import { startSmscSimulator } from '../../sms/simulator';
+import { startSmscSimulator } from '../../tools/smsc/simulator';
 import { startRig, waitFor, type Rig } from './helpers';
 
 const SIGNATURE = REFERENCE_TERMS.sms.signature;

@@ -96,7 +96,7 @@ describe('lifecycle notices as SMS', () => {
       // the SMS as the lifecycle wrote it: a retry carries the same input
       sms: { template: 'contract_signed' as const, termEndsAt: ((await rig.h.database.db.query('SELECT term_ends_at FROM contracts WHERE id = $1', [contract.id])).rows[0]!.term_ends_at as Date).toISOString() },
     };
-    const acts = createNotificationActivities({ db: rig.h.database.db, temporal: rig.h.env.client, taskQueue: rig.h.taskQueue, systemSms: true });
+    const acts = createNotificationActivities({ db: rig.h.database.db, temporal: rig.h.env.client, taskQueue: rig.h.taskQueue, smsSettings: rig.h.deps.smsSettings, systemSms: true });
     const env = new MockActivityEnvironment();
     for (let attempt = 0; attempt < 2; attempt++) {
       const again = (await env.run(acts.notify, { ...input, audiences: [...input.audiences] })) as NotifyResult;

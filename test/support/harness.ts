@@ -19,6 +19,7 @@ import type { AppDeps } from '../../api/deps';
 import { issueToken, upsertUser, type Role } from '../../db/users';
 import { loadActorAssertionKey } from '../../platform/actor-key';
 import { loadConfig } from '../../platform/config';
+import { loadSmsSettings } from '../../platform/sms-config';
 import { temporalExecutable } from '../../platform/temporal-binaries';
 import { createWorker } from '../../worker';
 import { createStartedWorkflows, replayStartedWorkflows } from './histories';
@@ -115,9 +116,11 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   }
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  // read once, as worker/main.ts and api/main.ts do at their entry
+  const smsSettings = loadSmsSettings();
   const startWorker = async () => {
     // lifecycle notices go out as SMS only where a test asks (activityDeps.systemSms, with an SMSC in activityDeps.sms)
-    const activityDeps: ActivityDeps = { db: database.db, logger, temporal: env.client, systemSms: false, ...options.activityDeps };
+    const activityDeps: ActivityDeps = { db: database.db, logger, temporal: env.client, smsSettings, systemSms: false, ...options.activityDeps };
     const w = await createWorker({
       connection: env.nativeConnection,
       taskQueue,
@@ -133,13 +136,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   };
   let { worker, running } = await startWorker();
 
-  const deps: AppDeps = { db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', queryTimeoutMs: 5_000,
+  const deps: AppDeps = { db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', smsSettings, queryTimeoutMs: 5_000,
     actorAssertionKey: loadActorAssertionKey(loadConfig()),
     // updates are stamped with the server's clock, which the time-skipping server runs ahead
     ...(options.server === 'dev' ? {} : { temporalClock: () => env.currentTimeMs() }),
     // the write budgets run on every write (api/write-limits.ts) but tests that are not about them never reach them
     // (one test user makes thousands of writes a minute); test/security/write-rate-limits.test.ts sets small ones
     rateLimits: UNREACHED_RATE_LIMITS,
+    webhookDestinations: loadConfig().webhookDestinations,
   };
   const app = createApp(deps);
 

@@ -10,19 +10,26 @@ import {
   readCsvRecords,
 } from '../../domain/contract-import-csv';
 import { ZImportRow } from '../../domain/contract-import';
+import { completeCreditCode } from '../../domain/credit-code';
 import { REFERENCE_TERMS, type ContractTerms } from '../../domain/terms';
+
+/** Example credit codes (valid check characters, no real organisation meant): a school and a hospital, public institutions (12) of Hohhot and Baotou. */
+const SCHOOL_CODE = completeCreditCode('1215010200000001');
+const HOSPITAL_CODE = completeCreditCode('12150203000000A2');
+/** as typed on a Chinese keyboard: full-width, lower case */
+const fullWidth = (text: string) => [...text.toLowerCase()].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
 
 // the required columns only, in an order of the clerk's own
 const HEADER =
-  'party_a_name,external_ref,party_a_address,party_a_representative,party_a_contact_name,party_a_contact_phone,sms_signature,yearly_fee_yuan,sms_per_year,term_years,' +
+  'party_a_name,external_ref,party_a_credit_code,party_a_address,party_a_representative,party_a_contact_name,party_a_contact_phone,sms_signature,yearly_fee_yuan,sms_per_year,term_years,' +
   'party_a_signer,party_a_signer_title,party_a_signed_on,party_b_signer,party_b_signer_title,party_b_signed_on';
-const SCHOOL = '呼和浩特市第一中学,BT-001,"呼和浩特市新城区某路1号, 2号楼",王校长,刘老师,13900000001,【呼市一中】,1200,20000,2,王校长,校长,2025/3/1,王示例,负责人,2025-03-02';
-const HOSPITAL = '"包头市""康复""医院（东院）",BT-002,包头市昆区钢铁大街9号,赵院长,孙主任,0472-5123456,【包头康复医院】,"1,500.50",８０００,1,赵院长,院长,２０２５－０６－０１,王示例,负责人,2025-06-01';
+const SCHOOL = `呼和浩特市第一中学,BT-001,${SCHOOL_CODE},"呼和浩特市新城区某路1号, 2号楼",王校长,刘老师,13900000001,【呼市一中】,1200,20000,2,王校长,校长,2025/3/1,王示例,负责人,2025-03-02`;
+const HOSPITAL = `"包头市""康复""医院（东院）",BT-002,${fullWidth(HOSPITAL_CODE)},包头市昆区钢铁大街9号,赵院长,孙主任,0472-5123456,【包头康复医院】,"1,500.50",８０００,1,赵院长,院长,２０２５－０６－０１,王示例,负责人,2025-06-01`;
 
 /** REFERENCE_TERMS with the school's cells (written out by hand). */
 const SCHOOL_TERMS: ContractTerms = {
   ...REFERENCE_TERMS,
-  partyA: { name: '呼和浩特市第一中学', address: '呼和浩特市新城区某路1号, 2号楼', representative: '王校长', contact: { name: '刘老师', phone: '13900000001' } },
+  partyA: { name: '呼和浩特市第一中学', creditCode: SCHOOL_CODE, address: '呼和浩特市新城区某路1号, 2号楼', representative: '王校长', contact: { name: '刘老师', phone: '13900000001' } },
   sms: { ...REFERENCE_TERMS.sms, signature: '【呼市一中】' },
   package: { ...REFERENCE_TERMS.package, yearlyFeeFen: 120000, smsPerYear: 20000 },
   term: { ...REFERENCE_TERMS.term, years: 2 },
@@ -150,6 +157,8 @@ describe('reading an import CSV', () => {
     expect(hospital.line).toBe(3);
     // a legal name keeps its full-width brackets; the doubled quotes are one quote
     expect(hospital.terms.partyA.name).toBe('包头市"康复"医院（东院）');
+    // the credit code typed full-width and in lower case is read as the code
+    expect(hospital.terms.partyA.creditCode).toBe(HOSPITAL_CODE);
     expect(hospital.terms.partyA.contact.phone).toBe('0472-5123456');
     expect(hospital.terms.package.yearlyFeeFen).toBe(150050);
     expect(hospital.terms.package.smsPerYear).toBe(8000);
@@ -159,8 +168,8 @@ describe('reading an import CSV', () => {
 
   it('takes the Chinese labels as column names', () => {
     const header =
-      '外部合同编号,甲方名称,甲方地址,甲方法定代表人/授权代表,甲方联系人,甲方联系电话,短信签名,年费（元）,每合同年短信条数,合同期限（年）,甲方签署人,甲方签署人职务,甲方签署日期,乙方签署人,乙方签署人职务,乙方签署日期';
-    const row = 'BT-001,呼和浩特市第一中学,"呼和浩特市新城区某路1号, 2号楼",王校长,刘老师,13900000001,【呼市一中】,1200,20000,2,王校长,校长,2025/3/1,王示例,负责人,2025-03-02';
+      '外部合同编号,甲方名称,甲方统一社会信用代码,甲方地址,甲方法定代表人/授权代表,甲方联系人,甲方联系电话,短信签名,年费（元）,每合同年短信条数,合同期限（年）,甲方签署人,甲方签署人职务,甲方签署日期,乙方签署人,乙方签署人职务,乙方签署日期';
+    const row = `BT-001,呼和浩特市第一中学,${SCHOOL_CODE},"呼和浩特市新城区某路1号, 2号楼",王校长,刘老师,13900000001,【呼市一中】,1200,20000,2,王校长,校长,2025/3/1,王示例,负责人,2025-03-02`;
     const { rows, errors } = parseImportCsv(`${header}\n${row}\n`, REFERENCE_TERMS);
     expect(errors).toEqual([]);
     expect(rows[0]?.terms).toEqual(SCHOOL_TERMS);
@@ -218,6 +227,22 @@ describe('reading an import CSV', () => {
     expect(errors[0]!.message).toBe('甲方法定代表人/授权代表不能为空');
   });
 
+  it("names a bad credit code on its column, with the check character expected, and wants the column in the header", () => {
+    const wrong = `${SCHOOL_CODE.slice(0, 17)}${SCHOOL_CODE[17] === '0' ? '1' : '0'}`;
+    const { rows, errors } = parseImportCsv(`${HEADER}\n${SCHOOL.replace(SCHOOL_CODE, wrong)}\n${HOSPITAL.replace('BT-002', 'BT-011').replace(fullWidth(HOSPITAL_CODE), '1215020300000')}\n`, REFERENCE_TERMS);
+    expect(rows).toEqual([]);
+    expect(errors.map((e) => [e.line, e.column])).toEqual([
+      [2, 'party_a_credit_code'],
+      [3, 'party_a_credit_code'],
+    ]);
+    expect(errors[0]!.message).toContain(`校验码（第 18 位）应为“${SCHOOL_CODE[17]}”`);
+    expect(errors[0]!.messageEn).toContain(`should be '${SCHOOL_CODE[17]}'`);
+    expect(errors[1]!.messageEn).toContain('must be 18 characters');
+    const missing = parseImportCsv(`${HEADER.replace('party_a_credit_code,', '')}\n${SCHOOL.replace(`${SCHOOL_CODE},`, '')}\n`, REFERENCE_TERMS);
+    expect(missing.rows).toEqual([]);
+    expect(missing.errors).toEqual([expect.objectContaining({ line: 1, column: 'party_a_credit_code', message: '缺少必填列“party_a_credit_code”（甲方统一社会信用代码）' })]);
+  });
+
   it('refuses a total that is not the yearly fee times the years, on the total column', () => {
     const { errors } = parseImportCsv(`${HEADER},total_yuan\n${SCHOOL},2000\n`, REFERENCE_TERMS);
     expect(errors).toEqual([expect.objectContaining({ line: 2, column: 'total_yuan', message: 'must equal the yearly fee times the term in years (120000 x 2 = 240000 fen)' })]);
@@ -263,7 +288,7 @@ describe('reading an import CSV', () => {
   it('refuses a value in a cell beyond the header', () => {
     const { rows, errors } = parseImportCsv(`${HEADER}\n${SCHOOL},stray\n${HOSPITAL},\n`, REFERENCE_TERMS);
     expect(rows.map((r) => r.externalRef)).toEqual(['BT-002']);
-    expect(errors).toEqual([expect.objectContaining({ line: 2, column: '', messageEn: 'cell 17 has a value but no column name' })]);
+    expect(errors).toEqual([expect.objectContaining({ line: 2, column: '', messageEn: 'cell 18 has a value but no column name' })]);
   });
 
   it("gives rows the server's row schema (POST /api/contract-imports) accepts unchanged", () => {
@@ -285,6 +310,7 @@ describe('error paths in words', () => {
     ['contracts.0.signatures.1.signer', 'party_b_signer', '乙方签署人'],
     ['contracts.12.payments.1.amountFen', 'payment_2_amount_yuan', '付款2金额（元）'],
     ['contracts.0.terms.partyA.contact.phone', 'party_a_contact_phone', '甲方联系电话'],
+    ['contracts.5.terms.partyA.creditCode', 'party_a_credit_code', '甲方统一社会信用代码'],
     ['terms.package.yearlyFeeFen', 'yearly_fee_yuan', '年费（元）'],
     ['contracts.2.renewalObjection.at', 'renewal_objection_on', '续约异议日期'],
   ])('names the column of %s', (path, column, words) => {

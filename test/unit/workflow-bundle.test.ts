@@ -5,6 +5,12 @@ import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker';
 
 const workflowsDir = path.resolve(__dirname, '../../workflows');
 
+/** Every workflow source file, by its path under workflows/ (the lifecycle's phases and the messages included). */
+const workflowFiles = (): string[] =>
+  readdirSync(workflowsDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+
 /** The modules a file imports for their values (type-only imports vanish from the bundle). */
 function valueImports(file: string): string[] {
   const source = readFileSync(file, 'utf8');
@@ -17,7 +23,7 @@ describe('the workflow bundle', () => {
     const shared = new Set(valueImports(WORKFLOW_BUNDLE_OPTIONS.preloadModules[0]!));
     const domainDir = path.resolve(__dirname, '../../domain');
     const missing: string[] = [];
-    for (const name of readdirSync(workflowsDir).filter((f) => f.endsWith('.ts') && f !== 'shared-modules.ts')) {
+    for (const name of workflowFiles().filter((f) => f !== 'shared-modules.ts')) {
       for (const imported of valueImports(path.join(workflowsDir, name))) {
         if (imported.startsWith(domainDir) && !shared.has(imported)) missing.push(`${name} → ${path.relative(domainDir, imported)}`);
       }
@@ -27,9 +33,7 @@ describe('the workflow bundle', () => {
   });
 
   it('calls patched() only in workflows/versions.ts, and the lifecycle decides its version before its first await', () => {
-    const callers = readdirSync(workflowsDir)
-      .filter((f) => f.endsWith('.ts') && /\b(patched|deprecatePatch)\(/.test(readFileSync(path.join(workflowsDir, f), 'utf8')))
-      .sort();
+    const callers = workflowFiles().filter((f) => /\b(patched|deprecatePatch)\(/.test(readFileSync(path.join(workflowsDir, f), 'utf8')));
     expect(callers).toEqual(['versions.ts']);
     const lifecycle = readFileSync(path.join(workflowsDir, 'contract-lifecycle.ts'), 'utf8');
     const body = lifecycle.slice(lifecycle.indexOf('export async function contractLifecycle('));

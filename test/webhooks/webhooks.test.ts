@@ -201,7 +201,7 @@ describe('outgoing webhooks (Standard Webhooks)', () => {
       const shown = (await h.api('finance').get(`/api/contracts/${contract.id}`).expect(200)).body.invoices.find((i: { number: string }) => i.number === invoiceNumber);
       expect(issued!.data).toMatchObject({ invoice: invoiceNumber, amountFen: 99_900 * 3, currency: 'CNY', vatRatePercent: 0, dueAt: shown.dueAt, kind: 'initial_term' });
       const [paid] = byType('payment.recorded');
-      expect(paid!.data).toMatchObject({ invoice: invoiceNumber, amountFen: 100_000, outstandingFen: 99_900 * 3 - 100_000, invoiceStatus: 'open', reference: 'WH-PAY-1' });
+      expect(paid!.data).toMatchObject({ invoice: invoiceNumber, amountFen: 100_000, outstandingFen: 99_900 * 3 - 100_000, invoiceStatus: 'partially_paid', reference: 'WH-PAY-1' });
       const [createdEvent] = byType('contract.created');
       expect(createdEvent!.data).toMatchObject({ yearlyFeeFen: 99_900, totalFen: 299_700, years: 3 });
 

@@ -14,7 +14,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
-import { getInvoiceStateQuery } from '../../workflows/payment-deadline';
+import { getInvoiceStateQuery } from '../../workflows/messages/payment-deadline';
 import { recordHistoryIfAsked } from '../support/histories';
 import { DAY, harnessPerBlock, referencePaymentInput, serverNowIso, sleepUntil, waitFor } from '../support/flows';
 import { activeContract, caseRow, caseStatus, DAY_MS, notificationsOf, ownServer, serverNow, triggerWithUnextendedPeriod, waitFor as waitForTruthy } from './legal-helpers';

@@ -255,7 +255,7 @@ describe('non-payment breach (time-skipped)', () => {
     await waitFor(async () => (await notificationsOf(h, { contractId: c.id, reason: 'breach_notice_served' })).some((n) => n.audience === 'party_a_contact'), 'Party A notified of the breach');
 
     // the activity run again (a retry) opens nothing and starts no twin
-    const activities = createActivities({ db: h.database.db, temporal: h.env.client });
+    const activities = createActivities({ db: h.database.db, temporal: h.env.client, smsSettings: h.deps.smsSettings });
     const again = await new MockActivityEnvironment({ taskQueue: h.taskQueue }).run(activities.openBreachCase, {
       caseId,
       contractId: c.id,

@@ -5,7 +5,7 @@
  * who and when) at 24 hours.
  */
 import { describe, expect, it } from 'vitest';
-import { getOutageQuery } from '../../workflows/outage-notice';
+import { getOutageQuery } from '../../workflows/messages/outage-notice';
 import type { Harness } from '../support/harness';
 import { activeContract, HOUR_MS, notificationsOf, ownServer, serverNow, sleepUntil, waitFor } from './legal-helpers';
 

@@ -76,7 +76,7 @@ describe('payment deadline (Art.3 §4)', () => {
     const c = await activeContract();
     const first = await pay(c.id, { amountFen: 100000, reference: 'PART-1', paidAt: await nowIso(), method: 'bank_transfer' });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(first.body.invoice).toMatchObject({ status: 'open', paidFen: 100000, outstandingFen: 199700 });
+    expect(first.body.invoice).toMatchObject({ status: 'partially_paid', paidFen: 100000, outstandingFen: 199700 });
     const repeat = await pay(c.id, { amountFen: 100000, reference: 'PART-1', paidAt: await nowIso(), method: 'bank_transfer' });
     expect(repeat.status).toBe(200);
     expect(repeat.body.duplicate).toBe(true);

@@ -1,0 +1,86 @@
+/** One calendar year: its provenance, twelve month grids, and the recounts its notices started. */
+import { useMemo } from 'react';
+import type { CalendarRecountView, CalendarYearDetailView } from '../../../../api/routes/calendar.types';
+import { Section } from '../../components';
+import { formatDateTime } from '../../format';
+import { useI18n } from '../../i18n';
+import { shanghaiToday } from './dates';
+import { Legend, MonthGrid } from './MonthGrid';
+import { Entered, Provenance, StatusTag } from './YearInfo';
+
+function Recounts({ recounts }: { recounts: CalendarRecountView[] }) {
+  const { t, tx, lang } = useI18n();
+  if (recounts.length === 0) return <p className="muted">{t('holidays.recounts.none')}</p>;
+  return (
+    <div className="table-wrap">
+      <table className="table responsive" data-testid="calendar-recounts">
+        <thead>
+          <tr>
+            <th>{t('holidays.recount.revision')}</th>
+            <th>{t('holidays.recount.status')}</th>
+            <th>{t('holidays.recount.signalled')}</th>
+            <th>{t('holidays.recount.passes')}</th>
+            <th>{t('holidays.recount.moved')}</th>
+            <th>{t('holidays.recount.startedAt')}</th>
+            <th>{t('holidays.recount.finishedAt')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {recounts.map((r) => (
+            <tr key={r.id} data-recount-id={r.id}>
+              <td data-label={t('holidays.recount.revision')}>{r.revision}</td>
+              <td data-label={t('holidays.recount.status')}>
+                <span className={`badge ${r.status === 'done' ? 's-active' : 's-open'}`} data-status={r.status}>
+                  {tx(`recountStatus.${r.status}`, r.status)}
+                </span>
+              </td>
+              <td data-label={t('holidays.recount.signalled')}>{r.signalled}</td>
+              <td data-label={t('holidays.recount.passes')}>{r.passes}</td>
+              <td data-label={t('holidays.recount.moved')}>{r.moved}</td>
+              <td data-label={t('holidays.recount.startedAt')}>{formatDateTime(r.startedAt, lang)}</td>
+              <td data-label={t('holidays.recount.finishedAt')}>{formatDateTime(r.finishedAt, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function YearView({ detail }: { detail: CalendarYearDetailView }) {
+  const { t, lang } = useI18n();
+  const days = useMemo(() => new Map(detail.days.map((d) => [d.date, d])), [detail.days]);
+  const today = shanghaiToday();
+  const rest = detail.days.filter((d) => d.kind === 'rest').length;
+  return (
+    <>
+      <Section
+        title={t('holidays.yearTitle', { year: detail.year })}
+        id="calendar-year"
+        actions={<StatusTag status={detail.status} />}
+      >
+        <dl className="kv">
+          <dt>{t('holidays.source')}</dt>
+          <dd>
+            <Provenance summary={detail} />
+          </dd>
+          <dt>{t('holidays.entered')}</dt>
+          <dd>
+            <Entered summary={detail} />
+          </dd>
+        </dl>
+        {detail.status === 'provisional' && <p className="notice n-warn">{t('holidays.provisionalNote')}</p>}
+        <p className="muted small">{t('holidays.counts', { rest, work: detail.days.length - rest })}</p>
+        <Legend />
+        <div className="cal-months" data-testid="calendar-months" data-year={detail.year}>
+          {Array.from({ length: 12 }, (_, m) => (
+            <MonthGrid key={m} year={detail.year} month={m} days={days} today={today} t={t} lang={lang} />
+          ))}
+        </div>
+      </Section>
+      <Section title={t('holidays.recounts')} id="calendar-recounts">
+        <Recounts recounts={detail.recounts} />
+      </Section>
+    </>
+  );
+}

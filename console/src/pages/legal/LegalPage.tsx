@@ -1,0 +1,99 @@
+/**
+ * Legal board: every open case (breach, outage, violation, force majeure)
+ * soonest deadline first (the API's order), coloured by urgency, with the
+ * actions each case allows in its status and the role may take; and serving
+ * a breach notice. An outage is one card for all its contracts, acted on in
+ * the outages screen. Bodies are validated with the API's schemas
+ * (domain/legal); irreversible acts ask first, stating the consequence.
+ */
+import { useState } from 'react';
+import type { CaseListView } from '../../../../api/routes/cases.types';
+import { CASE_KINDS } from '../../../../domain/legal';
+import { apiGet } from '../../api';
+import { useAuth } from '../../auth';
+import { ErrorBox, Loading, Notice, useLoad } from '../../components';
+import { features } from '../../features';
+import { useI18n } from '../../i18n';
+import { navigate, useLocation } from '../../router';
+import { CaseCard } from './CaseCard';
+import { groupOutages, OutageGroupCard } from './OutageGroupCard';
+import { ServeBreachForm } from './ServeBreachForm';
+
+export function LegalPage() {
+  const { t, tx } = useI18n();
+  const { user } = useAuth();
+  const { query } = useLocation();
+  const kind = query.get('kind') ?? '';
+  const status = query.get('status') ?? 'open';
+  const contract = query.get('contract') ?? '';
+  const [serving, setServing] = useState(query.get('serve') === '1');
+  const [served, setServed] = useState<string | null>(null);
+  const qs = new URLSearchParams({ status, limit: '200' });
+  if (kind) qs.set('kind', kind);
+  if (contract) qs.set('contract', contract);
+  const list = useLoad((signal) => apiGet<CaseListView>(`/api/cases?${qs.toString()}`, { signal }), [qs.toString()]);
+
+  const go = (next: Record<string, string>) => {
+    const q = new URLSearchParams({ ...(kind ? { kind } : {}), ...(status !== 'open' ? { status } : {}), ...(contract ? { contract } : {}), ...next });
+    for (const [k, v] of [...q.entries()]) if (!v || (k === 'status' && v === 'open')) q.delete(k);
+    navigate(`/legal${q.toString() ? `?${q}` : ''}`);
+  };
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>{t(user.role === 'legal' || user.role === 'admin' ? 'legal.title' : 'legal.casesTitle')}</h1>
+          <p className="muted">{t('legal.intro')}</p>
+        </div>
+        {features.serveBreach(user.role) && (
+          <button type="button" className="btn btn-primary" onClick={() => setServing(!serving)} data-testid="serve-breach">
+            {t('legal.serve')}
+          </button>
+        )}
+      </div>
+      {serving && (
+        <ServeBreachForm
+          onServed={(c) => {
+            setServed(c.id);
+            setServing(false);
+            list.reload();
+          }}
+        />
+      )}
+      {served && <Notice kind="ok">{t('legal.served')}</Notice>}
+      <div className="filters card">
+        <div className="segmented" role="group" aria-label={t('legal.kind')}>
+          {['', ...CASE_KINDS].map((k) => (
+            <button key={k || 'all'} type="button" className={`btn btn-small ${k === kind ? 'active' : ''}`} aria-pressed={k === kind} onClick={() => go({ kind: k })}>
+              {k ? tx(`caseKind.${k}`) : t('common.all')}
+            </button>
+          ))}
+        </div>
+        <div className="segmented" role="group" aria-label={t('legal.state')}>
+          {(['open', 'closed', 'all'] as const).map((s) => (
+            <button key={s} type="button" className={`btn btn-small ${s === status ? 'active' : ''}`} aria-pressed={s === status} onClick={() => go({ status: s })}>
+              {t(`legal.status.${s}`)}
+            </button>
+          ))}
+        </div>
+      </div>
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.loading && !list.data ? (
+        <Loading />
+      ) : list.data && list.data.items.length === 0 ? (
+        <p className="card muted">{t('legal.empty')}</p>
+      ) : (
+        <div className="cases" data-testid="cases">
+          {groupOutages(list.data?.items ?? []).map((entry) =>
+            Array.isArray(entry) ? (
+              <OutageGroupCard key={`${entry[0]!.outageId}:${list.fetchedAt}`} cases={entry} fetchedAt={list.fetchedAt} role={user.role} />
+            ) : (
+              <CaseCard key={`${entry.id}:${list.fetchedAt}`} c={entry} role={user.role} />
+            ),
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
