@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // test/support/global-setup.ts checks it, the in-process API signs with it, spawned workers and
 // APIs inherit it. A test key, of no use anywhere else.
 process.env.ACTOR_ASSERTION_KEY ??= Buffer.from('test-only actor assertion key, 32+ bytes long').toString('base64');
+// Likewise one payload codec key (platform/payload-codec.ts): the harness's clients and workers, the replays and
+// spawned processes encrypt and decrypt every Temporal payload with it. 32 bytes, a test key.
+process.env.PAYLOAD_KEY ??= `test-run:${Buffer.from('test-only payload key, 32 bytes!').toString('base64')}`;
 
 export default defineConfig({
   test: {

@@ -3,6 +3,7 @@ import { createLedgerBilling } from '../billing';
 import type { InvoiceSpec, PaymentRecord } from '../domain/billing';
 import { contractYearOf, invoiceStatusOf } from '../domain/billing';
 import type { Actor } from '../domain/contract';
+import type { TopUpPricing } from '../domain/top-ups';
 import { appendAudit } from '../db/audit';
 import { findContract } from '../db/contracts';
 import { addToInvoice, findInvoice, grantQuota, insertInvoice, insertPayment, insertTopUp, markOverdue, type InvoiceRow } from '../db/invoices';
@@ -91,14 +92,37 @@ export function createBillingActivities({ db, billing = createLedgerBilling() }:
       });
     },
 
-    async recordTopUp(input: { contractId: string; seq: number; sms: number; priceFen: number; invoiceNumber: string; actor: Actor }): Promise<void> {
+    /** Records a top-up once, with how it was priced (absent on requests from before price lists); finance's override and its reason are audited. */
+    async recordTopUp(input: { contractId: string; seq: number; sms: number; priceFen: number; invoiceNumber: string; actor: Actor; pricing?: TopUpPricing }): Promise<void> {
+      const { pricing } = input;
       await db.withTransaction(async (tx) => {
-        if (await insertTopUp(tx, { ...input, requestedBy: input.actor.id })) {
+        const row = {
+          contractId: input.contractId,
+          seq: input.seq,
+          sms: input.sms,
+          priceFen: input.priceFen,
+          invoiceNumber: input.invoiceNumber,
+          requestedBy: input.actor.id,
+          package: pricing?.package ?? null,
+          listPriceFen: pricing?.listPriceFen ?? null,
+          priceReason: pricing?.override?.reason ?? null,
+        };
+        if (await insertTopUp(tx, row)) {
           await appendAudit(tx, {
             type: 'top_up.requested',
             contractId: input.contractId,
             actor: input.actor,
-            data: { seq: input.seq, sms: input.sms, priceFen: input.priceFen, invoice: input.invoiceNumber },
+            data: {
+              seq: input.seq,
+              sms: input.sms,
+              priceFen: input.priceFen,
+              invoice: input.invoiceNumber,
+              package: row.package,
+              listPriceFen: row.listPriceFen,
+              priceSource: pricing?.source ?? null,
+              priceExplanation: pricing?.explanation ?? null,
+              priceOverride: pricing?.override ? { reason: pricing.override.reason, listPriceFen: pricing.listPriceFen, byRole: pricing.override.byRole } : null,
+            },
           });
         }
       });

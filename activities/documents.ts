@@ -4,8 +4,9 @@ import { findContract } from '../db/contracts';
 import { findDocumentMeta, storeDocument, type DocumentMeta } from '../db/documents';
 import { findInvoice } from '../db/invoices';
 import { linkCaseDocument } from '../db/legal';
-import type { OutageCause } from '../domain/legal';
+import { SUSPENSION_SOURCE_LABELS, type OutageCause, type ServedBreach, type SuspensionSource } from '../domain/legal';
 import type { InvoiceType, PartyCode } from '../domain/terms';
+import { topUpPriceList } from '../domain/top-ups';
 import { sha256Hex } from '../pdf';
 import { quoteClause } from '../pdf/legal-documents';
 import { IN_PROCESS_RENDERER } from '../pdf/renderer';
@@ -15,25 +16,15 @@ export type DocumentRequest =
   | { kind: 'contract'; contractId: string }
   | { kind: 'signed_contract'; contractId: string; signatures: SignatureRecord[]; effectiveAt: string; termEndsAt: string }
   | { kind: 'payment_notice'; contractId: string; invoiceNumber: string }
+  /** the 业务受理单 produced when the first invoice is paid in full (payment workflows of contracts from before delivery-confirmation-v1) */
   | { kind: 'delivery_confirmation'; contractId: string; invoiceNumber: string }
+  /** the 业务受理单 produced at activation (Art.3 §3): the service is delivered at once, Party A confirms by `dueAt` */
+  | { kind: 'delivery_confirmation'; contractId: string; deliveredAt: string; dueAt: string; dueExplanation: string }
   | CaseDocumentRequest;
 
 /** Notices of legal cases: stored once per case and linked to it. Instants come from the workflow, so the bytes never depend on the clock. */
 export type CaseDocumentRequest =
-  | {
-      kind: 'breach_notice';
-      contractId: string;
-      caseId: string;
-      servedBy: PartyCode;
-      clause: string;
-      /** quoted from the contract when omitted */
-      clauseText?: string;
-      description: string;
-      evidence?: string;
-      servedAt: string;
-      cureDueAt: string;
-      cureExplanation: string;
-    }
+  | ({ kind: 'breach_notice'; contractId: string; cureDueAt: string; cureExplanation: string } & ServedBreach)
   | { kind: 'outage_notice'; contractId: string; caseId: string; cause: OutageCause; description: string; startedAt: string; learnedAt: string; issuedAt: string }
   | {
       kind: 'restoration_notice';
@@ -57,6 +48,18 @@ export type CaseDocumentRequest =
       proofDueAt: string;
       proofExplanation: string;
       issuedAt: string;
+    }
+  | {
+      kind: 'suspension_notice';
+      contractId: string;
+      caseId: string;
+      source: SuspensionSource;
+      reason: string;
+      suspendedAt: string;
+      rectificationDays: number;
+      rectificationDueAt: string;
+      rectificationExplanation: string;
+      issuedAt: string;
     };
 
 const TITLES: Record<DocumentRequest['kind'], string> = {
@@ -68,6 +71,7 @@ const TITLES: Record<DocumentRequest['kind'], string> = {
   outage_notice: '服务中断通知',
   restoration_notice: '服务恢复通知',
   force_majeure_notice: '不可抗力通知',
+  suspension_notice: '暂停服务通知',
 };
 
 const refOf = (request: DocumentRequest) => ('invoiceNumber' in request ? request.invoiceNumber : 'caseId' in request ? request.caseId : '1');
@@ -86,16 +90,16 @@ export function createDocumentActivities({ db, pdf = IN_PROCESS_RENDERER }: Acti
   async function render(request: DocumentRequest, id: string): Promise<Buffer> {
     const contract = await findContract(db, request.contractId);
     if (!contract) throw ApplicationFailure.nonRetryable(`contract ${request.contractId} not found`, 'NOT_FOUND');
+    // every document names itself and its contract; most quote the contract's terms too
+    const head = { documentId: id, contractNumber: contract.number, terms: contract.terms };
     switch (request.kind) {
       case 'contract':
-        return pdf.render('contract', { documentId: id, contractNumber: contract.number, terms: contract.terms, issuedAt: contract.createdAt });
+        return pdf.render('contract', { ...head, issuedAt: contract.createdAt });
       case 'payment_notice': {
         const invoice = await requireInvoice(request.invoiceNumber);
         return pdf.render('payment_notice', {
-          documentId: id,
-          contractNumber: contract.number,
+          ...head,
           invoiceNumber: invoice.number,
-          terms: contract.terms,
           amountFen: invoice.amountFen,
           invoiceType: invoice.invoiceType as InvoiceType,
           dueAt: invoice.dueAt,
@@ -105,11 +109,22 @@ export function createDocumentActivities({ db, pdf = IN_PROCESS_RENDERER }: Acti
         });
       }
       case 'delivery_confirmation': {
+        if (!('invoiceNumber' in request)) {
+          return pdf.render('delivery_confirmation', {
+            documentId: id,
+            contractNumber: contract.number,
+            terms: contract.terms,
+            deliveredAt: request.deliveredAt,
+            confirmBy: { dueAt: request.dueAt, explanation: request.dueExplanation },
+            priceList: topUpPriceList(contract.terms),
+            issuedAt: request.deliveredAt,
+            smsPerYear: contract.terms.package.smsPerYear,
+            years: contract.terms.term.years,
+          });
+        }
         const invoice = await requireInvoice(request.invoiceNumber);
         return pdf.render('delivery_confirmation', {
-          documentId: id,
-          contractNumber: contract.number,
-          terms: contract.terms,
+          ...head,
           paidAt: invoice.paidAt ?? invoice.issuedAt,
           amountFen: invoice.amountFen,
           issuedAt: invoice.paidAt ?? invoice.issuedAt,
@@ -121,9 +136,7 @@ export function createDocumentActivities({ db, pdf = IN_PROCESS_RENDERER }: Acti
         const original = await findDocumentMeta(db, documentId(request.contractId, 'contract'));
         if (!original) throw new Error(`the original contract document of ${request.contractId} is not stored yet`);
         return pdf.render('signed_contract', {
-          documentId: id,
-          contractNumber: contract.number,
-          terms: contract.terms,
+          ...head,
           issuedAt: request.effectiveAt,
           originalSha256: original.sha256,
           signatures: request.signatures,
@@ -133,9 +146,7 @@ export function createDocumentActivities({ db, pdf = IN_PROCESS_RENDERER }: Acti
       }
       case 'breach_notice':
         return pdf.render('breach_notice', {
-          documentId: id,
-          contractNumber: contract.number,
-          terms: contract.terms,
+          ...head,
           servedBy: request.servedBy,
           clause: request.clause,
           clauseText: request.clauseText ?? quoteClause(contract.terms, request.clause) ?? '（条款原文见合同正本）',
@@ -166,15 +177,25 @@ export function createDocumentActivities({ db, pdf = IN_PROCESS_RENDERER }: Acti
       }
       case 'force_majeure_notice':
         return pdf.render('force_majeure_notice', {
-          documentId: id,
-          contractNumber: contract.number,
-          terms: contract.terms,
+          ...head,
           declaredBy: request.declaredBy,
           event: request.event,
           occurredAt: request.occurredAt,
           description: request.description,
           proofDueAt: request.proofDueAt,
           proofExplanation: request.proofExplanation,
+          issuedAt: request.issuedAt,
+        });
+      case 'suspension_notice':
+        return pdf.render('suspension_notice', {
+          ...head,
+          caseId: request.caseId,
+          sourceLabel: SUSPENSION_SOURCE_LABELS[request.source].zh,
+          reason: request.reason,
+          suspendedAt: request.suspendedAt,
+          rectificationDays: request.rectificationDays,
+          rectificationDueAt: request.rectificationDueAt,
+          rectificationExplanation: request.rectificationExplanation,
           issuedAt: request.issuedAt,
         });
     }

@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { insertDeliveryConfirmation } from '../db/delivery';
 import { insertRenewal, insertRenewalObjection, insertTermination, saveAmendment } from '../db/lifecycle';
 import type { Actor, SignatureRecord } from '../domain/contract';
+import type { DeliveryConfirmationRecord } from '../domain/delivery';
 import { documentId } from '../domain/contract';
 import { describeAmendment, type AmendmentChanges } from '../domain/lifecycle';
 import type { ContractTerms, PartyCode } from '../domain/terms';
@@ -56,6 +58,44 @@ export function createLifecycleActivities({ db, pdf = IN_PROCESS_RENDERER }: Act
             }),
           );
       }
+    },
+
+    /**
+     * Art.3 §3: Party A confirmed the delivery form; recorded once per
+     * contract with its audit event (a scan, if any, was stored by the API
+     * before the update, with its own `document.filed`).
+     */
+    async recordDeliveryConfirmation(input: {
+      contractId: string;
+      formDocumentId: string | null;
+      deliveredAt: string;
+      dueAt: string;
+      confirmation: DeliveryConfirmationRecord;
+      actor: Actor;
+    }): Promise<void> {
+      const { confirmation: c } = input;
+      await db.withTransaction(async (tx) => {
+        const row = { ...c, contractId: input.contractId, formDocumentId: input.formDocumentId, deliveredAt: input.deliveredAt, dueAt: input.dueAt };
+        if (!(await insertDeliveryConfirmation(tx, row))) return;
+        await appendAudit(tx, {
+          type: 'contract.delivery_confirmed',
+          contractId: input.contractId,
+          actor: input.actor,
+          before: { status: 'awaiting_confirmation' },
+          after: { status: 'confirmed', onTime: c.onTime },
+          data: {
+            formDocumentId: input.formDocumentId,
+            signer: c.signer,
+            title: c.title,
+            sealed: c.sealed,
+            confirmedAt: c.confirmedAt,
+            scanDocumentId: c.scan?.documentId ?? null,
+            deliveredAt: input.deliveredAt,
+            dueAt: input.dueAt,
+            onTime: c.onTime,
+          },
+        });
+      });
     },
 
     async recordRenewalObjection(input: { contractId: string; termEndsAt: string; party: PartyCode; reason: string; actor: Actor }): Promise<void> {

@@ -11,9 +11,13 @@ import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { loadSmsSettings } from '../platform/sms-config';
-import { connectClient } from '../platform/temporal';
+import { encryptingDataConverter } from '../platform/payload-codec';
+import { loadPayloadKeys } from '../platform/payload-key';
+import { explainPlaintextTemporal } from '../platform/start-failures';
+import { connectClient, temporalConnectionOptions } from '../platform/temporal';
 import { sweepOwedStarts } from '../services/workflow-starts';
 import { createApp } from './app';
+import { createCodecApp } from './codec';
 
 const SWEEP_EVERY_MS = 5_000;
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -23,8 +27,13 @@ async function main(): Promise<void> {
   const smsSettings = loadSmsSettings();
   const logger = createLogger({ level: config.logLevel, name: 'api' });
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for the API (npm start sets it)');
+  // a Temporal cluster elsewhere only over mTLS in production (docs/security.md)
+  const plaintext = explainPlaintextTemporal({ env: config.env, temporal: config.temporal });
+  if (plaintext) throw new Error(plaintext);
+  // every payload encrypted before it reaches Temporal, decrypted after (platform/payload-codec.ts): the worker uses the same
+  const dataConverter = encryptingDataConverter(loadPayloadKeys(config));
   const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-api', role: config.databaseRole });
-  const temporal = await connectClient({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`, namespace: config.temporal.namespace });
+  const temporal = await connectClient({ ...temporalConnectionOptions(config.temporal), namespace: config.temporal.namespace, dataConverter });
 
   if (config.adminToken) {
     await upsertUser(db, { id: 'admin', name: 'Administrator', role: 'admin', organisation: null });
@@ -57,6 +66,19 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 5_000;
   logger.info({ port: config.http.port }, 'api listening');
 
+  // the codec endpoint for the Temporal web UI and CLI, on a listener of its own (loopback by default): api/codec.ts
+  let codecServer: Server | undefined;
+  const codecPort = config.codec.port;
+  if (codecPort !== undefined) {
+    const wildcard = ['0.0.0.0', '::', '[::]'].includes(config.codec.host);
+    const codecApp = createCodecApp({ dataConverter, allowedOrigins: config.codec.allowedOrigins, allowedHosts: wildcard ? [] : [config.codec.host], logger });
+    codecServer = await new Promise<Server>((resolve, reject) => {
+      const s = codecApp.listen(codecPort, config.codec.host, () => resolve(s));
+      s.once('error', reject);
+    });
+    logger.info({ host: config.codec.host, port: codecPort, allowedOrigins: config.codec.allowedOrigins }, 'codec endpoint listening (POST /codec/decode, /codec/encode)');
+  }
+
   let lastPurge = 0;
   const sweep = async () => {
     const started = await sweepOwedStarts(deps).catch((error) => {
@@ -80,6 +102,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'api stopping: finishing in-flight requests');
     clearInterval(sweeper);
+    codecServer?.close();
     server.close(async () => {
       await temporal.connection.close().catch(() => undefined);
       await db.close().catch(() => undefined);

@@ -21,8 +21,11 @@ import { migrate } from '../db/migrate';
 import { createDb, type Db } from '../db/pool';
 import { temporalExecutable } from '../platform/temporal-binaries';
 import { resolveAdminUrl, withAdminClient } from '../test/support/postgres';
+import type { DataConverter } from '@temporalio/common';
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
+import { encryptingDataConverter, type PayloadKeyRing } from '../platform/payload-codec';
+import { loadPayloadKeys } from '../platform/payload-key';
 import { workflowBundleOptions } from '../worker';
 
 export const ROOT = resolve(__dirname, '..');
@@ -131,6 +134,8 @@ export async function startDevServer(): Promise<DevServer> {
       ip: '127.0.0.1',
       extraArgs: ['--log-level', 'error', '--metrics-port', String(metricsPort)],
     },
+    // the payload codec, as the worker and the API have it (they encrypt what this client reads)
+    client: { dataConverter: benchDataConverter() },
   });
   const stop = onCleanup('temporal dev server', () => env.teardown());
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
@@ -152,12 +157,20 @@ export async function startDevServer(): Promise<DevServer> {
 /** The time-skipping test server, as the workflow tests start it; `stop` tears it down early. */
 export async function startTimeSkippingServer(): Promise<{ env: TestWorkflowEnvironment; stop: () => Promise<void> }> {
   installQuietRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalExecutable('temporal-test-server') } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalExecutable('temporal-test-server') }, client: { dataConverter: benchDataConverter() } });
   return { env, stop: onCleanup('temporal time-skipping server', () => env.teardown()) };
 }
 
 /** The actor assertion key of this checkout (platform/actor-key.ts): the in-process API signs with it, the bundle checks it. */
 export const benchActorAssertionKey = () => loadActorAssertionKey(loadConfig());
+
+/** The payload keys of this checkout (platform/payload-key.ts): the children get them as PAYLOAD_KEY, the in-process clients and workers their codec. */
+export const benchPayloadKeys = (): PayloadKeyRing => loadPayloadKeys(loadConfig());
+
+/** The product's data converter (platform/payload-codec.ts) with this checkout's keys: every bench client and worker uses it. */
+export const benchDataConverter = (): DataConverter => encryptingDataConverter(benchPayloadKeys());
+
+const asSetting = (k: { id: string; key: Buffer }) => `${k.id}:${k.key.toString('base64')}`;
 
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** workflows/ bundled once per process (for in-process workers). */
@@ -291,6 +304,9 @@ export function serviceEnv(options: { databaseUrl: string; temporalAddress: stri
     NODE_ENV: 'production',
     // production wants the key set: the checkout's own, so the in-process clients and bundles agree with the children
     ACTOR_ASSERTION_KEY: Buffer.from(benchActorAssertionKey(), 'hex').toString('base64'),
+    // and the payload key: the children encrypt with the key the in-process clients decrypt with
+    PAYLOAD_KEY: asSetting(benchPayloadKeys().current),
+    PAYLOAD_PREVIOUS_KEYS: benchPayloadKeys().previous.map(asSetting).join(','),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     DATABASE_URL: options.databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress,

@@ -22,7 +22,7 @@ import { REFERENCE_TERMS } from '../domain/terms';
 import { loadSmsSettings } from '../platform/sms-config';
 import type { noop } from '../workflows/noop';
 import { createWorker } from '../worker';
-import { BENCH_RATE_LIMITS, benchActorAssertionKey, createBenchDatabase, say, startTimeSkippingServer, workflowBundle } from './env';
+import { BENCH_RATE_LIMITS, benchActorAssertionKey, benchDataConverter, createBenchDatabase, say, startTimeSkippingServer, workflowBundle } from './env';
 import { row, type Row } from './report';
 import { sleep } from './stats';
 
@@ -41,6 +41,7 @@ export async function benchLifecycle(options: { msPerDocument?: number }): Promi
     // lifecycle notices are recorded, not also sent as SMS, as in test/workflows/renewal.test.ts (SMS is (5))
     deps: { db: database.db, logger, temporal: env.client, smsSettings, systemSms: false },
     workflowBundle: await workflowBundle(),
+    dataConverter: benchDataConverter(),
   });
   const running = worker.run();
   const app = createApp({ db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', smsSettings, queryTimeoutMs: 5_000, actorAssertionKey: benchActorAssertionKey(), temporalClock: () => env.currentTimeMs(), rateLimits: BENCH_RATE_LIMITS, webhookDestinations: loadConfig().webhookDestinations });

@@ -39,6 +39,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../platform/config';
 import { benchLatency, benchStarts } from './api-load';
 import { benchCalendar } from './calendar';
+import { benchConsoleLoad } from './console-load';
 import { benchImports } from './imports';
 import { cleanup, ensureTemporalBinaries, LOG_DIR, ROOT, say } from './env';
 import { benchLifecycle } from './lifecycle';
@@ -131,6 +132,12 @@ async function main(): Promise<void> {
   };
   say(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   ensureTemporalBinaries();
+
+  if (wanted('10')) {
+    const consoleLoad = await section('10', () => benchConsoleLoad({ runs: 5 }));
+    rows.push(...consoleLoad.rows);
+    raw.consoleLoad = consoleLoad.raw;
+  }
 
   let msPerDocument: number | undefined;
   if (wanted('4')) {

@@ -21,6 +21,8 @@ import { createDb } from '../db/pool';
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
+import { encryptingDataConverter } from '../platform/payload-codec';
+import { loadPayloadKeys } from '../platform/payload-key';
 import { loadSmsSettings } from '../platform/sms-config';
 import { createWorker } from '../worker';
 
@@ -32,7 +34,9 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } }, shutdownSignals: [] });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  // the payload codec, as worker/main.ts has it
+  const dataConverter = encryptingDataConverter(loadPayloadKeys(config));
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
   const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-bench-worker', role: config.databaseRole });
   const maxCached = process.env.BENCH_MAX_CACHED_WORKFLOWS;
   const workflowsPath = process.env.BENCH_WORKFLOWS_PATH;
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     deps: { db, logger, temporal, billing: createLedgerBilling(), smsSettings },
     actorAssertionKey: loadActorAssertionKey(config),
+    dataConverter,
     overrides: {
       ...(maxCached ? { maxCachedWorkflows: Number(maxCached) } : {}),
       ...(workflowsPath ? { workflowsPath: resolve(workflowsPath), bundlerOptions: {} } : {}),

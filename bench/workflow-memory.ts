@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../worker';
-import { cleanup, ROOT, startDevServer } from './env';
+import { benchDataConverter, cleanup, ROOT, startDevServer } from './env';
 import { sleep } from './stats';
 
 type Gc = () => void;
@@ -28,7 +28,7 @@ async function perWorkflow(choice: BundleChoice, count: number, server: Awaited<
   const noop = () => undefined;
   const bundle = await bundleWorkflowCode({ ...choice, logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop } });
   const taskQueue = `memory-${Math.random().toString(36).slice(2, 8)}`;
-  const worker = await Worker.create({ connection: server.env.nativeConnection, taskQueue, workflowBundle: bundle, debugMode: true, maxCachedWorkflows: count + 50 });
+  const worker = await Worker.create({ connection: server.env.nativeConnection, taskQueue, workflowBundle: bundle, debugMode: true, maxCachedWorkflows: count + 50, dataConverter: benchDataConverter() });
   let kib = 0;
   await worker.runUntil(async () => {
     await server.env.client.workflow.execute('noop', { taskQueue, workflowId: `${taskQueue}-warm`, args: [{}] });

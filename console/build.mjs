@@ -15,7 +15,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,8 +77,37 @@ function build(hash) {
   run(bin('tsc'), ['--noEmit', '-p', 'console/tsconfig.json']);
   run(bin('tsc'), ['--noEmit', '-p', 'console/tsconfig.node.json']);
   run(bin('vite'), ['build', '--logLevel', 'warn', '-c', 'console/vite.config.mts']);
+  const { compressed, maps } = finishAssets();
   writeFileSync(stampFile, `${hash}\n`);
+  console.log(`[console] ${compressed} assets precompressed (br, gzip); ${maps} source maps kept in console/sourcemaps/, not served`);
   console.log(`[console] built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * After vite: the source maps leave dist/ (kept beside it for the team, never
+ * served), and every text asset gets a brotli and a gzip twin that the API
+ * sends to browsers that accept them (api/console.ts).
+ */
+function finishAssets() {
+  const maps = join(here, 'sourcemaps');
+  rmSync(maps, { recursive: true, force: true });
+  mkdirSync(maps, { recursive: true });
+  let compressed = 0;
+  let moved = 0;
+  for (const file of files('console/dist')) {
+    if (file.endsWith('.map')) {
+      renameSync(file, join(maps, relative(join(dist, 'assets'), file).split('/').join('_')));
+      moved += 1;
+      continue;
+    }
+    if (!/\.(js|css|html|svg|json)$/.test(file)) continue;
+    const body = readFileSync(file);
+    if (body.length < 1024) continue;
+    writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+    writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+    compressed += 1;
+  }
+  return { compressed, maps: moved };
 }
 
 const ifStale = process.argv.includes('--if-stale');

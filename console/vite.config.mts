@@ -38,10 +38,15 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
-    chunkSizeWarningLimit: 1024,
+    // maps are written for the team (console/build.mjs moves them out of dist/), never referenced or served
+    sourcemap: 'hidden',
+    chunkSizeWarningLimit: 400,
     // the route-table plugin runs the API's module graph once: slow on a busy machine, and that is fine
-    rolldownOptions: { checks: { bundlerTimings: false } },
+    rolldownOptions: {
+      checks: { bundlerTimings: false },
+      // React and zod change with the lockfile, not with every page: their own long-cached chunk
+      output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules[\\/](react|react-dom|scheduler|zod)[\\/]/ }] } },
+    },
   },
   server: {
     // `npx vite -c console/vite.config.mts` for development, with the API from `npm start` behind it

@@ -2,7 +2,7 @@
  * Calendar years entered from State Council notices, the recounts they start,
  * and the deadlines a notice may move (the read model's calendar columns).
  */
-import { calendarOfYears, type CalendarDay, type CalendarSource, type CalendarYear, type HolidayCalendar } from '../domain/calendar';
+import { calendarOfYears, type CalendarDay, type CalendarRecount, type CalendarSource, type CalendarYear, type HolidayCalendar } from '../domain/calendar';
 import { shanghaiDate, yearOf } from '../domain/time';
 import { calendarYearsAround } from '../domain/statutory-holidays';
 import { appendAudit } from './audit';
@@ -108,8 +108,6 @@ export async function saveCalendarYear(
 
 // ---------------------------------------------------------------- recounts
 
-export type CalendarRecount = { id: string; year: number; revision: number; status: 'running' | 'done'; signalled: number; passes: number; startedAt: string; finishedAt: string | null };
-
 export async function beginCalendarRecount(db: Queryable, input: { id: string; year: number; revision: number }): Promise<void> {
   await db.query('INSERT INTO calendar_recounts (id, year, revision) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [input.id, input.year, input.revision]);
 }
@@ -122,7 +120,7 @@ export async function recordRecountProgress(db: Queryable, input: { id: string; 
   );
 }
 
-export async function listCalendarRecounts(db: Queryable, year: number): Promise<(CalendarRecount & { moved: number })[]> {
+export async function listCalendarRecounts(db: Queryable, year: number): Promise<CalendarRecount[]> {
   const { rows } = await db.query(
     `SELECT r.*, (SELECT count(*)::int FROM deadline_moves m WHERE m.year = r.year AND m.revision = r.revision) AS moved
        FROM calendar_recounts r WHERE r.year = $1 ORDER BY r.revision DESC`,

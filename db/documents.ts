@@ -2,6 +2,7 @@
  * Rendered documents (PDFs) with their SHA-256, one row per document id.
  */
 import type { Queryable } from './pool';
+import { rowReader } from './rows';
 
 export type DocumentMeta = { id: string; contractId: string; kind: string; title: string; sha256: string; sizeBytes: number; createdAt: string };
 
@@ -20,33 +21,19 @@ export async function storeDocument(
   return stored;
 }
 
-const toMeta = (row: Record<string, unknown>): DocumentMeta => ({
-  id: row.id as string,
-  contractId: row.contract_id as string,
-  kind: row.kind as string,
-  title: row.title as string,
-  sha256: row.sha256 as string,
-  sizeBytes: row.size_bytes as number,
-  createdAt: (row.created_at as Date).toISOString(),
-});
+const META = rowReader<DocumentMeta>({ id: true, contractId: true, kind: true, title: true, sha256: true, sizeBytes: true, createdAt: true });
 
 export async function findDocumentMeta(db: Queryable, id: string): Promise<DocumentMeta | null> {
-  const { rows } = await db.query('SELECT id, contract_id, kind, title, sha256, size_bytes, created_at FROM documents WHERE id = $1', [id]);
-  return rows[0] ? toMeta(rows[0]) : null;
+  const { rows } = await db.query(`SELECT ${META.columns} FROM documents WHERE id = $1`, [id]);
+  return rows[0] ? META.read(rows[0]) : null;
 }
 
 export async function listDocuments(db: Queryable, contractId: string): Promise<DocumentMeta[]> {
-  const { rows } = await db.query(
-    'SELECT id, contract_id, kind, title, sha256, size_bytes, created_at FROM documents WHERE contract_id = $1 ORDER BY created_at, id',
-    [contractId],
-  );
-  return rows.map(toMeta);
+  const { rows } = await db.query(`SELECT ${META.columns} FROM documents WHERE contract_id = $1 ORDER BY created_at, id`, [contractId]);
+  return rows.map(META.read);
 }
 
 export async function readDocumentContent(db: Queryable, contractId: string, id: string): Promise<(DocumentMeta & { content: Buffer }) | null> {
-  const { rows } = await db.query(
-    'SELECT id, contract_id, kind, title, sha256, size_bytes, created_at, content FROM documents WHERE id = $1 AND contract_id = $2',
-    [id, contractId],
-  );
-  return rows[0] ? { ...toMeta(rows[0]), content: rows[0].content as Buffer } : null;
+  const { rows } = await db.query(`SELECT ${META.columns}, content FROM documents WHERE id = $1 AND contract_id = $2`, [id, contractId]);
+  return rows[0] ? { ...META.read(rows[0]), content: rows[0].content as Buffer } : null;
 }

@@ -166,11 +166,15 @@ export async function markOverdue(db: Queryable, number: string, at: string): Pr
   return rowCount === 1;
 }
 
-export async function insertTopUp(db: Queryable, t: { contractId: string; seq: number; sms: number; priceFen: number; invoiceNumber: string; requestedBy: string }) {
+/** A top-up once per (contract, seq); with how it was priced (Art.3 §5: the list price, the package, finance's reason for another price). */
+export async function insertTopUp(
+  db: Queryable,
+  t: { contractId: string; seq: number; sms: number; priceFen: number; invoiceNumber: string; requestedBy: string; package?: string | null; listPriceFen?: number | null; priceReason?: string | null },
+) {
   const { rowCount } = await db.query(
-    `INSERT INTO top_ups (contract_id, seq, sms, price_fen, invoice_number, requested_by) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO top_ups (contract_id, seq, sms, price_fen, invoice_number, requested_by, package, list_price_fen, price_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (contract_id, seq) DO NOTHING`,
-    [t.contractId, t.seq, t.sms, t.priceFen, t.invoiceNumber, t.requestedBy],
+    [t.contractId, t.seq, t.sms, t.priceFen, t.invoiceNumber, t.requestedBy, t.package ?? null, t.listPriceFen ?? null, t.priceReason ?? null],
   );
   return rowCount === 1;
 }

@@ -92,7 +92,7 @@ function toCase(row: Record<string, unknown>): CaseRow {
 }
 
 const defaultDueKind = (kind: CaseKind) =>
-  ({ breach: 'cure', outage: 'outage_notice', violation: 'violation_report', force_majeure: 'force_majeure_proof' })[kind];
+  ({ breach: 'cure', outage: 'outage_notice', violation: 'violation_report', force_majeure: 'force_majeure_proof', suspension: 'rectification' })[kind];
 
 export type NewCase = {
   id: string;
@@ -253,6 +253,20 @@ export async function linkCaseDocument(tx: Queryable, link: { caseId: string; do
     [link.caseId, link.documentId, link.role, link.addedBy, link.at ?? null],
   );
 }
+
+/** The open suspension of a contract (Art.4 §9), if any: while it lasts no message is sent under the contract. */
+export async function findOpenSuspension(db: Queryable, contractId: string): Promise<CaseRow | null> {
+  const { rows } = await db.query(
+    `SELECT ${CASE_COLUMNS} FROM legal_cases c JOIN contracts k ON k.id = c.contract_id
+      WHERE c.contract_id = $1 AND c.kind = 'suspension' AND c.closed_at IS NULL ORDER BY c.opened_at DESC LIMIT 1`,
+    [contractId],
+  );
+  return rows[0] ? toCase(rows[0]) : null;
+}
+
+/** A second open suspension of the same contract (the unique index legal_cases_one_open_suspension). */
+export const isOpenSuspensionConflict = (error: unknown): boolean =>
+  (error as { code?: string; constraint?: string } | null)?.code === '23505' && (error as { constraint?: string }).constraint === 'legal_cases_one_open_suspension';
 
 export async function findCase(db: Queryable, id: string): Promise<CaseRow | null> {
   const { rows } = await db.query(`SELECT ${CASE_COLUMNS} FROM legal_cases c LEFT JOIN contracts k ON k.id = c.contract_id WHERE c.id = $1`, [id]);

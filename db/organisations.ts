@@ -6,18 +6,8 @@
  * contract, written with the case's confirmation); the contract's status
  * 'frozen' follows from its lifecycle.
  */
+import type { OrganisationFreeze } from '../domain/legal';
 import type { Queryable } from './pool';
-
-export type OrganisationFreeze = {
-  caseId: string;
-  contractId: string;
-  contractNumber: string;
-  partyAName: string;
-  partyACreditCode: string | null;
-  frozenAt: string;
-  /** how the frozen contract was matched: by the credit code, or (a contract without one) by Party A's exact name */
-  matchedBy: 'credit_code' | 'name';
-};
 
 /**
  * The first freeze that binds the organisation, or null. With a credit code:

@@ -13,9 +13,9 @@
 import type { RecipientHistory, SmsMessageStatus } from '../domain/sms/dispatch';
 import type { SmsCategory } from '../domain/sms/windows';
 import type { Queryable } from './pool';
+import { rowReader } from './rows';
 
 const RECEIPTS_LOCK = 72_017_406;
-const iso = (value: Date | null | undefined) => (value ? value.toISOString() : null);
 
 export const lockReceipts = (tx: Queryable) => tx.query('SELECT pg_advisory_xact_lock($1)', [RECEIPTS_LOCK]);
 
@@ -182,39 +182,19 @@ export type UnlistedInput =
   /** duplicateOf: the earlier index in the request, or null for an identical alert sent moments ago */
   | { index: number; input: string; outcome: 'duplicate'; recipient: string; duplicateOf: number | null };
 
-const SUBMISSION_COLUMNS = `id, contract_id, customer, idempotency_key, request_hash, category, content, appended_unsubscribe, encoding,
-  parts_per_message, source_addr, keyword_list_version, contract_year, unlisted, requested_by, system, created_at`;
-
-function toSubmission(row: Record<string, unknown>): SubmissionRow {
-  return {
-    id: row.id as string,
-    contractId: row.contract_id as string,
-    customer: row.customer as string,
-    idempotencyKey: row.idempotency_key as string,
-    requestHash: row.request_hash as string,
-    category: row.category as SmsCategory,
-    content: row.content as string,
-    appendedUnsubscribe: row.appended_unsubscribe as boolean,
-    encoding: row.encoding as 'GSM7' | 'UCS2',
-    partsPerMessage: row.parts_per_message as number,
-    sourceAddr: row.source_addr as string,
-    keywordListVersion: row.keyword_list_version as string,
-    contractYear: row.contract_year as number,
-    unlisted: row.unlisted as UnlistedInput[],
-    requestedBy: row.requested_by as string,
-    system: row.system as boolean,
-    createdAt: (row.created_at as Date).toISOString(),
-  };
-}
+const SUBMISSION = rowReader<SubmissionRow>({
+  id: true, contractId: true, customer: true, idempotencyKey: true, requestHash: true, category: true, content: true, appendedUnsubscribe: true, encoding: true,
+  partsPerMessage: true, sourceAddr: true, keywordListVersion: true, contractYear: true, unlisted: true, requestedBy: true, system: true, createdAt: true,
+});
 
 export async function findSubmission(db: Queryable, id: string): Promise<SubmissionRow | null> {
-  const { rows } = await db.query(`SELECT ${SUBMISSION_COLUMNS} FROM sms_submissions WHERE id = $1`, [id]);
-  return rows[0] ? toSubmission(rows[0]) : null;
+  const { rows } = await db.query(`SELECT ${SUBMISSION.columns} FROM sms_submissions WHERE id = $1`, [id]);
+  return rows[0] ? SUBMISSION.read(rows[0]) : null;
 }
 
 export async function findSubmissionByKey(db: Queryable, contractId: string, idempotencyKey: string): Promise<SubmissionRow | null> {
-  const { rows } = await db.query(`SELECT ${SUBMISSION_COLUMNS} FROM sms_submissions WHERE contract_id = $1 AND idempotency_key = $2`, [contractId, idempotencyKey]);
-  return rows[0] ? toSubmission(rows[0]) : null;
+  const { rows } = await db.query(`SELECT ${SUBMISSION.columns} FROM sms_submissions WHERE contract_id = $1 AND idempotency_key = $2`, [contractId, idempotencyKey]);
+  return rows[0] ? SUBMISSION.read(rows[0]) : null;
 }
 
 /** Inserts the submission; false when the contract already has one with this idempotency key. */
@@ -291,34 +271,14 @@ export type MessageRow = {
   createdAt: string;
 };
 
-const MESSAGE_COLUMNS = `id, submission_id, seq, recipient, member, category, parts, decision, reason, status, contract_year, debited_parts,
-  send_at, released_at, submitted_at, final_at, created_at`;
-
-function toMessage(row: Record<string, unknown>): MessageRow {
-  return {
-    id: row.id as string,
-    submissionId: row.submission_id as string,
-    seq: row.seq as number,
-    recipient: row.recipient as string,
-    member: (row.member as boolean | null) ?? null,
-    category: row.category as SmsCategory,
-    parts: row.parts as number,
-    decision: row.decision as MessageRow['decision'],
-    reason: (row.reason as string | null) ?? null,
-    status: row.status as SmsMessageStatus,
-    contractYear: row.contract_year as number,
-    debitedParts: row.debited_parts as number,
-    sendAt: iso(row.send_at as Date | null),
-    releasedAt: iso(row.released_at as Date | null),
-    submittedAt: iso(row.submitted_at as Date | null),
-    finalAt: iso(row.final_at as Date | null),
-    createdAt: (row.created_at as Date).toISOString(),
-  };
-}
+const MESSAGE = rowReader<MessageRow>({
+  id: true, submissionId: true, seq: true, recipient: true, member: true, category: true, parts: true, decision: true, reason: true, status: true, contractYear: true,
+  debitedParts: true, sendAt: true, releasedAt: true, submittedAt: true, finalAt: true, createdAt: true,
+});
 
 export async function listSubmissionMessages(db: Queryable, submissionId: string): Promise<MessageRow[]> {
-  const { rows } = await db.query(`SELECT ${MESSAGE_COLUMNS} FROM sms_messages WHERE submission_id = $1 ORDER BY seq`, [submissionId]);
-  return rows.map(toMessage);
+  const { rows } = await db.query(`SELECT ${MESSAGE.columns} FROM sms_messages WHERE submission_id = $1 ORDER BY seq`, [submissionId]);
+  return rows.map(MESSAGE.read);
 }
 
 export type MessageFilter = { contractId: string; status?: SmsMessageStatus; submissionId?: string; recipient?: string; limit: number; offset: number };
@@ -334,7 +294,7 @@ export async function listMessages(db: Queryable, filter: MessageFilter): Promis
   // the page alone (its LIMIT can stop the index walk early); the totals come from the count by status beside it
   const [page, counts] = await Promise.all([
     db.query(
-      `SELECT ${MESSAGE_COLUMNS} FROM sms_messages WHERE ${whereSql}
+      `SELECT ${MESSAGE.columns} FROM sms_messages WHERE ${whereSql}
         ORDER BY created_at DESC, submission_id, seq LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
       [...values, filter.limit, filter.offset],
     ),
@@ -346,7 +306,7 @@ export async function listMessages(db: Queryable, filter: MessageFilter): Promis
     byStatus[row.status as string] = row.n as number;
     total += row.n as number;
   }
-  return { items: page.rows.map(toMessage), total, byStatus };
+  return { items: page.rows.map(MESSAGE.read), total, byStatus };
 }
 
 export type PartRow = { messageId: string; partNo: number; state: string; attempts: number; smscMessageId: string | null; smscStatus: string | null };

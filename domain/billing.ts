@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ZInstant } from './contract';
 import { ZFen, type Fen } from './money';
-import type { DeadlineBasis } from './periods';
+import { actBasis, type DeadlineBasis } from './periods';
 import { addYearsClamped, endOfShanghaiDay, shanghaiDate } from './time';
 import type { InvoiceType } from './terms';
 
@@ -65,13 +65,12 @@ export const paymentWorkflowId = (invoice: string) => `payment-${invoice}`;
 
 /** What a payment deadline is counted from (Art.3 §4): the period's trigger plus the contract's payment days. */
 export function paymentBasis(kind: InvoiceKind, trigger: string, dueDays: number): DeadlineBasis {
-  return {
-    from: trigger,
-    period: { unit: 'days', amount: dueDays },
-    rule: 'act',
-    what: { zh: '付款', en: 'payment' },
-    trigger: kind === 'top_up' ? { zh: '增购申请', en: 'the top-up request' } : kind === 'renewal' ? { zh: '续期', en: 'renewal' } : { zh: '合同签订', en: 'signing' },
-  };
+  return actBasis(
+    trigger,
+    { unit: 'days', amount: dueDays },
+    { zh: '付款', en: 'payment' },
+    kind === 'top_up' ? { zh: '增购申请', en: 'the top-up request' } : kind === 'renewal' ? { zh: '续期', en: 'renewal' } : { zh: '合同签订', en: 'signing' },
+  );
 }
 
 export const PAYMENT_METHODS = ['bank_transfer', 'cash', 'cheque', 'online', 'other'] as const;
@@ -86,12 +85,7 @@ export const ZRecordPaymentRequest = z.strictObject({
 });
 export type TRecordPaymentRequest = z.infer<typeof ZRecordPaymentRequest>;
 
-export const ZTopUpRequest = z.strictObject({
-  /** extra SMS in the package */
-  quantity: z.number().int('must be a whole number of messages').min(1).max(10_000_000),
-  priceFen: ZFen.refine((fen) => fen > 0, 'must be positive'),
-});
-export type TTopUpRequest = z.infer<typeof ZTopUpRequest>;
+// a top-up's request and its price: domain/top-ups.ts (priced by the contract's price list, Art.3 §5)
 
 export type PaymentRecord = { reference: string; amountFen: Fen; paidAt: string; method: string; recordedBy: string };
 

@@ -27,6 +27,9 @@ export type CalendarSource = { title: string; url?: string; documentNumber?: str
  */
 export type CalendarYear = { year: number; status: CalendarYearStatus; revision: number; title: string; days: CalendarDay[] };
 
+/** The recount of the open deadlines after a year's revision was entered: how far it got, and how many deadlines it moved (db/calendar.ts). */
+export type CalendarRecount = { id: string; year: number; revision: number; status: 'running' | 'done'; signalled: number; passes: number; startedAt: string; finishedAt: string | null; moved: number };
+
 /** The recount after a year's revision was entered (workflows/calendar-recount.ts): one per year and revision. */
 export const calendarRecountWorkflowId = (year: number, revision: number) => `calendar-${year}-r${revision}`;
 

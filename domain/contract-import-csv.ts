@@ -409,6 +409,9 @@ function buildTerms(template: ContractTerms, v: Values): ContractTerms {
   terms.payment.vatRatePercent = given<number>('vat_rate_percent') ?? terms.payment.vatRatePercent;
   terms.payment.invoiceType = given<InvoiceType>('invoice_type') ?? terms.payment.invoiceType;
   terms.payment.dueDays = given<number>('due_days') ?? terms.payment.dueDays;
+  // the template's price list of further purchases (Art.3 §5) is priced for its package: a row with
+  // another package has none, and its top-ups are priced by its own yearly fee (domain/top-ups.ts)
+  if (terms.package.yearlyFeeFen !== template.package.yearlyFeeFen || terms.package.smsPerYear !== template.package.smsPerYear) delete terms.topUps;
   return terms;
 }
 

@@ -20,6 +20,8 @@ export const DEADLINE_KINDS = [
   'outage_notice',
   'violation_report',
   'force_majeure_proof',
+  'delivery_confirmation',
+  'rectification',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   INVALID_STATE: 409,
   /** Art.8 §5, appendix: the organisation (Party A, by its credit code) was frozen for a content violation and may never open again; `freeze` names the case and contract */
   ORGANISATION_FROZEN: 409,
+  /** Art.4 §9: the contract's service is suspended pending rectification; `suspension` gives the case, reason, source and the end of the rectification period */
+  CONTRACT_SUSPENDED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ZInstant } from './contract';
 import { ZPartyCode, type PartyCode } from './terms';
 
-export const CASE_KINDS = ['breach', 'outage', 'violation', 'force_majeure'] as const;
+export const CASE_KINDS = ['breach', 'outage', 'violation', 'force_majeure', 'suspension'] as const;
 export const ZCaseKind = z.enum(CASE_KINDS);
 export type CaseKind = z.infer<typeof ZCaseKind>;
 
@@ -27,8 +27,28 @@ export type ViolationStatus = (typeof VIOLATION_STATUSES)[number];
 export const FORCE_MAJEURE_STATUSES = ['declared', 'proof_overdue', 'proof_filed', 'proof_filed_late'] as const;
 export type ForceMajeureStatus = (typeof FORCE_MAJEURE_STATUSES)[number];
 
-/** A case is open until its closing move (cured, settled, withdrawn, restored, confirmed, dismissed, proof filed) sets closed_at. */
-export type CaseStatus = BreachStatus | OutageStatus | ViolationStatus | ForceMajeureStatus;
+/**
+ * Art.4 §9: the service is suspended until the rectification is confirmed; the
+ * period lapsing leaves it suspended (lapsed) for legal to terminate or extend.
+ */
+export const SUSPENSION_STATUSES = ['suspended', 'lapsed', 'rectified'] as const;
+export type SuspensionStatus = (typeof SUSPENSION_STATUSES)[number];
+
+/** Art.4 §9: what the suspension rests on: a notice from the authorities (主管部门通知), a report (举报), Party B's own finding (自查). */
+export const SUSPENSION_SOURCES = ['authority_notice', 'report', 'own_finding'] as const;
+export type SuspensionSource = (typeof SUSPENSION_SOURCES)[number];
+export const SUSPENSION_SOURCE_LABELS: Record<SuspensionSource, { zh: string; en: string }> = {
+  authority_notice: { zh: '主管部门通知', en: 'notice from the authorities' },
+  report: { zh: '举报', en: 'report' },
+  own_finding: { zh: '自查', en: "Party B's own finding" },
+};
+
+/** The rectification period when the contract's terms give none (contracts stored before terms.legal.rectificationDays). */
+export const DEFAULT_RECTIFICATION_DAYS = 10;
+export const rectificationDaysOf = (terms: { legal: { rectificationDays?: number | undefined } }): number => terms.legal.rectificationDays ?? DEFAULT_RECTIFICATION_DAYS;
+
+/** A case is open until its closing move (cured, settled, withdrawn, restored, confirmed, dismissed, proof filed, rectified) sets closed_at. */
+export type CaseStatus = BreachStatus | OutageStatus | ViolationStatus | ForceMajeureStatus | SuspensionStatus;
 
 /**
  * The statuses each action on an open case is possible in: one table, read by
@@ -43,6 +63,8 @@ export const CASE_ACTIONS = {
   violationConfirmation: { kind: 'violation', when: ['reported', 'detected'] as ViolationStatus[], name: 'a confirmation' },
   violationDismissal: { kind: 'violation', when: ['reported', 'detected'] as ViolationStatus[], name: 'a dismissal' },
   proof: { kind: 'force_majeure', when: ['declared', 'proof_overdue'] as ForceMajeureStatus[], name: 'filing proof' },
+  rectification: { kind: 'suspension', when: ['suspended', 'lapsed'] as SuspensionStatus[], name: 'confirming the rectification' },
+  extension: { kind: 'suspension', when: ['lapsed'] as SuspensionStatus[], name: 'extending the rectification period' },
 } as const satisfies Record<string, { kind: (typeof CASE_KINDS)[number]; when: readonly CaseStatus[]; name: string }>;
 export type CaseAction = keyof typeof CASE_ACTIONS;
 
@@ -58,6 +80,7 @@ export const CLAUSES = {
   violation: '第四条第10款第(5)项；信息告知确认第5款',
   forceMajeure: '第九条',
   nonPayment: '第三条第4款',
+  suspension: '第四条第9款',
 } as const;
 
 // ids: cases opened by people get a random id, cases opened by the system one derived from what opened them
@@ -65,6 +88,7 @@ export const breachWorkflowId = (caseId: string) => `breach-${caseId}`;
 export const outageWorkflowId = (outageId: string) => `outage-${outageId}`;
 export const violationWorkflowId = (caseId: string) => `violation-${caseId}`;
 export const forceMajeureWorkflowId = (caseId: string) => `force-majeure-${caseId}`;
+export const suspensionWorkflowId = (caseId: string) => `suspension-${caseId}`;
 export const outageCaseId = (outageId: string, contractNumber: string) => `${outageId}-${contractNumber}`;
 
 export const contactAudienceOf = (party: PartyCode) => (party === 'A' ? ('party_a_contact' as const) : ('party_b_contact' as const));
@@ -91,6 +115,13 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 /** ~2 MB of PDF as base64 ('JVBERi0' is base64 for '%PDF-'). */
 const MAX_PDF_BASE64 = 2_800_000;
 
+/** An uploaded PDF (a scan of a signed paper, a written statement) as base64. */
+export const ZPdfBase64 = z
+  .string()
+  .max(MAX_PDF_BASE64, 'must be at most about 2 MB of PDF')
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')
+  .refine((s) => s.startsWith('JVBERi0'), 'must be a PDF (base64 of a file starting with %PDF-)');
+
 /**
  * A written document (书面): an uploaded PDF as base64, or the text of a
  * written statement (rendered to a PDF and stored).
@@ -98,12 +129,7 @@ const MAX_PDF_BASE64 = 2_800_000;
 export const ZWrittenDocument = z
   .strictObject({
     title: text(100).optional(),
-    pdfBase64: z
-      .string()
-      .max(MAX_PDF_BASE64, 'must be at most about 2 MB of PDF')
-      .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')
-      .refine((s) => s.startsWith('JVBERi0'), 'must be a PDF (base64 of a file starting with %PDF-)')
-      .optional(),
+    pdfBase64: ZPdfBase64.optional(),
     text: text(20_000).optional(),
   })
   .refine((d) => (d.pdfBase64 === undefined) !== (d.text === undefined), { message: 'give exactly one of pdfBase64 or text' });
@@ -180,5 +206,53 @@ export type TForceMajeureRequest = z.infer<typeof ZForceMajeureRequest>;
 
 export const ZProofRequest = z.strictObject({ document: ZWrittenDocument, note: text(2000).optional() });
 
+/** Art.4 §9: suspend the service until rectification, with its reason, its source and the rectification period. */
+export const ZSuspensionRequest = z.strictObject({
+  reason: text(2000),
+  source: z.enum(SUSPENSION_SOURCES),
+  /** the rectification period in days (Civil Code count); terms.legal.rectificationDays, or 10, by default */
+  rectificationDays: z.number().int('must be a whole number of days').min(1).max(90).optional(),
+});
+export type TSuspensionRequest = z.infer<typeof ZSuspensionRequest>;
+
+/** Legal or operations confirm the rectification: the service resumes. */
+export const ZRectificationRequest = z.strictObject({ note: text(2000) });
+/** After the period lapsed: another period of `days` days, counted from the extension. */
+export const ZSuspensionExtensionRequest = z.strictObject({
+  days: z.number().int('must be a whole number of days').min(1).max(90),
+  reason: text(2000),
+});
+
 /** A stored document a case action refers to (uploaded or rendered by the API before the action). */
 export type CaseDocumentRef = { documentId: string; title: string; sha256: string };
+
+/** A breach notice as served (Art.10 §1): its case, the serving party, the clause breached, the facts and the moment of service. */
+export type ServedBreach = {
+  caseId: string;
+  servedBy: PartyCode;
+  clause: string;
+  /** the clause's text; quoted from the contract when omitted */
+  clauseText?: string;
+  description: string;
+  evidence?: string;
+  servedAt: string;
+};
+
+/**
+ * Art.8 §5, appendix: a freeze that binds an organisation for good, the
+ * forfeiture of one of its contracts after a confirmed content violation
+ * (db/organisations.ts finds it).
+ */
+export type OrganisationFreeze = {
+  caseId: string;
+  contractId: string;
+  contractNumber: string;
+  partyAName: string;
+  partyACreditCode: string | null;
+  frozenAt: string;
+  /** how the frozen contract was matched: by the credit code, or (a contract without one) by Party A's exact name */
+  matchedBy: 'credit_code' | 'name';
+};
+
+/** What an answer shows of a freeze: a 409 ORGANISATION_FROZEN, an import row it refused. */
+export type FreezeView = Pick<OrganisationFreeze, 'caseId' | 'contractId' | 'contractNumber' | 'frozenAt' | 'matchedBy'>;

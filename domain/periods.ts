@@ -98,6 +98,13 @@ export function termEnd(effectiveAt: Date | string, years: number): Deadline {
   });
 }
 
+/**
+ * What a deadline to do something (pay, cure, negotiate, file proof, sign,
+ * report) is counted from: `period` from `from` by the rule for acts; what is
+ * due and what started the period word its explanation.
+ */
+export const actBasis = (from: string, period: Period, what: Label, trigger: Label): DeadlineBasis => ({ from, period, rule: 'act', what, trigger });
+
 /** Whole seconds until dueAt, floored; negative once it has passed. */
 export function secondsLeft(dueAt: string, now: Date | number): number {
   const nowMs = typeof now === 'number' ? now : now.getTime();

@@ -66,6 +66,17 @@ export const ZSmsSignature = z
   .trim()
   .regex(/^【[^【】]{2,20}】$/, 'must be the bound signature in 【】, 2 to 20 characters inside, e.g. 【内蒙古自治区地震局】');
 
+/**
+ * Art.3 §5: one package of the price list for further purchases, as a 业务受理单
+ * lists it: a number of messages at a price. `code` is what a top-up request names.
+ */
+export const ZTopUpPackage = z.strictObject({
+  code: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be a short code: lower-case letters, digits, - or _ (e.g. sms-12666)'),
+  name: text(100),
+  sms: z.number().int('must be a whole number of messages').positive('must be positive').max(10_000_000),
+  priceFen: ZPositiveFen,
+});
+
 export const ZContractTerms = z
   .strictObject({
     title: text(200),
@@ -81,6 +92,19 @@ export const ZContractTerms = z
       smsPerYear: z.number().int().positive().max(100_000_000),
       delivery: z.literal('one_time'),
     }),
+    /**
+     * Art.3 §5: the price list of further purchases (domain/top-ups.ts prices a
+     * top-up by it). Optional: the terms of contracts stored before it have
+     * none, and a top-up of theirs is priced by the package's yearly fee, pro rata.
+     */
+    topUps: z.strictObject({ packages: z.array(ZTopUpPackage).min(1, 'must list at least one package').max(12, 'at most 12 packages') }).optional(),
+    /**
+     * Art.3 §3: Party A confirms the delivery form (业务受理单) within
+     * `confirmationDays` days of delivery (counted by the Civil Code, Art. 201–203),
+     * reminded `reminderDaysBefore` (at most 3 are sent, domain/delivery.ts).
+     * Optional: contracts stored before it count 10 days with the default reminders.
+     */
+    delivery: z.strictObject({ confirmationDays: z.number().int().min(1).max(90), reminderDaysBefore: ZDayOffsets }).optional(),
     /** Art.3 §1, §4, §5': price, VAT, invoice, payment period */
     payment: z.strictObject({
       totalFen: ZFen,
@@ -113,6 +137,8 @@ export const ZContractTerms = z
       outageNoticeHours: z.number().int().min(1).max(168),
       violationReportHours: z.number().int().min(1).max(48),
       forceMajeureProofDays: z.number().int().min(1).max(90),
+      /** Art.4 §9: the rectification period of a suspension (限期整改), in days; 10 when absent (contracts stored before it have none) */
+      rectificationDays: z.number().int().min(1).max(90).optional(),
       disputeVenue: text(200),
     }),
     /** Art.11 §3 */
@@ -157,6 +183,16 @@ export const ZContractTerms = z
     ) {
       ctx.addIssue({ code: 'custom', path: ['sms', 'marketingWindowStart'], message: 'the marketing window must lie inside the sending window' });
     }
+    if (terms.topUps && valid('topUps')) {
+      const { packages } = terms.topUps;
+      packages.forEach((p, i) => {
+        if (packages.findIndex((q) => q.code === p.code) !== i) ctx.addIssue({ code: 'custom', path: ['topUps', 'packages', i, 'code'], message: `must not repeat a package code (${p.code})` });
+        else if (packages.findIndex((q) => q.sms === p.sms) !== i) ctx.addIssue({ code: 'custom', path: ['topUps', 'packages', i, 'sms'], message: `must not repeat a package size (${p.sms} messages)` });
+      });
+    }
+    if (terms.delivery && valid('delivery') && Math.max(0, ...terms.delivery.reminderDaysBefore) >= terms.delivery.confirmationDays) {
+      ctx.addIssue({ code: 'custom', path: ['delivery', 'reminderDaysBefore'], message: 'reminders must fall inside the confirmation period' });
+    }
     if (valid('signing.reminderDaysBefore', 'signing.periodDays') && Math.max(0, ...terms.signing.reminderDaysBefore) >= terms.signing.periodDays) {
       ctx.addIssue({ code: 'custom', path: ['signing', 'reminderDaysBefore'], message: 'reminders must fall inside the signing period' });
     }
@@ -187,6 +223,20 @@ export const PARTY_LABELS: Record<PartyCode, string> = { A: '甲方', B: '乙方
 export const REFERENCE_PARTY_A_CREDIT_CODE = '111500000000000007';
 
 /**
+ * The reference contract's price list for further purchases (Art.3 §5: "根据
+ * 业务受理单再次进行购买"). The contract states one price, Art.3 §2's package
+ * of 999 元 for 12,666 industry messages a year; its 业务受理单 is not part of
+ * the seed, so the list keeps exactly that rate (999 / 12,666 元 a message, no
+ * volume discount invented): half the yearly package, the yearly package, and
+ * three years' worth (the Art.3 §4 purchase of 2,997 元).
+ */
+export const REFERENCE_TOP_UP_PACKAGES = [
+  { code: 'sms-6333', name: '半年量短信包（6,333 条）', sms: 6_333, priceFen: 49_950 },
+  { code: 'sms-12666', name: '年度短信包（12,666 条）', sms: 12_666, priceFen: 99_900 },
+  { code: 'sms-37998', name: '三年量短信包（37,998 条）', sms: 37_998, priceFen: 299_700 },
+];
+
+/**
  * The reference contract (seed: 2024 智慧信息（企信版）产品服务合同): the two
  * organisations' real names and addresses, an example credit code (above),
  * fictitious people, phones and bank account.
@@ -212,6 +262,8 @@ export const REFERENCE_TERMS: ContractTerms = {
     },
   },
   package: { name: '智慧信息（企信版）短信服务套餐', yearlyFeeFen: 99900, smsPerYear: 12666, delivery: 'one_time' },
+  topUps: { packages: REFERENCE_TOP_UP_PACKAGES },
+  delivery: { confirmationDays: 10, reminderDaysBefore: [7, 3, 1] },
   payment: { totalFen: 299700, vatRatePercent: 0, invoiceType: 'vat_special', dueDays: 30, reminderDaysBefore: [7, 3, 1] },
   term: { years: 3, autoRenew: true, renewalYears: 1, renewalAlertDaysBefore: [45, 15] },
   sms: {

@@ -166,3 +166,9 @@ function mod(value: number, divisor: number): number {
 function pad2(value: number): string {
   return String(value).padStart(2, '0');
 }
+
+/** The next moment after `now` (strictly) that reads `clock` (HH:MM) in Beijing: when a daily 09:00 schedule runs next. */
+export function nextShanghaiClock(now: Date, clock: string): Date {
+  const today = atShanghaiTime(shanghaiDate(now), clock);
+  return today.getTime() > now.getTime() ? today : atShanghaiTime(addDays(shanghaiDate(now), 1), clock);
+}

@@ -17,6 +17,7 @@ export {
   type RestorationNoticePdfInput,
 } from './outage-notice';
 export { renderForceMajeureNoticePdf, type ForceMajeureNoticePdfInput } from './force-majeure-notice';
+export { renderSuspensionNoticePdf, type SuspensionNoticePdfInput } from './suspension-notice';
 export { contractArticles, type ContractArticle, type SignatureEntry } from './contract-text';
 export { renderPdf, sha256Hex, type Doc, type PdfMeta } from './layout';
 export { loadFonts, fontDirectory } from './fonts';

@@ -11,6 +11,7 @@ import { renderForceMajeureNoticePdf } from './force-majeure-notice';
 import { renderOutageNoticePdf, renderRestorationNoticePdf } from './outage-notice';
 import { renderPaymentNoticePdf } from './payment-notice';
 import { renderRenewalNoticePdf } from './renewal-notice';
+import { renderSuspensionNoticePdf } from './suspension-notice';
 
 export const TEMPLATES = {
   contract: renderContractPdf,
@@ -24,6 +25,7 @@ export const TEMPLATES = {
   outage_notice: renderOutageNoticePdf,
   restoration_notice: renderRestorationNoticePdf,
   force_majeure_notice: renderForceMajeureNoticePdf,
+  suspension_notice: renderSuspensionNoticePdf,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

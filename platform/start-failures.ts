@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeTakenPort, portHolder, takenPorts } from './ports';
-import type { Config, ConfigError } from './config';
+import { isLoopbackAddress, type Config, type ConfigError } from './config';
 
 /** The last lines of a log file (empty when it cannot be read). */
 export function tailOf(file: string, lines = 40): string[] {
@@ -35,6 +35,20 @@ export function explainConfigError(error: ConfigError): string {
 export function explainMissingSmppUrl(input: { env: Config['env']; smppUrlConfigured: boolean }): string | null {
   if (input.env !== 'production' || input.smppUrlConfigured) return null;
   return "SMPP_URL is not set: with NODE_ENV=production SMS goes only to the SMS gateway you name, never to the development simulator's address: set SMPP_URL to your SMSC, smpp://system_id:password@host:port (docs/sms.md)";
+}
+
+/**
+ * Production reaches a Temporal frontend that is not on this machine only
+ * over mTLS (TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY), or over plaintext said
+ * out loud (TEMPORAL_TLS=off: a frontend on a private network only, as
+ * docker-compose.yml's): whoever reaches an unauthenticated frontend could
+ * read every history and cancel any workflow. The one line to print, or null.
+ * The worker, the API and `npm start` check it before connecting.
+ */
+export function explainPlaintextTemporal(input: { env: Config['env']; temporal: Pick<Config['temporal'], 'address' | 'tls' | 'plaintextChosen'> }): string | null {
+  const { address, tls, plaintextChosen } = input.temporal;
+  if (input.env !== 'production' || !address || isLoopbackAddress(address) || plaintextChosen || tls?.clientCert) return null;
+  return `TEMPORAL_ADDRESS ${address} is not on this machine and the connection to it has no client certificate: with NODE_ENV=production the worker and the API reach a Temporal cluster only over mTLS: set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (PEM files; TEMPORAL_TLS_CA and TEMPORAL_TLS_SERVER_NAME as the cluster needs), or TEMPORAL_TLS=off if the frontend is reachable on a private network only, as in docker-compose.yml (docs/security.md)`;
 }
 
 /** The process named in a postmaster.pid (its first line), or null. */

@@ -10,15 +10,40 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, defaultPayloadConverter, type DataConverter } from '@temporalio/common';
+import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { ACTOR_ASSERTION_HEADER, assertionKeyFromHex, signAssertion } from '../domain/actor-assertion';
 import { isErrorCode, type ErrorCode } from '../domain/errors';
+import type { Config } from './config';
 
-export type TemporalOptions = { address: string; namespace: string };
+/**
+ * Where the worker's and the API's connections go and how (the same options
+ * fit the client's `Connection` and the worker's `NativeConnection`): the
+ * address, or the dev server `npm start` runs on TEMPORAL_PORT, and TLS as
+ * TEMPORAL_TLS_* say: the server's certificate checked against TEMPORAL_TLS_CA
+ * (else the system's roots) for TEMPORAL_TLS_SERVER_NAME (else the address's
+ * host), our client certificate presented (mTLS).
+ */
+export function temporalConnectionOptions(temporal: Pick<Config['temporal'], 'address' | 'port' | 'tls'>): { address: string; tls?: TLSConfig } {
+  const address = temporal.address ?? `127.0.0.1:${temporal.port}`;
+  const t = temporal.tls;
+  if (!t) return { address };
+  return {
+    address,
+    tls: {
+      ...(t.serverName ? { serverNameOverride: t.serverName } : {}),
+      ...(t.ca ? { serverRootCACertificate: t.ca } : {}),
+      ...(t.clientCert ? { clientCertPair: { crt: t.clientCert.crt, key: t.clientCert.key } } : {}),
+    },
+  };
+}
 
+export type TemporalOptions = { address: string; namespace: string; tls?: TLSConfig; dataConverter?: DataConverter };
+
+/** The API's client (and the worker's own, for the starts its activities make), with the payload codec of platform/payload-codec.ts. */
 export async function connectClient(options: TemporalOptions): Promise<Client> {
-  const connection = await Connection.connect({ address: options.address, connectTimeout: '5 seconds' });
-  return new Client({ connection, namespace: options.namespace });
+  const connection = await Connection.connect({ address: options.address, tls: options.tls, connectTimeout: '5 seconds' });
+  return new Client({ connection, namespace: options.namespace, dataConverter: options.dataConverter });
 }
 
 export { WorkflowExecutionAlreadyStartedError };

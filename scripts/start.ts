@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
 import { findUserByToken, registerToken, upsertUser, type Role } from '../db/users';
@@ -24,7 +24,8 @@ import { ensureDatabase } from '../db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
 import { describeTakenPort, takenPorts } from '../platform/ports';
 import { loadSmsSettings, type SmsSettings } from '../platform/sms-config';
-import { explainChildExit, explainConfigError, explainMissingSmppUrl, explainPostgresFailure, explainTemporalExit, tailOf } from '../platform/start-failures';
+import { explainChildExit, explainConfigError, explainMissingSmppUrl, explainPlaintextTemporal, explainPostgresFailure, explainTemporalExit, tailOf } from '../platform/start-failures';
+import { temporalConnectionOptions } from '../platform/temporal';
 import { findExecutable } from '../platform/temporal-binaries';
 import { smscSimulatorChild } from '../tools/smsc/child';
 
@@ -74,11 +75,11 @@ function spawnChild(
   return child;
 }
 
-async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<void> {
+async function waitForTemporal(address: string, tls: TLSConfig | undefined, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const connection = await Connection.connect({ address, connectTimeout: '2 seconds' });
+      const connection = await Connection.connect({ address, tls, connectTimeout: '2 seconds' });
       await connection.workflowService.getSystemInfo({});
       await connection.close();
       return;
@@ -135,6 +136,9 @@ async function main(): Promise<void> {
   // production sends SMS to the SMSC SMPP_URL names, never to a simulator: the worker's own check (worker/main.ts), made before anything starts
   const noSmsc = explainMissingSmppUrl({ env: config.env, smppUrlConfigured: smsSettings.smppUrlConfigured });
   if (noSmsc) throw new StartFailure(noSmsc);
+  // a Temporal cluster elsewhere only over mTLS in production: the worker's and the API's own check, made before anything starts
+  const plaintext = explainPlaintextTemporal({ env: config.env, temporal: config.temporal });
+  if (plaintext) throw new StartFailure(plaintext);
   starting = 'the data directory';
   mkdirSync(config.dataDir, { recursive: true });
   starting = 'the port checks';
@@ -150,6 +154,7 @@ async function main(): Promise<void> {
           { host: '127.0.0.1', port: config.temporal.uiPort, what: 'the Temporal web UI', wayOut: 'set TEMPORAL_UI_PORT to a free port' },
         ]),
     { host: config.http.host, port: config.http.port, what: 'the API and console', wayOut: 'set PORT to a free port' },
+    ...(config.codec.port !== undefined ? [{ host: config.codec.host, port: config.codec.port, what: 'the codec endpoint', wayOut: 'set CODEC_PORT to a free port (or unset it)' }] : []),
     ...(smscPorts
       ? [
           { host: smscPorts.host, port: smscPorts.port, what: 'the SMSC simulator', wayOut: 'set SMPP_URL to an SMSC of yours (then no simulator runs)' },
@@ -219,6 +224,8 @@ async function main(): Promise<void> {
       '--db-filename', join(config.dataDir, 'temporal.sqlite'),
       '--namespace', config.temporal.namespace,
       '--log-level', 'warn',
+      // the API's codec endpoint (api/codec.ts), when CODEC_PORT asks for one: the UI shows the payloads the codec encrypted
+      ...(config.codec.port !== undefined ? ['--ui-codec-endpoint', `http://127.0.0.1:${config.codec.port}/codec`] : []),
     ], process.env, {
       logFile,
       explainExit: (code, signal) =>
@@ -226,7 +233,7 @@ async function main(): Promise<void> {
     });
   }
   try {
-    await waitForTemporal(temporalAddress);
+    await waitForTemporal(temporalAddress, config.temporal.address ? temporalConnectionOptions(config.temporal).tls : undefined);
   } catch (error) {
     throw new StartFailure(
       config.temporal.address
@@ -292,7 +299,8 @@ async function main(): Promise<void> {
     API and console   ${base}/
     health            ${base}/healthz
     Temporal web UI   ${config.temporal.address ? '(external Temporal server)' : `http://127.0.0.1:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows`}
-    Temporal gRPC     ${temporalAddress}
+    Temporal gRPC     ${temporalAddress}${config.temporal.tls ? ' (TLS)' : ''}
+    codec endpoint    ${config.codec.port !== undefined ? `http://${config.codec.host}:${config.codec.port}/codec (payloads are encrypted: docs/security.md)` : '(CODEC_PORT unset: the web UI shows payloads encrypted)'}
     Postgres          ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
     SMSC              ${smsc ? `simulator on ${smsc.address}, control ${smsc.controlUrl}/state` : (config.smppUrl ?? '').replace(/:[^:@/]+@/, ':***@')}
     admin token       ${config.env === 'production' ? '(ADMIN_TOKEN, not printed in production)' : adminToken}

@@ -13,8 +13,6 @@ import {
   calendarOfYears,
   calendarRecountWorkflowId,
   type CalendarDay,
-  type CalendarSource,
-  type CalendarYearStatus,
 } from '../domain/calendar';
 import { checkNoticeDays, normaliseDays, type Notice } from '../domain/calendar-notice';
 import type { Actor } from '../domain/contract';
@@ -33,19 +31,7 @@ import {
 import { listHolidayOverrides } from '../db/legal';
 import { calendarRecount, type CalendarRecountInput } from '../workflows/calendar-recount';
 import { oweStart, startOwed, type WorkflowStartDeps } from './workflow-starts';
-
-export type CalendarYearSummary = {
-  year: number;
-  status: CalendarYearStatus;
-  /** 'bundled' (the package's data), 'notice' (entered), 'statutory' (provisional: the law's fixed days only) */
-  basis: 'bundled' | 'notice' | 'statutory';
-  source: CalendarSource | null;
-  revision: number;
-  enteredBy: string | null;
-  enteredAt: string | null;
-};
-
-export type CalendarYearDetail = CalendarYearSummary & { days: CalendarDay[]; recounts: Awaited<ReturnType<typeof listCalendarRecounts>> };
+import type { CalendarYearDetail, CalendarYearSummary, DeadlineMovePreview, NoticeResult } from './calendar.types';
 
 /** Every year the system knows: bundled, entered, and the provisional ones up to three years ahead. */
 export async function listCalendarYears(deps: WorkflowStartDeps, now: number): Promise<CalendarYearSummary[]> {
@@ -71,19 +57,6 @@ function summaryOf(year: number, record: Awaited<ReturnType<typeof findCalendarY
   if (BASE_CALENDAR_YEARS.includes(year)) return { year, status: 'official', basis: 'bundled', source: BUNDLED_SOURCE, revision: 0, enteredBy: null, enteredAt: null };
   return { year, status: 'provisional', basis: 'statutory', source: null, revision: 0, enteredBy: null, enteredAt: null };
 }
-
-export type DeadlineMovePreview = { deadlineId: string; contractId: string | null; contractNumber: string | null; kind: string; fromDueAt: string; toDueAt: string; days: number };
-
-export type NoticeResult = {
-  year: number;
-  dryRun: boolean;
-  /** false when the same days were entered before: nothing is saved, moved or told */
-  changed: boolean;
-  revision: number;
-  /** the open deadlines the notice moves (for a dry run: would move) */
-  moves: DeadlineMovePreview[];
-  recount: { workflowId: string } | null;
-};
 
 /**
  * Checks a notice for `year` (every bad day is listed, nothing changes), then

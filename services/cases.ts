@@ -8,28 +8,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { deadlineFrom, documentId, type Actor } from '../domain/contract';
+import { deadlineFrom, documentId, type Actor, type DeadlineKind, type DeadlineState } from '../domain/contract';
 import {
   breachWorkflowId,
   CLAUSES,
   forceMajeureWorkflowId,
   outageCaseId,
   outageWorkflowId,
+  rectificationDaysOf,
+  SUSPENSION_SOURCE_LABELS,
+  suspensionWorkflowId,
   violationWorkflowId,
   type CaseDocumentRef,
   type TBreachNoticeRequest,
   type TForceMajeureRequest,
   type TOutageRequest,
+  type TSuspensionRequest,
   type TViolationRequest,
   type TWrittenDocument,
 } from '../domain/legal';
-import { computeDeadline, recountDeadline, type DeadlineBasis } from '../domain/periods';
+import { actBasis, computeDeadline, recountDeadline, type DeadlineBasis } from '../domain/periods';
 import { PARTY_LABELS } from '../domain/terms';
 import { appendAudit } from '../db/audit';
 import type { ContractRow } from '../db/contracts';
 import { storeDocument } from '../db/documents';
 import { loadCalendarAt } from '../db/calendar';
-import { insertOutage, listHolidayOverrides, openCase } from '../db/legal';
+import { findOpenSuspension, insertOutage, isOpenSuspensionConflict, listHolidayOverrides, openCase } from '../db/legal';
 import type { Db, Queryable } from '../db/pool';
 import { sha256Hex } from '../pdf';
 import { renderWrittenStatementPdf } from '../pdf/legal-documents';
@@ -38,11 +42,13 @@ import { oweStart, startOwed, type OwedStartOutcome, type StartRequest } from '.
 import { breachCase, type BreachCaseInput } from '../workflows/breach-case';
 import { forceMajeure, type ForceMajeureInput } from '../workflows/force-majeure';
 import { outageNotice, type OutageNoticeInput } from '../workflows/outage-notice';
+import { suspension, type SuspensionInput } from '../workflows/suspension';
 import { contentViolation, type ViolationCaseInput } from '../workflows/violation';
+import { AppError } from '../domain/errors';
 
 export type CaseServiceDeps = { db: Db; temporal: Client; taskQueue: string; logger: Logger };
 
-type CaseWorkflow = typeof breachCase | typeof outageNotice | typeof contentViolation | typeof forceMajeure;
+type CaseWorkflow = typeof breachCase | typeof outageNotice | typeof contentViolation | typeof forceMajeure | typeof suspension;
 
 /**
  * Writes what opens a case (its rows, events and deadlines) and the owed
@@ -63,6 +69,11 @@ async function openWithWorkflow<W extends CaseWorkflow>(
 }
 
 const iso = (instant: string) => new Date(instant).toISOString();
+
+/** A deadline counted over the calendar as it stood at its start, its basis kept so that a calendar notice can count it again. */
+async function countedOver(db: Queryable, kind: DeadlineKind, ref: string, basis: DeadlineBasis): Promise<DeadlineState> {
+  return deadlineFrom(kind, ref, recountDeadline(basis, await loadCalendarAt(db, basis.from)), basis);
+}
 
 // ---------------------------------------------------------------- breach
 
@@ -120,14 +131,17 @@ export async function serveBreachNotice(
   const { contract, request, actor } = input;
   const caseId = `BR-${randomUUID()}`;
   const servedAt = request.servedAt ? iso(request.servedAt) : new Date(input.now).toISOString();
-  const cureBasis: DeadlineBasis = {
-    from: servedAt,
-    period: { unit: 'days', amount: contract.terms.legal.cureDays },
-    rule: 'act',
-    what: { zh: '纠正违约并书面通知，或提出书面异议', en: 'curing the breach and confirming in writing, or objecting in writing' },
-    trigger: { zh: '违约通知送达', en: 'service of the breach notice' },
-  };
-  const cure = deadlineFrom('cure', caseId, recountDeadline(cureBasis, await loadCalendarAt(deps.db, servedAt)), cureBasis);
+  const cure = await countedOver(
+    deps.db,
+    'cure',
+    caseId,
+    actBasis(
+      servedAt,
+      { unit: 'days', amount: contract.terms.legal.cureDays },
+      { zh: '纠正违约并书面通知，或提出书面异议', en: 'curing the breach and confirming in writing, or objecting in writing' },
+      { zh: '违约通知送达', en: 'service of the breach notice' },
+    ),
+  );
   const negotiationDays = request.negotiationDays ?? contract.terms.legal.negotiationDays;
   await openBreachCase(deps, {
     caseId,
@@ -159,13 +173,7 @@ export async function reportOutage(
   const learnedAt = iso(request.learnedAt);
   // Art.5 §8 in hours from the moment of learning; the strictest affected contract sets the outage's deadline
   const hours = Math.min(...input.contracts.map((c) => c.terms.legal.outageNoticeHours));
-  const due = computeDeadline({
-    from: learnedAt,
-    period: { unit: 'hours', amount: hours },
-    rule: 'act',
-    what: { zh: '通知甲方', en: 'notifying Party A' },
-    trigger: { zh: '乙方获知服务中断', en: 'Party B learning of the interruption' },
-  });
+  const due = computeDeadline(actBasis(learnedAt, { unit: 'hours', amount: hours }, { zh: '通知甲方', en: 'notifying Party A' }, { zh: '乙方获知服务中断', en: 'Party B learning of the interruption' }));
   const held = request.holdForReview === true;
   const cases = input.contracts.map((c) => ({ caseId: outageCaseId(outageId, c.number), contractId: c.id }));
   const workflowInput: OutageNoticeInput = {
@@ -234,13 +242,14 @@ export async function recordViolation(
   const reportedAt = new Date(input.now).toISOString();
   const deadline =
     request.reportedBy === 'customer'
-      ? computeDeadline({
-          from: learnedAt,
-          period: { unit: 'hours', amount: contract.terms.legal.violationReportHours },
-          rule: 'act',
-          what: { zh: '向乙方报告内容违规', en: 'reporting the violation to Party B' },
-          trigger: { zh: '甲方知道违规', en: 'Party A learning of the violation' },
-        })
+      ? computeDeadline(
+          actBasis(
+            learnedAt,
+            { unit: 'hours', amount: contract.terms.legal.violationReportHours },
+            { zh: '向乙方报告内容违规', en: 'reporting the violation to Party B' },
+            { zh: '甲方知道违规', en: 'Party A learning of the violation' },
+          ),
+        )
       : null;
   const report = deadline ? { reportedAt, dueAt: deadline.dueAt, explanation: deadline.explanation, onTime: input.now <= Date.parse(deadline.dueAt) } : null;
   const workflowInput: ViolationCaseInput = {
@@ -293,14 +302,12 @@ export async function declareForceMajeure(
   const caseId = `FM-${randomUUID()}`;
   const workflowId = forceMajeureWorkflowId(caseId);
   const occurredAt = iso(request.occurredAt);
-  const proofBasis: DeadlineBasis = {
-    from: occurredAt,
-    period: { unit: 'days', amount: contract.terms.legal.forceMajeureProofDays },
-    rule: 'act',
-    what: { zh: '提供不可抗力书面证明', en: 'written proof of the force majeure event' },
-    trigger: { zh: '不可抗力事件发生', en: 'the event' },
-  };
-  const proof = deadlineFrom('force_majeure_proof', caseId, recountDeadline(proofBasis, await loadCalendarAt(deps.db, occurredAt)), proofBasis);
+  const proof = await countedOver(
+    deps.db,
+    'force_majeure_proof',
+    caseId,
+    actBasis(occurredAt, { unit: 'days', amount: contract.terms.legal.forceMajeureProofDays }, { zh: '提供不可抗力书面证明', en: 'written proof of the force majeure event' }, { zh: '不可抗力事件发生', en: 'the event' }),
+  );
   const event = request.event ?? (request.description.length > 40 ? `${request.description.slice(0, 40)}…` : request.description);
   const workflowInput: ForceMajeureInput = {
     caseId,
@@ -332,6 +339,87 @@ export async function declareForceMajeure(
     });
   });
   return caseId;
+}
+
+// ---------------------------------------------------------------- suspension (Art.4 §9)
+
+/** The refusal of a second suspension while one is open (409). */
+function alreadySuspended(contract: ContractRow, caseId: string | null): AppError {
+  return new AppError('INVALID_STATE', `contract ${contract.number} is already suspended${caseId ? ` (case ${caseId})` : ''}: confirm the rectification or extend that suspension`, {
+    ...(caseId ? { caseId } : {}),
+  });
+}
+
+const rectificationPeriod = (db: Queryable, ref: string, from: string, days: number, trigger: { zh: string; en: string }) =>
+  countedOver(db, 'rectification', ref, actBasis(from, { unit: 'days', amount: days }, { zh: '完成整改', en: 'completing the rectification' }, trigger));
+
+/**
+ * Suspends the contract's service pending rectification (Art.4 §9): the case
+ * with its rectification deadline, the contract's audit event and the owed
+ * start of the suspension workflow in one transaction. A contract has at
+ * most one open suspension (409 for a second).
+ */
+export async function suspendContract(
+  deps: CaseServiceDeps,
+  input: { contract: ContractRow; request: TSuspensionRequest; actor: Actor; now: number },
+): Promise<string> {
+  const { contract, request, actor } = input;
+  const open = await findOpenSuspension(deps.db, contract.id);
+  if (open) throw alreadySuspended(contract, open.id);
+  const caseId = `SU-${randomUUID()}`;
+  const workflowId = suspensionWorkflowId(caseId);
+  const suspendedAt = new Date(input.now).toISOString();
+  const days = request.rectificationDays ?? rectificationDaysOf(contract.terms);
+  const rectification = await rectificationPeriod(deps.db, caseId, suspendedAt, days, { zh: '暂停服务', en: 'the suspension of the service' });
+  const workflowInput: SuspensionInput = {
+    caseId,
+    contractId: contract.id,
+    contractNumber: contract.number,
+    source: request.source,
+    reason: request.reason,
+    suspendedAt,
+    rectificationDays: days,
+    rectification,
+    actor,
+  };
+  try {
+    await openWithWorkflow(deps, suspension, { workflowId, args: [workflowInput] }, async (tx) => {
+      await openCase(tx, {
+        id: caseId,
+        kind: 'suspension',
+        contractId: contract.id,
+        status: 'suspended',
+        servedBy: 'B',
+        clause: CLAUSES.suspension,
+        description: request.reason,
+        openedAt: suspendedAt,
+        actor,
+        due: { kind: 'rectification', dueAt: rectification.dueAt, explanation: rectification.explanation },
+        workflowId,
+        data: { source: request.source, sourceLabel: SUSPENSION_SOURCE_LABELS[request.source].zh, reason: request.reason, suspendedAt, rectificationDays: days },
+        event: { type: 'suspended', data: { source: request.source, rectificationDays: days, rectificationDueAt: rectification.dueAt } },
+        deadlines: { open: [rectification], closed: [] },
+        audit: { data: { source: request.source } },
+      });
+      await appendAudit(tx, {
+        type: 'contract.suspended',
+        contractId: contract.id,
+        actor,
+        before: { suspended: false },
+        after: { suspended: true, caseId },
+        data: { caseId, source: request.source, reason: request.reason, rectificationDays: days, rectificationDueAt: rectification.dueAt },
+      });
+    });
+  } catch (error) {
+    if (isOpenSuspensionConflict(error)) throw alreadySuspended(contract, (await findOpenSuspension(deps.db, contract.id))?.id ?? null);
+    throw error;
+  }
+  return caseId;
+}
+
+/** Another rectification period of `days` days from the extension (a lapsed suspension; Civil Code count). */
+export async function extensionPeriod(db: Queryable, caseId: string, extensionNumber: number, at: string, days: number): Promise<DeadlineState> {
+  return rectificationPeriod(db, `${caseId}:extension-${extensionNumber}`, at, days, { zh: '延长整改期限', en: 'the extension of the rectification period' });
 }
 
 // ---------------------------------------------------------------- written documents

@@ -24,9 +24,9 @@ import type { Queryable } from '../db/pool';
 import { setQuotaUsed } from '../db/sms';
 import { findUser } from '../db/users';
 import { contractLifecycle, type ContractLifecycleInput } from '../workflows/contract-lifecycle';
-import type { ErrorCode } from '../domain/errors';
 import { freezeView, frozenMessage, organisationFreezes, organisationOfTerms } from './organisations';
 import { oweStart, startOwed, type OwedStart, type WorkflowStartDeps } from './workflow-starts';
+import type { ImportAnswer, ImportPlanView, ImportResult } from './contract-imports.types';
 
 export type ImportDeps = WorkflowStartDeps & {
   /** the moment of the import (the Temporal server's clock) */
@@ -34,28 +34,6 @@ export type ImportDeps = WorkflowStartDeps & {
 };
 
 export type ImportRequest = { dryRun: boolean; file?: string; contracts: unknown[]; actor: Actor };
-
-export type ImportResult = {
-  externalRef: string | null;
-  line?: number;
-  ok: boolean;
-  /** the reference was imported before: nothing changed */
-  existing?: boolean;
-  contractId?: string;
-  contractNumber?: string;
-  errors?: ImportIssue[];
-  /** a row refused for a reason other than its content: ORGANISATION_FROZEN (409 had it been a request of its own) */
-  code?: ErrorCode;
-  /** the freeze that refused the row: Party A's organisation was frozen for a content violation */
-  freeze?: ReturnType<typeof freezeView>;
-  plan?: ReturnType<typeof planView>;
-};
-
-export type ImportAnswer = {
-  dryRun: boolean;
-  summary: { total: number; ok: number; failed: number; existing: number; imported: number };
-  results: ImportResult[];
-};
 
 /** Rows committed (and their lifecycles started) this many at a time: a share of the pool's connections. */
 const COMMIT_CONCURRENCY = 4;
@@ -176,7 +154,7 @@ async function resolveOwner(
 }
 
 /** What the answer shows of a plan. */
-function planView(plan: ImportPlan) {
+function planView(plan: ImportPlan): ImportPlanView {
   return {
     status: plan.status,
     standing: plan.standing,

@@ -10,7 +10,8 @@
  */
 import { AppError } from '../domain/errors';
 import type { Queryable } from '../db/pool';
-import { findOrganisationFreeze, listFrozenOrganisations, type OrganisationFreeze } from '../db/organisations';
+import type { FreezeView, OrganisationFreeze } from '../domain/legal';
+import { findOrganisationFreeze, listFrozenOrganisations } from '../db/organisations';
 
 export type OrganisationOf = { creditCode: string | null; name: string };
 
@@ -21,7 +22,7 @@ export const organisationOfTerms = (terms: { partyA: { name: string; creditCode?
 });
 
 /** What an answer shows of the freeze. */
-export const freezeView = (freeze: OrganisationFreeze) => ({
+export const freezeView = (freeze: OrganisationFreeze): FreezeView => ({
   caseId: freeze.caseId,
   contractId: freeze.contractId,
   contractNumber: freeze.contractNumber,

@@ -17,6 +17,7 @@ import { stableStringify } from '../domain/stable-json';
 import { appendAudit } from '../db/audit';
 import type { ContractRow } from '../db/contracts';
 import { grantedQuota } from '../db/invoices';
+import { findOpenSuspension } from '../db/legal';
 import {
   debitQuota,
   ensureSender,
@@ -45,6 +46,7 @@ import { nextSendingInstant, type SmsCategory } from '../domain/sms/windows';
 import type { SmsSettings } from '../platform/sms-config';
 import { smsDispatch } from '../workflows/sms-dispatch';
 import { oweStart, startOwed, type WorkflowStartDeps } from './workflow-starts';
+import type { RecipientResult, SubmissionResponse } from './sms.types';
 import { getSmsDispatchQuery, type SmsDispatchView } from '../workflows/messages/sms-dispatch';
 import type { SmsDispatchInput } from '../workflows/sms-dispatch';
 
@@ -67,39 +69,6 @@ export type SubmitMessagesRequest = {
 
 export type SmsServiceDeps = WorkflowStartDeps & { settings: SmsSettings; queryTimeoutMs: number };
 
-export type RecipientResult = {
-  index: number;
-  /** as the caller wrote it (invalid numbers only) */
-  input?: string;
-  recipient?: string;
-  status: RecipientOutcome;
-  reason?: string;
-  message?: string;
-  messageEn?: string;
-  sendAt?: string;
-  messageId?: string;
-  duplicateOf?: number | null;
-};
-
-export type SubmissionResponse = {
-  submissionId: string;
-  workflowId: string;
-  replayed: boolean;
-  contractId: string;
-  category: SmsCategory;
-  content: string;
-  appendedUnsubscribe: boolean;
-  encoding: 'GSM7' | 'UCS2';
-  partsPerMessage: number;
-  senderAddress: string;
-  keywordListVersion: string;
-  window: { held: boolean; sendAt: string | null; reason: string | null; reasonZh: string | null };
-  counts: Record<RecipientOutcome, number> & { total: number };
-  debitedParts: number;
-  quota: { contractYear: number; totalParts: number; usedParts: number; remainingParts: number };
-  results: RecipientResult[];
-};
-
 export const dispatchWorkflowId = (contractId: string, idempotencyKey: string) =>
   `sms-${contractId}-${createHash('sha256').update(idempotencyKey, 'utf8').digest('hex').slice(0, 20)}`;
 
@@ -115,6 +84,27 @@ function describeIssue(issue: LintIssue): string {
 async function quotaOf(deps: SmsServiceDeps, contract: ContractRow, contractYear: number): Promise<number> {
   const grants = await grantedQuota(deps.db, contract.id);
   return contract.terms.package.smsPerYear + (grants.get(contractYear) ?? 0);
+}
+
+/**
+ * Art.4 §9: while the contract's service is suspended (an open suspension
+ * case) every submission is refused with the reason and the end of the
+ * rectification period; Party B's own notices still go out.
+ */
+async function refuseIfSuspended(deps: SmsServiceDeps, contract: ContractRow): Promise<void> {
+  const open = await findOpenSuspension(deps.db, contract.id);
+  if (!open) return;
+  const reason = (open.data.reason as string | undefined) ?? open.description;
+  const source = (open.data.source as string | undefined) ?? null;
+  // a lapsed period stays the end to show: the service stays suspended until legal extends it or the contract ends
+  const lapsed = open.data.lapsed as { dueAt?: string } | undefined;
+  const until = open.due?.dueAt ?? lapsed?.dueAt ?? null;
+  throw new AppError(
+    'CONTRACT_SUSPENDED',
+    `contract ${contract.number} is suspended pending rectification (Art.4 §9, case ${open.id}): ${reason}; ` +
+      (open.status === 'lapsed' ? `the rectification period ended ${until} and legal decides on termination or extension` : `the rectification period ends ${until}`),
+    { suspension: { caseId: open.id, status: open.status, reason, source, suspendedAt: open.openedAt, rectificationDueAt: until, explanation: open.due?.explanation ?? null } },
+  );
 }
 
 export async function submitMessages(
@@ -135,6 +125,7 @@ export async function submitMessages(
   if (!system && (contract.status !== 'active' || !contract.effectiveAt)) {
     throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: messages are sent under an active contract only`);
   }
+  if (!system) await refuseIfSuspended(deps, contract);
 
   const lint = lintMessage({
     content: request.content,

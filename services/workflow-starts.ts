@@ -27,8 +27,9 @@ import { contractLifecycle } from '../workflows/contract-lifecycle';
 import { forceMajeure } from '../workflows/force-majeure';
 import { outageNotice } from '../workflows/outage-notice';
 import { paymentDeadline } from '../workflows/payment-deadline';
-import { DIGEST_SCHEDULE_ID, renewalDigest } from '../workflows/renewal-digest';
+import { DIGEST_AT, DIGEST_SCHEDULE_ID, renewalDigest } from '../workflows/renewal-digest';
 import { smsDispatch } from '../workflows/sms-dispatch';
+import { suspension } from '../workflows/suspension';
 import { contentViolation } from '../workflows/violation';
 
 /** The workflows started by business id, under their workflow type. */
@@ -39,6 +40,7 @@ export const STARTABLE = {
   outageNotice,
   contentViolation,
   forceMajeure,
+  suspension,
   smsDispatch,
   calendarRecount,
 } as const;
@@ -133,7 +135,7 @@ export async function ensureDigestSchedule(client: Client, taskQueue: string): P
   try {
     await client.schedule.create({
       scheduleId: DIGEST_SCHEDULE_ID,
-      spec: { calendars: [{ hour: 9, minute: 0 }], timezone: 'Asia/Shanghai' },
+      spec: { calendars: [{ ...DIGEST_AT }], timezone: 'Asia/Shanghai' },
       action: { type: 'startWorkflow', workflowType: renewalDigest, taskQueue, args: [{}] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     });

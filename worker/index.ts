@@ -3,6 +3,7 @@
  * over their injected dependencies.
  */
 import { join } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type BundleOptions, type WorkerOptions } from '@temporalio/worker';
 import { DefinePlugin } from 'webpack';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -16,6 +17,8 @@ export type CreateWorkerOptions = {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** the actor assertion key (hex, platform/actor-key.ts) compiled into the bundle; needed unless `workflowBundle` */
   actorAssertionKey?: string;
+  /** the payload codec (platform/payload-codec.ts `encryptingDataConverter`): the same as the clients' that start and query these workflows */
+  dataConverter?: DataConverter;
   overrides?: Partial<WorkerOptions>;
 };
 
@@ -52,6 +55,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : bundledFromSource(options.actorAssertionKey)),
     activities: createActivities({ taskQueue: options.taskQueue, ...options.deps }),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     // drain: activities in flight get this long to finish on shutdown
     shutdownGraceTime: '20 seconds',
     ...options.overrides,

@@ -8,15 +8,17 @@
  * `npm start` (scripts/start.ts) does, in development, and hands it SMPP_URL.
  */
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { Client, Connection } from '@temporalio/client';
 import { createHttpBilling, createLedgerBilling } from '../billing';
 import { createDb } from '../db/pool';
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
+import { encryptingDataConverter } from '../platform/payload-codec';
+import { loadPayloadKeys } from '../platform/payload-key';
+import { connectClient, temporalConnectionOptions } from '../platform/temporal';
 import { ensureDigestSchedule } from '../services/workflow-starts';
 import { loadSmsSettings } from '../platform/sms-config';
-import { explainMissingSmppUrl } from '../platform/start-failures';
+import { explainMissingSmppUrl, explainPlaintextTemporal } from '../platform/start-failures';
 import { createRenderPool, IN_PROCESS_RENDERER } from '../pdf/renderer';
 import { createWorker } from './index';
 import { createWebhookDispatcher } from '../webhooks/dispatcher';
@@ -26,14 +28,20 @@ async function main(): Promise<void> {
   const smsSettings = loadSmsSettings();
   const noSmsc = explainMissingSmppUrl({ env: config.env, smppUrlConfigured: smsSettings.smppUrlConfigured });
   if (noSmsc) throw new Error(noSmsc);
+  // a Temporal cluster elsewhere only over mTLS in production (docs/security.md)
+  const plaintext = explainPlaintextTemporal({ env: config.env, temporal: config.temporal });
+  if (plaintext) throw new Error(plaintext);
   const logger = createLogger({ level: config.logLevel, name: 'worker' });
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for the worker (npm start sets it)');
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } }, shutdownSignals: [] });
-  const connection = await NativeConnection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
+  // every payload encrypted before it reaches Temporal, decrypted after (platform/payload-codec.ts): the API's client uses the same
+  const dataConverter = encryptingDataConverter(loadPayloadKeys(config));
+  const connectionOptions = temporalConnectionOptions(config.temporal);
+  const connection = await NativeConnection.connect(connectionOptions);
   const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-worker', role: config.databaseRole });
   const billing = config.billingUrl ? createHttpBilling({ baseUrl: config.billingUrl }) : createLedgerBilling();
-  const clientConnection = await Connection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  // the client the activities start workflows with (and the digest schedule is made by)
+  const temporal = await connectClient({ ...connectionOptions, namespace: config.temporal.namespace, dataConverter });
   // documents render in their own, lower-priority processes, never on the thread that runs workflow activations
   const pdf = config.pdfRender.processes > 0 ? createRenderPool({ ...config.pdfRender, logger }) : IN_PROCESS_RENDERER;
   const worker = await createWorker({
@@ -42,6 +50,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     deps: { db, logger, temporal, billing, pdf, smsSettings },
     actorAssertionKey: loadActorAssertionKey(config),
+    dataConverter,
     overrides: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
   });
 
@@ -65,7 +74,7 @@ async function main(): Promise<void> {
   await pdf.close();
   await webhooks.stop();
   await connection.close();
-  await clientConnection.close();
+  await temporal.connection.close();
   await db.close();
   logger.info('worker stopped');
 }

@@ -14,9 +14,9 @@ import { allHandlersFinished, condition, setHandler, workflowInfo } from '@tempo
 import type { NoticeSms } from '../domain/sms/notices';
 import type { HolidayOverride } from '../domain/calendar';
 import type { Actor, DeadlineState } from '../domain/contract';
-import { CASE_ACTIONS, contactAudienceOf, escalationRecord, type BreachStatus, type CaseAction, type EscalationRecord } from '../domain/legal';
-import { recountDeadline, type DeadlineBasis } from '../domain/periods';
-import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
+import { CASE_ACTIONS, contactAudienceOf, escalationRecord, type BreachStatus, type CaseAction, type EscalationRecord, type ServedBreach } from '../domain/legal';
+import { actBasis, recountDeadline } from '../domain/periods';
+import { otherParty, PARTY_LABELS } from '../domain/terms';
 import { acts } from './activities';
 import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR, recordCaseMoves } from './case-support';
 import { DeadlineBook, deadlineFrom } from './deadline-book';
@@ -38,16 +38,9 @@ import { announceMoves, calendarYearAt, LegalCalendar, recountDeadlines, waitUnt
 import { calendarVersion } from './versions';
 import { nowIso } from './shared';
 
-export type BreachCaseInput = {
-  caseId: string;
+export type BreachCaseInput = ServedBreach & {
   contractId: string;
   contractNumber: string;
-  servedBy: PartyCode;
-  clause: string;
-  clauseText?: string;
-  description: string;
-  evidence?: string;
-  servedAt: string;
   /** computed once by whoever served the notice (computeDeadline, 'act', from service) */
   cure: DeadlineState;
   /** the negotiation limit after an objection (terms.legal.negotiationDays unless set on the notice) */
@@ -160,13 +153,7 @@ export async function breachCase(input: BreachCaseInput): Promise<BreachCaseView
       const at = nowIso();
       status = 'negotiating';
       book.close('cure', caseId, 'met');
-      const basis: DeadlineBasis = {
-        from: at,
-        period: { unit: 'days', amount: input.negotiationDays },
-        rule: 'act',
-        what: { zh: '协商解决', en: 'settling by negotiation' },
-        trigger: { zh: '书面异议', en: 'the written objection' },
-      };
+      const basis = actBasis(at, { unit: 'days', amount: input.negotiationDays }, { zh: '协商解决', en: 'settling by negotiation' }, { zh: '书面异议', en: 'the written objection' });
       const limit = recountDeadline(basis, legal.calendar);
       negotiation = deadlineFrom('negotiation', caseId, limit, basis);
       book.put(negotiation);

@@ -4,6 +4,7 @@
  *
  *   signing     lifecycle/signing.ts      Art.6 §1, Art.11 §1: signed and sealed by both parties, or lapsed
  *   activation  lifecycle/activation.ts   Art.3 §4: the signed copy, the first invoice (payments.ts)
+ *   delivery    lifecycle/delivery.ts     Art.3 §3: the delivery form, Party A's confirmation beside the term
  *   term        lifecycle/term.ts         Art.6 §1: the term and its end
  *   renewal     lifecycle/renewal.ts      Art.6 §1: objections, renewal notices, automatic renewal
  *   ending      lifecycle/ending.ts       Art.4, Art.5 §10, Art.8 §5: terminated or frozen early
@@ -23,6 +24,7 @@ import { acts } from './activities';
 import { calendarYearAt, LegalCalendar } from './calendar';
 import { activate, enterImported } from './lifecycle/activation';
 import { handleAmendments } from './lifecycle/amendments';
+import { deliveryAwaited, handleDeliveryConfirmation, watchDelivery } from './lifecycle/delivery';
 import { handleTermination } from './lifecycle/ending';
 import { handleTopUps } from './lifecycle/payments';
 import { handleRenewalObjections } from './lifecycle/renewal';
@@ -74,6 +76,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   handleTermination(contract);
   handleAmendments(contract);
   handleSigningCalendar(contract);
+  handleDeliveryConfirmation(contract);
 
   // The calendar its periods are counted with, and the contract to sign.
   if (version.calendarYears) {
@@ -87,6 +90,8 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   }
 
   if (state.status === 'awaiting_signatures' && (await runSigning(contract)) === 'lapsed') return contract.view();
+  // a continued run: the delivery form's confirmation, still awaited, is awaited on beside the term
+  if (version.deliveryConfirmation && state.activationHandled && deliveryAwaited(state)) watchDelivery(contract);
   if (state.status === 'active') await (state.activationHandled ? runTerm(contract) : activate(contract, runTerm));
 
   await condition(allHandlersFinished);

@@ -8,3 +8,4 @@ export * from './outage-notice';
 export * from './violation';
 export * from './force-majeure';
 export * from './calendar-recount';
+export * from './suspension';

@@ -9,7 +9,7 @@ import { applyPayment, ladderSchedule, paymentBasis, OVERDUE_LADDER, type Escala
 import type { HolidayOverride } from '../domain/calendar';
 import { lapsedBeforeKnown, OVERDUE_AT_ENTRY, reminderStillDue, servedAt, supersededAt } from '../domain/catch-up';
 import { formatYuan } from '../domain/money';
-import { recountDeadline, type Deadline, type DeadlineBasis } from '../domain/periods';
+import { actBasis, recountDeadline, type Deadline, type DeadlineBasis } from '../domain/periods';
 import type { InvoiceType } from '../domain/terms';
 import { acts } from './activities';
 import { announceMoves, calendarYearAt, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
@@ -42,6 +42,8 @@ export type PaymentDeadlineInput = {
   knownSince?: string;
   /** an invoice brought in with an imported contract: its payments so far (already recorded), and nothing of its past is sent */
   imported?: { payments: PaymentRecord[] };
+  /** the lifecycle produced the delivery form at activation (Art.3 §3, delivery-confirmation-v1): paying the first invoice does not produce it again */
+  deliveryFormAtActivation?: boolean;
 };
 
 export async function paymentDeadline(input: PaymentDeadlineInput): Promise<InvoiceState> {
@@ -240,7 +242,9 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
 
   async function settlePaid(): Promise<void> {
     const lastPaidAt = payments.map((p) => p.paidAt).sort().at(-1)!;
-    if (input.kind === 'initial_term') {
+    // contracts in force before delivery-confirmation-v1 get their delivery form with the first payment in full
+    const deliveryFormOnPayment = input.kind === 'initial_term' && !input.deliveryFormAtActivation;
+    if (deliveryFormOnPayment) {
       await acts.produceDocument({ kind: 'delivery_confirmation', contractId: input.contractId, invoiceNumber: input.invoiceNumber });
     }
     if (input.kind === 'top_up' && input.topUpSms) {
@@ -252,7 +256,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
       audiences: ['party_a_contact', 'owner', 'finance'],
       reason: 'invoice_paid',
       subject: `已收到全额付款：${input.invoiceNumber}`,
-      body: `发票 ${input.invoiceNumber} 已于 ${lastPaidAt} 付清人民币 ${formatYuan(input.amountFen)} 元。${input.kind === 'initial_term' ? '业务受理单（交付确认单）已生成。' : ''}`,
+      body: `发票 ${input.invoiceNumber} 已于 ${lastPaidAt} 付清人民币 ${formatYuan(input.amountFen)} 元。${deliveryFormOnPayment ? '业务受理单（交付确认单）已生成。' : ''}`,
       sms: { template: 'payment_received', what: input.kind, amountFen: input.amountFen },
     });
   }
@@ -272,13 +276,7 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
       return;
     }
     const servedAt = new Date(at).toISOString();
-    const cureBasis: DeadlineBasis = {
-      from: servedAt,
-      period: { unit: 'days', amount: input.cureDays },
-      rule: 'act',
-      what: { zh: '纠正违约并书面通知', en: 'curing the breach in writing' },
-      trigger: { zh: '违约通知送达', en: 'service of the breach notice' },
-    };
+    const cureBasis = actBasis(servedAt, { unit: 'days', amount: input.cureDays }, { zh: '纠正违约并书面通知', en: 'curing the breach in writing' }, { zh: '违约通知送达', en: 'service of the breach notice' });
     const cure = recountDeadline(cureBasis, legal.calendar);
     const caseId = `nonpayment-${input.invoiceNumber}`;
     await acts.openBreachCase({

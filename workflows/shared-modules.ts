@@ -20,6 +20,7 @@ import '../domain/billing';
 import '../domain/calendar';
 import '../domain/catch-up';
 import '../domain/contract';
+import '../domain/delivery';
 import '../domain/legal';
 import '../domain/lifecycle';
 import '../domain/money';

@@ -32,6 +32,13 @@ export type LifecycleVersion = {
    * invoices learn when the contract entered the system
    */
   catchUp: boolean;
+  /**
+   * Art.3 §3: activation produces the delivery form (业务受理单) and awaits
+   * Party A's confirmation (its deadline, capped reminders, a work item for
+   * sales when it lapses: lifecycle/delivery.ts); the first invoice's payment
+   * no longer produces the form. Runs from before keep the form on payment.
+   */
+  deliveryConfirmation: boolean;
 };
 
 /** Call first thing in `contractLifecycle`, before any await. */
@@ -39,9 +46,11 @@ export function lifecycleVersion(): LifecycleVersion {
   const v5 = patched('lifecycle-v5');
   const calendarYears = patched('calendar-years-v6');
   const catchUp = patched('catch-up-v7');
+  const deliveryConfirmation = patched('delivery-confirmation-v1');
   return {
     calendarYears,
     catchUp,
+    deliveryConfirmation,
     localBookkeeping: v5 || patched('local-bookkeeping'),
     initialTermInvoice: () => v5 || patched('initial-term-invoice'),
     termRenewal: () => v5 || patched('term-renewal'),

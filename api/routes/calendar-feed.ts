@@ -11,14 +11,13 @@
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import { findCalendarFeed, findUserByCalendarFeed, issueCalendarFeed, revokeCalendarFeed } from '../../db/calendar-feeds';
+import { ROLES } from '../../db/users';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { defineRoute } from '../http';
 import { createRateLimiter } from '../rate-limit';
 import { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS } from '../auth';
 import { deadlineCalendar, sendDeadlineCalendar } from './digests';
-
-const ALL_ROLES = ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'] as const;
 
 export const CALENDAR_FEED_PATH = '/api/calendar/:token.ics';
 
@@ -34,7 +33,7 @@ export function calendarFeedRoutes(deps: AppDeps) {
     defineRoute({
       method: 'get',
       path: '/api/calendar-feed',
-      roles: ALL_ROLES,
+      roles: ROLES,
       summary: "whether the caller has a calendar subscription URL (when it was issued and last polled; never the URL itself)",
       handler: async ({ user }) => {
         const feed = await findCalendarFeed(deps.db, user.id);
@@ -45,7 +44,7 @@ export function calendarFeedRoutes(deps: AppDeps) {
     defineRoute({
       method: 'post',
       path: '/api/calendar-feed',
-      roles: ALL_ROLES,
+      roles: ROLES,
       summary: 'issue the caller a calendar subscription URL (shown once; replaces any earlier one) that calendar apps poll without a token header',
       body: z.strictObject({}),
       secrets: ['url', 'webcalUrl'],
@@ -70,7 +69,7 @@ export function calendarFeedRoutes(deps: AppDeps) {
     defineRoute({
       method: 'delete',
       path: '/api/calendar-feed',
-      roles: ALL_ROLES,
+      roles: ROLES,
       summary: "revoke the caller's calendar subscription URL",
       handler: async ({ user, requestId }) => {
         const revoked = await deps.db.withTransaction(async (tx) => {

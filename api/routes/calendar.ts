@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { fromHolidayCn, type Notice } from '../../domain/calendar-notice';
 import { AppError } from '../../domain/errors';
+import { ROLES } from '../../db/users';
 import { enterCalendarNotice, getCalendarYear, listCalendarYears } from '../../services/calendar';
 import type { AppDeps } from '../deps';
 import { defineRoute, parseWith } from '../http';
@@ -55,7 +56,7 @@ export function calendarRoutes(deps: AppDeps) {
     defineRoute({
       method: 'get',
       path: '/api/holiday-calendar',
-      roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
+      roles: ROLES,
       summary: 'the calendar years: official (a State Council notice, or the bundled data) or provisional (statutory holidays only), with provenance',
       handler: async () => ({ years: await listCalendarYears(deps, Date.now()) }),
     }),
@@ -63,7 +64,7 @@ export function calendarRoutes(deps: AppDeps) {
     defineRoute({
       method: 'get',
       path: '/api/holiday-calendar/:year',
-      roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
+      roles: ROLES,
       summary: "a calendar year's rest days and make-up working days, its provenance and its recounts",
       handler: async ({ params }) => getCalendarYear(deps, yearOf(params)),
     }),

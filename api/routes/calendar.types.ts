@@ -1,42 +1,27 @@
 /**
  * What the holiday-calendar routes answer, as types only (no runtime code):
- * the web console imports them (`import type`); api/routes/views.check.ts
- * proves they match services/calendar.ts, whose module (statutory holidays,
- * workflows) the console's typecheck does not load.
+ * the web console imports them (`import type`); each is defined once, in
+ * services/calendar.types.ts and domain/calendar.ts (types only too), since
+ * the module of services/calendar.ts (statutory holidays, workflows) is not
+ * one the console's typecheck loads.
  */
-import type { CalendarDay, CalendarSource, CalendarYearStatus } from '../../domain/calendar';
+import type { CalendarRecount } from '../../domain/calendar';
+import type { CalendarYearDetail, CalendarYearSummary, DeadlineMovePreview, NoticeResult } from '../../services/calendar.types';
 
 /** A calendar year: official or provisional, and where its days come from. */
-export type CalendarYearSummaryView = {
-  year: number;
-  status: CalendarYearStatus;
-  /** 'bundled' (the package's data), 'notice' (entered), 'statutory' (provisional: the law's fixed days only) */
-  basis: 'bundled' | 'notice' | 'statutory';
-  source: CalendarSource | null;
-  revision: number;
-  enteredBy: string | null;
-  enteredAt: string | null;
-};
+export type CalendarYearSummaryView = CalendarYearSummary;
 
 /** GET /api/holiday-calendar */
 export type CalendarYearListView = { years: CalendarYearSummaryView[] };
 
 /** A recount of the open deadlines after a notice (db/calendar.ts listCalendarRecounts). */
-export type CalendarRecountView = { id: string; year: number; revision: number; status: 'running' | 'done'; signalled: number; passes: number; startedAt: string; finishedAt: string | null; moved: number };
+export type CalendarRecountView = CalendarRecount;
 
 /** GET /api/holiday-calendar/:year */
-export type CalendarYearDetailView = CalendarYearSummaryView & { days: CalendarDay[]; recounts: CalendarRecountView[] };
+export type CalendarYearDetailView = CalendarYearDetail;
 
 /** An open deadline a notice moves (or would move). */
-export type DeadlineMoveView = { deadlineId: string; contractId: string | null; contractNumber: string | null; kind: string; fromDueAt: string; toDueAt: string; days: number };
+export type DeadlineMoveView = DeadlineMovePreview;
 
 /** PUT /api/holiday-calendar/:year (?dryRun=true: a preview) */
-export type CalendarNoticeResultView = {
-  year: number;
-  dryRun: boolean;
-  /** false when the same days were entered before: nothing is saved, moved or told */
-  changed: boolean;
-  revision: number;
-  moves: DeadlineMoveView[];
-  recount: { workflowId: string } | null;
-};
+export type CalendarNoticeResultView = NoticeResult;

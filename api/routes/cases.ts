@@ -29,7 +29,10 @@ import {
   ZProofRequest,
   ZReleaseRequest,
   ZResolutionRequest,
+  ZRectificationRequest,
   ZSettlementRequest,
+  ZSuspensionExtensionRequest,
+  ZSuspensionRequest,
   ZViolationRequest,
   ZWithdrawalRequest,
   type CaseKind,
@@ -38,10 +41,11 @@ import { otherParty, type PartyCode } from '../../domain/terms';
 import { findContract, type ContractRow } from '../../db/contracts';
 import { findCase, findOutage, listCaseDocuments, listCaseEvents, listCases, listOutages, type CaseRow } from '../../db/legal';
 import type { User } from '../../db/users';
-import { declareForceMajeure, fileWrittenDocument, recordViolation, reportOutage, serveBreachNotice } from '../../services/cases';
+import { declareForceMajeure, extensionPeriod, fileWrittenDocument, recordViolation, reportOutage, serveBreachNotice, suspendContract } from '../../services/cases';
 import { cureBreachUpdate, objectBreachUpdate, settleBreachUpdate, withdrawBreachUpdate } from '../../workflows/messages/breach-case';
 import { fileForceMajeureProofUpdate } from '../../workflows/messages/force-majeure';
 import { holdOutageNoticeUpdate, releaseOutageNoticeUpdate, resolveOutageUpdate } from '../../workflows/messages/outage-notice';
+import { confirmRectificationUpdate, extendSuspensionUpdate } from '../../workflows/messages/suspension';
 import { confirmViolationUpdate, dismissViolationUpdate } from '../../workflows/messages/violation';
 import { assertContractAccess, canSeeContract } from '../auth';
 import { organisationScopeOf, ownerScopeOf } from '../policy';
@@ -229,6 +233,8 @@ async function contractsInService(deps: AppDeps, ids: string[] | 'all'): Promise
 
 export function caseRoutes(deps: AppDeps) {
   const services = () => ({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger });
+  /** the moment on the clock the workflows' timers run on (the time-skipping server's in tests) */
+  const workflowNow = async () => (deps.temporalClock ? deps.temporalClock() : Date.now());
 
   return [
     // ------------------------------------------------------------ views
@@ -479,6 +485,47 @@ export function caseRoutes(deps: AppDeps) {
       action: 'violationDismissal',
       update: dismissViolationUpdate,
       args: ({ body, actor }) => ({ reason: body.reason, actor }),
+    }),
+
+    // ------------------------------------------------------------ suspension pending rectification (Art.4 §9)
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts/:id/suspensions',
+      roles: ['legal', 'operations', 'admin'],
+      contract: { param: 'id', action: 'act' },
+      summary: 'suspend the service pending rectification (authority notice, report or own finding): every submission is refused until the rectification is confirmed; notice PDF to Party A; rectification period by the Civil Code count (terms, or 10 days)',
+      body: ZSuspensionRequest,
+      handler: async ({ body, user, res, requestId, contract }) => {
+        if (contract.status === 'frozen') throw new AppError('INVALID_STATE', `contract ${contract.number} is already frozen for good (Art.8 §5)`);
+        if (contract.status !== 'active') throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: there is no service in force to suspend`);
+        const caseId = await suspendContract(services(), { contract, request: body, actor: actorOf(user, requestId), now: await workflowNow() });
+        res.status(201).location(`/api/cases/${encodeURIComponent(caseId)}`);
+        return caseDetail(deps, caseId);
+      },
+    }),
+
+    caseActionRoute(deps, {
+      path: '/api/suspensions/:id/rectification',
+      roles: ['legal', 'operations', 'admin'],
+      summary: 'confirm the rectification: the suspension ends and the service resumes (also after the period lapsed)',
+      body: ZRectificationRequest,
+      action: 'rectification',
+      update: confirmRectificationUpdate,
+      args: ({ body, actor }) => ({ note: body.note, actor }),
+    }),
+
+    caseActionRoute(deps, {
+      path: '/api/suspensions/:id/extension',
+      roles: ['legal', 'admin'],
+      summary: 'after the rectification period lapsed: another period of N days from now (Civil Code count); the service stays suspended',
+      body: ZSuspensionExtensionRequest,
+      action: 'extension',
+      update: extendSuspensionUpdate,
+      args: async ({ row, body, actor }) => {
+        const extensions = Array.isArray(row.data.extensions) ? row.data.extensions.length : 0;
+        const rectification = await extensionPeriod(deps.db, row.id, extensions + 1, new Date(await workflowNow()).toISOString(), body.days);
+        return { days: body.days, reason: body.reason, rectification, actor };
+      },
     }),
 
     // ------------------------------------------------------------ force majeure (Art.9)

@@ -1,7 +1,10 @@
 import type { Response } from 'express';
-import { calendarDeadlines, latestDigest } from '../../db/digests';
+import { calendarDeadlines, latestDigest, type Digest } from '../../db/digests';
 import type { User } from '../../db/users';
 import { toIcs } from '../../domain/ics';
+import { nextShanghaiClock } from '../../domain/time';
+import { DIGEST_AT } from '../../workflows/renewal-digest';
+import type { DigestOverview } from './digests.types';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { organisationScopeOf } from '../policy';
@@ -17,10 +20,28 @@ const KIND_LABELS: Record<string, string> = {
   outage_notice: '中断通知期限',
   violation_report: '违规报告期限',
   force_majeure_proof: '不可抗力证明期限',
+  delivery_confirmation: '业务受理单确认期限',
 };
+
+/** A sales owner sees their own group of the digest; the other roles see all of it. */
+const scoped = (digest: Digest, user: User): Digest => (user.role === 'sales' ? { ...digest, groups: digest.groups.filter((g) => g.ownerId === user.id) } : digest);
+
+/** When the schedule makes the next digest (services/workflow-starts.ts), as HH:MM Beijing time. */
+const DIGEST_CLOCK_TEXT = `${String(DIGEST_AT.hour).padStart(2, '0')}:${String(DIGEST_AT.minute).padStart(2, '0')}`;
 
 export function digestRoutes(deps: AppDeps) {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/digests',
+      roles: ['sales', 'legal', 'finance', 'admin'],
+      summary: 'the latest daily renewal digest, or none yet, and when the next one is made (09:00 Asia/Shanghai)',
+      handler: async ({ user }): Promise<DigestOverview> => {
+        const digest = await latestDigest(deps.db);
+        return { latest: digest ? scoped(digest, user) : null, nextRunAt: nextShanghaiClock(new Date(), DIGEST_CLOCK_TEXT).toISOString() };
+      },
+    }),
+
     defineRoute({
       method: 'get',
       path: '/api/digests/latest',
@@ -29,7 +50,7 @@ export function digestRoutes(deps: AppDeps) {
       handler: async ({ user }) => {
         const digest = await latestDigest(deps.db);
         if (!digest) throw new AppError('NOT_FOUND', 'no digest has been generated yet; the schedule runs daily at 09:00 Asia/Shanghai');
-        return user.role === 'sales' ? { ...digest, groups: digest.groups.filter((g) => g.ownerId === user.id) } : digest;
+        return scoped(digest, user);
       },
     }),
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { contractYearOf, INVOICE_STATUSES, ZRecordPaymentRequest, ZTopUpRequest } from '../../domain/billing';
+import { contractYearOf, INVOICE_STATUSES, ZRecordPaymentRequest } from '../../domain/billing';
+import { mayOverrideTopUpPrice, quoteTopUp, topUpPriceList, ZTopUpRequest, type PricedTopUp, type TTopUpRequest } from '../../domain/top-ups';
 import { ageInvoices, ageingCsv, totalsByStatus } from '../../domain/ageing';
 import { shanghaiDate } from '../../domain/time';
 import { findPayment, findInvoice, grantedQuota, invoiceGroups, listInvoices, oldestUnpaidInvoice, outstandingInvoices, type InvoiceRow } from '../../db/invoices';
+import type { ContractRow } from '../../db/contracts';
 import type { User } from '../../db/users';
 import { requestTopUpUpdate } from '../../workflows/messages/contract-lifecycle';
 import { recordPaymentUpdate } from '../../workflows/messages/payment-deadline';
@@ -38,6 +40,32 @@ export async function invoiceSummary(deps: AppDeps, user: Pick<User, 'id' | 'rol
 /** RFC 6266 / RFC 5987: an ASCII name for old clients and the UTF-8 one for the rest. */
 const attachment = (asciiName: string, utf8Name: string) =>
   `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(utf8Name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+
+const invalidBody = (path: string, message: string) => new AppError('VALIDATION_FAILED', 'body is invalid', { issues: [{ path: `body.${path}`, message }] });
+
+/**
+ * Art.3 §5: the top-up as the contract prices it (domain/top-ups.ts). The
+ * caller names a package or a quantity; only finance and admins may give
+ * another price, and only with a reason, which the audit log keeps.
+ */
+export function priceTopUpRequest(terms: ContractRow['terms'], body: TTopUpRequest, role: string): PricedTopUp {
+  if (body.priceFen !== undefined && !mayOverrideTopUpPrice(role)) {
+    throw invalidBody('priceFen', "is set by the contract's price list (Art.3 §5): choose a package or a quantity; only finance may invoice another price, with priceReason");
+  }
+  if (body.priceFen !== undefined && body.priceReason === undefined) {
+    throw invalidBody('priceReason', 'is required with priceFen: say why the price differs from the price list');
+  }
+  const list = topUpPriceList(terms);
+  const priced = quoteTopUp(list, body.package !== undefined ? { package: body.package } : { quantity: body.quantity! });
+  if (!priced.ok) throw invalidBody(priced.path, priced.message);
+  const { quote } = priced;
+  const override = body.priceFen !== undefined && body.priceFen !== quote.priceFen ? { reason: body.priceReason!, byRole: role } : null;
+  return {
+    quantity: quote.quantity,
+    priceFen: override ? body.priceFen! : quote.priceFen,
+    pricing: { package: quote.package, source: quote.source, listPriceFen: quote.priceFen, explanation: quote.explanation, override },
+  };
+}
 
 export function invoiceRoutes(deps: AppDeps) {
   return [
@@ -122,15 +150,24 @@ export function invoiceRoutes(deps: AppDeps) {
       path: '/api/contracts/:id/top-ups',
       roles: ['sales', 'finance', 'customer', 'admin'],
       contract: { param: 'id', action: 'act' },
-      summary: 'buy an extra SMS package: its own invoice, effective only once paid in full',
+      summary:
+        "buy extra SMS (Art.3 §5): a package of the contract's price list or a quantity priced by it; finance and admins may set another price (priceFen) with a reason (priceReason), audited. Its own invoice, effective only once paid in full",
       body: ZTopUpRequest,
       handler: async ({ body, user, res, requestId, contract }) => {
+        const topUp = priceTopUpRequest(contract.terms, body, user.role);
         if (contract.status !== 'active') throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: top-ups are bought during the term only`);
         const result = await deps.temporal.workflow
           .getHandle(contract.workflowId)
-          .executeUpdate(requestTopUpUpdate, { args: [{ ...body, actor: { id: user.id, role: user.role, requestId } }] });
+          .executeUpdate(requestTopUpUpdate, { args: [{ ...topUp, actor: { id: user.id, role: user.role, requestId } }] });
         res.status(202);
-        return { ...result, status: 'awaiting_payment', message: 'the extra messages become available once the invoice is paid in full' };
+        return {
+          ...result,
+          status: 'awaiting_payment',
+          message: 'the extra messages become available once the invoice is paid in full',
+          quantity: topUp.quantity,
+          priceFen: topUp.priceFen,
+          pricing: topUp.pricing!,
+        };
       },
     }),
 

@@ -46,3 +46,10 @@ export type QuotaView = {
   endsAt?: string;
   years: QuotaYearView[];
 };
+
+/**
+ * POST /api/contracts/:id/top-ups as answered since price lists (Art.3 §5):
+ * the messages and the price invoiced, and how the contract priced them
+ * (finance's override and its reason included).
+ */
+export type TopUpOrderView = TopUpResultView & { quantity: number; priceFen: number; pricing: import('../../domain/top-ups').TopUpPricing };

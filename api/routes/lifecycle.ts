@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { listAmendments } from '../../db/lifecycle';
 import { ZSignContractRequest } from '../../domain/contract';
 import { ZProposeAmendmentRequest, ZRenewalObjectionRequest, ZTerminationRequest } from '../../domain/lifecycle';
+import { ZDeliveryConfirmationRequest } from '../../domain/delivery';
+import { deliveryView, fileDeliveryScan } from '../../services/delivery';
 import {
+  confirmDeliveryUpdate,
   objectToRenewalUpdate,
   proposeAmendmentUpdate,
   signAmendmentUpdate,
@@ -17,6 +20,12 @@ import { contractDetail } from './contracts';
 
 const ZSignAmendmentRequest = ZSignContractRequest.omit({ signedAt: true });
 const ZSeq = z.coerce.number().int().min(1).max(10_000);
+
+/** Art.3 §3: the delivery form, its confirmation deadline and Party A's confirmation (GET and POST /api/contracts/:id/delivery-confirmation). */
+export async function deliveryConfirmationView(deps: Pick<AppDeps, 'db'>, contract: Pick<ContractRow, 'id' | 'workflowId'>) {
+  const view = await deliveryView(deps.db, contract);
+  return { ...view, form: view.form ? { ...view.form, url: `/api/contracts/${contract.id}/documents/${encodeURIComponent(view.form.id)}` } : null };
+}
 
 export function lifecycleRoutes(deps: AppDeps) {
   const actorOf = (user: { id: string; role: string }, requestId: string) => ({ id: user.id, role: user.role, requestId });
@@ -95,6 +104,38 @@ export function lifecycleRoutes(deps: AppDeps) {
         return deps.temporal.workflow
           .getHandle(contract.workflowId)
           .executeUpdate(signAmendmentUpdate, { args: [{ ...body, seq: seq.data, actor: actorOf(user, requestId) }] });
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/contracts/:id/delivery-confirmation',
+      roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
+      contract: { param: 'id', action: 'read' },
+      summary: "the delivery form (业务受理单, Art.3 §3), its confirmation deadline and Party A's confirmation",
+      handler: async ({ contract }) => deliveryConfirmationView(deps, contract),
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/contracts/:id/delivery-confirmation',
+      roles: ['sales', 'admin', 'customer'],
+      contract: { param: 'id', action: 'act' },
+      summary:
+        "Party A confirms the delivery form (业务受理单, Art.3 §3), once: signer, title, sealed and when (confirmedAt, default now), and/or a scan of the signed form (document.pdfBase64); a confirmation after the deadline is recorded as late",
+      body: ZDeliveryConfirmationRequest,
+      handler: async ({ body, user, requestId, res, contract }) => {
+        requireActive(contract.status, contract.number, 'confirming the delivery form');
+        // "not in the future" and "not before the delivery" are checked by the lifecycle, against the time its deadline runs on
+        const recorded = (await deliveryView(deps.db, contract)).confirmation;
+        if (recorded) throw new AppError('CONFLICT', `the delivery form was already confirmed on ${recorded.confirmedAt}${recorded.signer ? ` by ${recorded.signer}` : ''}`);
+        const actor = actorOf(user, requestId);
+        const { document, ...confirmation } = body;
+        // the scan is stored (and audited as filed) first, as cases file their written documents
+        const scan = document ? await fileDeliveryScan(deps.db, { contract, doc: document, actor }) : null;
+        await deps.temporal.workflow.getHandle(contract.workflowId).executeUpdate(confirmDeliveryUpdate, { args: [{ ...confirmation, scan, actor }] });
+        res.status(201);
+        return deliveryConfirmationView(deps, contract);
       },
     }),
 

@@ -1,11 +1,10 @@
 /**
  * What the SMS routes answer, as types only (no runtime code): the web
- * console imports them (`import type`); api/routes/views.check.ts proves they
- * match what the handlers in sms.ts (and services/sms.ts) return.
+ * console imports them (`import type`); a submission's answer is defined once,
+ * in services/sms.types.ts (types only, like this module).
  */
 import type { MessageRow, PartRow } from '../../db/sms';
-import type { RecipientOutcome } from '../../domain/sms/dispatch';
-import type { SmsCategory } from '../../domain/sms/windows';
+import type { RecipientResult, SubmissionResponse } from '../../services/sms.types';
 
 /** A message as listed (the recipient masked for roles that do not need the number). */
 export type MessageView = MessageRow & { partsDetail?: Omit<PartRow, 'messageId'>[] };
@@ -22,36 +21,7 @@ export type LedgerDayView = LedgerCounts & { date: string; byStatus: Record<stri
 export type LedgerView = { contractId: string; number: string; from: string; to: string; timeZone: string; days: LedgerDayView[]; totals: LedgerCounts };
 
 /** One recipient's outcome in a submission. */
-export type RecipientResultView = {
-  index: number;
-  /** as the caller wrote it (invalid numbers only) */
-  input?: string;
-  recipient?: string;
-  status: RecipientOutcome;
-  reason?: string;
-  message?: string;
-  messageEn?: string;
-  sendAt?: string;
-  messageId?: string;
-  duplicateOf?: number | null;
-};
+export type RecipientResultView = RecipientResult;
 
-/** POST /api/contracts/:id/messages (services/sms.ts SubmissionResponse) */
-export type SubmissionView = {
-  submissionId: string;
-  workflowId: string;
-  replayed: boolean;
-  contractId: string;
-  category: SmsCategory;
-  content: string;
-  appendedUnsubscribe: boolean;
-  encoding: 'GSM7' | 'UCS2';
-  partsPerMessage: number;
-  senderAddress: string;
-  keywordListVersion: string;
-  window: { held: boolean; sendAt: string | null; reason: string | null; reasonZh: string | null };
-  counts: Record<RecipientOutcome, number> & { total: number };
-  debitedParts: number;
-  quota: { contractYear: number; totalParts: number; usedParts: number; remainingParts: number };
-  results: RecipientResultView[];
-};
+/** POST /api/contracts/:id/messages */
+export type SubmissionView = SubmissionResponse;

@@ -8,8 +8,6 @@ import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http';
 
-const ALL_ROLES = ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'] as const;
-
 /** The longest a token may be issued for: a year. */
 const MAX_TOKEN_TTL_DAYS = 365;
 
@@ -49,7 +47,7 @@ export function userRoutes(deps: AppDeps) {
     defineRoute({
       method: 'get',
       path: '/api/me',
-      roles: ['sales', 'legal', 'finance', 'customer', 'operations', 'admin'],
+      roles: ROLES,
       summary: 'who the token belongs to',
       handler: async ({ user }) => user,
     }),
@@ -101,14 +99,14 @@ export function userRoutes(deps: AppDeps) {
     defineRoute({
       method: 'get',
       path: '/api/tokens',
-      roles: ALL_ROLES,
+      roles: ROLES,
       summary: "the caller's own tokens (ids, labels, expiry, revocation; never the secrets)",
       handler: async ({ user }) => ({ items: await listTokens(deps.db, user.id) }),
     }),
     defineRoute({
       method: 'post',
       path: '/api/tokens',
-      roles: ALL_ROLES,
+      roles: ROLES,
       summary: 'issue the caller a new token (shown once), e.g. to rotate: then revoke the old one',
       body: ZIssueTokenRequest,
       secrets: ['token'],
@@ -120,7 +118,7 @@ export function userRoutes(deps: AppDeps) {
     defineRoute({
       method: 'delete',
       path: '/api/tokens/:tokenId',
-      roles: ALL_ROLES,
+      roles: ROLES,
       summary: "revoke a token: one's own, or (admin) anyone's",
       handler: async ({ params, user, requestId }) => {
         const revoked = await deps.db.withTransaction(async (tx) => {

@@ -5,25 +5,30 @@
  * enforces it anyway). Pages read the signed-in user with useAuth (auth.tsx)
  * and never import the shell.
  */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { apiGet, can, session, setUnauthenticatedHandler, type Role, type User } from './api';
 import { AuthContext } from './auth';
 import { ErrorBox, Loading } from './components';
 import { features } from './features';
 import { useI18n, type MessageKey } from './i18n';
 import { Link, matchPath, navigate, Redirect, useLocation } from './router';
-import { ComposePage } from './pages/compose/ComposePage';
-import { ContractImportPage } from './pages/contract-import/ContractImportPage';
 import { ContractsPage } from './pages/contract/ContractsPage';
-import { ContractDetailPage } from './pages/contract/detail/ContractDetailPage';
-import { NewContractPage } from './pages/contract/new/NewContractPage';
-import { SignPage } from './pages/contract/SignPage';
-import { DigestPage } from './pages/digest/DigestPage';
-import { FinancePage } from './pages/finance/FinancePage';
-import { HolidayCalendarPage } from './pages/holidays/HolidayCalendarPage';
-import { LegalPage } from './pages/legal/LegalPage';
-import { OutagesPage } from './pages/outages/OutagesPage';
 import { SignInPage } from './pages/signin/SignInPage';
+
+/** A page loaded with its own chunk the first time it is opened (the sign-in and the contract list come with the shell). */
+function lazyPage<K extends string, P>(load: () => Promise<Record<K, ComponentType<P>>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+const ComposePage = lazyPage(() => import('./pages/compose/ComposePage'), 'ComposePage');
+const ContractImportPage = lazyPage(() => import('./pages/contract-import/ContractImportPage'), 'ContractImportPage');
+const ContractDetailPage = lazyPage(() => import('./pages/contract/detail/ContractDetailPage'), 'ContractDetailPage');
+const NewContractPage = lazyPage(() => import('./pages/contract/new/NewContractPage'), 'NewContractPage');
+const SignPage = lazyPage(() => import('./pages/contract/SignPage'), 'SignPage');
+const DigestPage = lazyPage(() => import('./pages/digest/DigestPage'), 'DigestPage');
+const FinancePage = lazyPage(() => import('./pages/finance/FinancePage'), 'FinancePage');
+const HolidayCalendarPage = lazyPage(() => import('./pages/holidays/HolidayCalendarPage'), 'HolidayCalendarPage');
+const LegalPage = lazyPage(() => import('./pages/legal/LegalPage'), 'LegalPage');
+const OutagesPage = lazyPage(() => import('./pages/outages/OutagesPage'), 'OutagesPage');
 
 type NavItem = { to: string; label: MessageKey | ((role: Role) => MessageKey); show: (role: Role) => boolean };
 const NAV: NavItem[] = [
@@ -170,7 +175,7 @@ export function App() {
   return (
     <AuthContext.Provider value={{ user, signOut }}>
       <Shell user={user} signOut={signOut}>
-        {page}
+        <Suspense fallback={<Loading />}>{page}</Suspense>
       </Shell>
     </AuthContext.Provider>
   );

@@ -1,8 +1,9 @@
 /**
  * Small shared pieces: live countdowns, status badges, errors, loading state,
- * and a data hook that refetches on demand.
+ * a loaded list's states, tables, segmented filters, and a data hook that
+ * refetches on demand.
  */
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { ApiError } from './api';
 import { useNow } from './clock';
 import { durationParts, urgencyOf } from './format';
@@ -145,6 +146,7 @@ const ERROR_TITLES: Record<ErrorCode | 'NETWORK', MessageKey> = {
   NOT_AWAITING_SIGNATURES: 'errorCode.NOT_AWAITING_SIGNATURES',
   INVALID_STATE: 'errorCode.INVALID_STATE',
   ORGANISATION_FROZEN: 'errorCode.ORGANISATION_FROZEN',
+  CONTRACT_SUSPENDED: 'errorCode.CONTRACT_SUSPENDED',
   PAYLOAD_TOO_LARGE: 'errorCode.PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'errorCode.UNSUPPORTED_MEDIA_TYPE',
   IDEMPOTENCY_KEY_REUSED: 'errorCode.IDEMPOTENCY_KEY_REUSED',
@@ -218,6 +220,105 @@ export function Notice({ kind = 'info', children }: { kind?: 'info' | 'ok' | 'wa
     <div className={`notice n-${kind}`} role="status">
       {children}
     </div>
+  );
+}
+
+/** A column of a DataTable: its head, and each row's cell. */
+export type Column<R> = {
+  /** the column's head; in a responsive table also each cell's label on a narrow screen */
+  head: string;
+  cell: (row: R) => ReactNode;
+  /** the cells' class ('mono', 'small', …) */
+  className?: string;
+  /** a column of numbers: head and cells aligned right */
+  num?: boolean;
+  /** a cell's tooltip */
+  title?: (row: R) => string | undefined;
+};
+
+type RowAttributes = HTMLAttributes<HTMLTableRowElement> & { [data: `data-${string}`]: string | number | undefined };
+
+/**
+ * A table in its scrolling wrapper, its heads and cells from one list of
+ * columns. A responsive table shows each row as a block of labelled cells on
+ * a narrow screen; `card` puts the table on a card of its own.
+ */
+export function DataTable<R>({
+  rows,
+  columns,
+  rowKey,
+  rowProps,
+  testId,
+  responsive = false,
+  card = false,
+  foot,
+}: {
+  rows: readonly R[];
+  columns: readonly Column<R>[];
+  rowKey: (row: R) => string | number;
+  rowProps?: (row: R) => RowAttributes;
+  testId?: string;
+  responsive?: boolean;
+  card?: boolean;
+  /** the footer's rows (totals) */
+  foot?: ReactNode;
+}) {
+  const classOf = (column: Column<R>) => [column.num ? 'num' : null, column.className].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={card ? 'card table-wrap' : 'table-wrap'}>
+      <table className={responsive ? 'table responsive' : 'table'} data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((column, i) => (
+              <th key={i} className={column.num ? 'num' : undefined}>
+                {column.head}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)} {...rowProps?.(row)}>
+              {columns.map((column, i) => (
+                <td key={i} data-label={responsive ? column.head : undefined} className={classOf(column)} title={column.title?.(row)}>
+                  {column.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+        {foot && <tfoot>{foot}</tfoot>}
+      </table>
+    </div>
+  );
+}
+
+/** Buttons choosing one of a few values (a list's filter), the chosen one pressed. */
+export function Segmented<V extends string>({ label, options, value, onChoose }: { label: string; options: readonly { value: V; text: string }[]; value: string; onChoose: (value: V) => void }) {
+  return (
+    <div className="segmented" role="group" aria-label={label}>
+      {options.map((option) => (
+        <button
+          key={option.value || 'all'}
+          type="button"
+          className={`btn btn-small ${option.value === value ? 'active' : ''}`}
+          aria-pressed={option.value === value}
+          onClick={() => onChoose(option.value)}
+        >
+          {option.text}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** A loaded list's states: its error (with a retry), loading the first time, a line saying it is empty, else the list itself. */
+export function ListBody({ list, empty, emptyText, children }: { list: Loaded<unknown>; empty: boolean; emptyText: string; children: ReactNode }) {
+  return (
+    <>
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.loading && !list.data ? <Loading /> : empty ? <p className="card muted">{emptyText}</p> : children}
+    </>
   );
 }
 

@@ -1,12 +1,13 @@
 /**
  * The pieces every small form of the console is made of: a labelled field
  * with its error, the API schema's issues by field in the chosen language,
- * the state of an act sent to the API (busy, its error, what an irreversible
- * act waits to be confirmed with), and the parties named in words.
+ * a form's buttons, the state of an act sent to the API (busy, its error,
+ * what an irreversible act waits to be confirmed with), and the parties named
+ * in words.
  */
-import { useState, type ReactNode } from 'react';
+import { useState, type ChangeEvent, type ReactNode } from 'react';
 import type { PartyCode } from '../../domain/terms';
-import type { Lang, Translate } from './i18n';
+import { useI18n, type Lang, type Translate } from './i18n';
 import { localizeMessage } from './zod-messages';
 
 /** A schema's findings, as zod reports them. */
@@ -29,6 +30,23 @@ export function parseError(result: { success: boolean; error?: ZodIssues }, lang
   if (result.success) return null;
   const issue = result.error!.issues[0]!;
   return new Error(`${issue.path.map(String).join('.')}: ${localizeMessage(issue.message, lang)}`);
+}
+
+/** A form's buttons: a way out (when it can be left without sending) and the submit button. */
+export function FormActions({ submit, testId, disabled = false, onCancel }: { submit: string; testId: string; disabled?: boolean; onCancel?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="form-actions wide">
+      {onCancel && (
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      )}
+      <button type="submit" className="btn btn-primary" disabled={disabled} data-testid={testId}>
+        {submit}
+      </button>
+    </div>
+  );
 }
 
 /** A labelled input with its error below it. */
@@ -72,6 +90,34 @@ export function useAct<T = unknown>(): Act<T> {
     }
   };
   return { busy, error, setError, asking, ask, run };
+}
+
+/** base64 of a file's bytes (without the data: URL's prefix). */
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'));
+    reader.readAsDataURL(file);
+  });
+}
+
+export type PickedFile = { name: string; base64: string };
+
+/** A PDF chosen in a file input, read as base64 for a written document; a file that cannot be read is the form's error. */
+export function usePickedFile(onError: (error: unknown) => void, onPick?: () => void) {
+  const [file, setFile] = useState<PickedFile | null>(null);
+  const pick = async (event: ChangeEvent<HTMLInputElement>) => {
+    const chosen = event.target.files?.[0];
+    onPick?.();
+    if (!chosen) return setFile(null);
+    try {
+      setFile({ name: chosen.name, base64: await readBase64(chosen) });
+    } catch (e) {
+      onError(e);
+    }
+  };
+  return { file, pick };
 }
 
 /** a contract's party (domain/terms.ts) */

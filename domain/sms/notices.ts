@@ -17,6 +17,8 @@ const WHAT: Record<BilledWhat, string> = { initial_term: '首期服务费', rene
 export type NoticeSms =
   | { template: 'contract_signed'; termEndsAt: string }
   | { template: 'signing_reminder'; dueAt: string }
+  | { template: 'delivery_form'; dueAt: string }
+  | { template: 'delivery_reminder'; dueAt: string }
   | { template: 'payment_notice'; what: BilledWhat; amountFen: number; dueAt: string }
   | { template: 'payment_reminder'; what: BilledWhat; owedFen: number; dueAt: string }
   | { template: 'payment_overdue'; what: BilledWhat; owedFen: number; dueAt: string }
@@ -73,6 +75,10 @@ function body(sms: NoticeSms): string {
       return `您单位的企业短信服务合同已生效，有效期至${beijingWords(sms.termEndsAt)}。`;
     case 'signing_reminder':
       return `企业短信服务合同尚待贵方签字盖章，请于${beijingWords(sms.dueAt)}前完成。`;
+    case 'delivery_form':
+      return `企业短信服务已开通，请核对业务受理单并于${beijingWords(sms.dueAt)}前签字盖章确认。`;
+    case 'delivery_reminder':
+      return `请于${beijingWords(sms.dueAt)}前签字盖章确认业务受理单（交付确认单）。已确认请忽略。`;
     case 'payment_notice':
       return `${WHAT[sms.what]}${yuanWords(sms.amountFen)}，请于${beijingWords(sms.dueAt)}前支付，详见付款通知书。`;
     case 'payment_reminder':

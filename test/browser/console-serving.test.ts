@@ -5,6 +5,9 @@
  * needed to serve files, so the app gets inert dependencies.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import pino from 'pino';
 import supertest from 'supertest';
@@ -73,6 +76,53 @@ describe('the console served by the API process', () => {
     expect((await agent.get('/favicon.ico')).status).toBe(404);
     // the build stamp is not served
     expect((await agent.get('/.inputs.sha256')).status).toBe(404);
+  });
+
+  it('sends each text asset in the encoding the browser prefers, built ahead (br, then gzip), and never a source map', async () => {
+    const server = createApp({ db: {} as AppDeps['db'], temporal: {} as AppDeps['temporal'], taskQueue: 'none', logger: pino({ level: 'silent' }), bodyLimit: '256kb', queryTimeoutMs: 1, rateLimits: loadConfig().rateLimits } as AppDeps).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const raw = (url: string, acceptEncoding?: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path: url, headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+          })
+          .on('error', reject);
+      });
+    try {
+      const index = (await raw('/')).body.toString('utf8');
+      const entry = /<script[^>]*src="(\/assets\/[^"]+\.js)"/.exec(index)![1]!;
+      const plain = readFileSync(path.join(CONSOLE_DIST, entry));
+
+      const br = await raw(entry, 'gzip, deflate, br');
+      expect(br.status).toBe(200);
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers['content-type']).toMatch(/javascript/);
+      expect(br.headers.vary).toContain('Accept-Encoding');
+      expect(br.headers['cache-control']).toContain('immutable');
+      expect(br.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(brotliDecompressSync(br.body).equals(plain)).toBe(true);
+      expect(br.body.length).toBeLessThan(plain.length / 2);
+
+      const gz = await raw(entry, 'gzip');
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.body).equals(plain)).toBe(true);
+
+      const identity = await raw(entry);
+      expect(identity.headers['content-encoding']).toBeUndefined();
+      expect(identity.body.equals(plain)).toBe(true);
+
+      // no map is built into dist, referenced by a bundle, or served
+      const assets = readdirSync(path.join(CONSOLE_DIST, 'assets'));
+      expect(assets.filter((f) => f.endsWith('.map'))).toEqual([]);
+      for (const f of assets.filter((name) => name.endsWith('.js'))) expect(readFileSync(path.join(CONSOLE_DIST, 'assets', f), 'utf8')).not.toContain('sourceMappingURL');
+      expect((await raw(`${entry}.map`, 'br')).status).toBe(404);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('leaves the API alone: unknown /api paths are JSON 404s, and writes to console paths are not pages', async () => {

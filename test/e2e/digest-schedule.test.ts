@@ -36,6 +36,13 @@ describe('renewal digest and calendar', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
 
+    // before the first run: no digest, and when the next comes (a 09:00 Beijing time within a day), not a 404
+    const before = (await h.api('legal').get('/api/digests').expect(200)).body;
+    expect(before.latest).toBeNull();
+    expect(before.nextRunAt).toMatch(/T01:00:00\.000Z$/);
+    const wait = Date.parse(before.nextRunAt) - Date.now();
+    expect(wait > 0 && wait <= 86_400_000).toBe(true);
+
     await schedule.trigger();
     let digest: any;
     for (let i = 0; i < 100; i++) {
@@ -51,6 +58,8 @@ describe('renewal digest and calendar', () => {
     expect(group.payments.map((p: { contractId: string }) => p.contractId)).toContain(created.body.id);
     const own = (await h.api('sales').get('/api/digests/latest').expect(200)).body;
     expect(own.groups.every((g: { ownerId: string }) => g.ownerId === h.users.sales)).toBe(true);
+    const overview = (await h.api('sales').get('/api/digests').expect(200)).body;
+    expect(overview.latest).toEqual(own);
     await schedule.delete();
 
     const ics = await h.api('sales').get('/api/calendar.ics').expect(200);

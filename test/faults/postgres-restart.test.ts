@@ -94,13 +94,13 @@ describe('Postgres restarted in the middle of a flow', () => {
             [ids],
           ).catch(() => ({ rows: [] as any[] }))
         ).rows,
-      (r) => r.length === 3 && r.every((c) => c.notice_pdfs === 1 && c.open_deadlines?.length === 3),
+      (r) => r.length === 3 && r.every((c) => c.notice_pdfs === 1 && c.open_deadlines?.length === 4),
       'every contract catching up after the restart',
       120_000,
     );
     const caughtUpMs = Date.now() - stoppedAt;
     for (const row of rows) {
-      expect(row).toMatchObject({ status: 'active', invoices: 1, signed_pdfs: 1, notice_pdfs: 1, signed_notices: 1, open_deadlines: ['payment', 'renewal_objection', 'term_end'] });
+      expect(row).toMatchObject({ status: 'active', invoices: 1, signed_pdfs: 1, notice_pdfs: 1, signed_notices: 1, open_deadlines: ['delivery_confirmation', 'payment', 'renewal_objection', 'term_end'] });
     }
     const audit = await h.database.db.query(`SELECT type, count(*)::int AS n FROM audit_events WHERE contract_id = ANY($1) AND type IN ('contract.activated', 'invoice.issued') GROUP BY type ORDER BY type`, [ids]);
     expect(audit.rows).toEqual([{ type: 'contract.activated', n: 3 }, { type: 'invoice.issued', n: 3 }]);
@@ -109,7 +109,7 @@ describe('Postgres restarted in the middle of a flow', () => {
     const details = await Promise.all(ids.map((id) => contractDetail(h, id)));
     const attempts = await Promise.all(details.flatMap((d) => [highestAttempt(d.workflowId), highestAttempt(paymentWorkflowId(invoiceNumber(d.number, { kind: 'initial_term' })))]));
     expect(Math.max(...attempts)).toBeGreaterThan(1);
-    for (const d of details) expect(d.deadlines.map((x: { kind: string }) => x.kind).sort()).toEqual(['payment', 'renewal_objection', 'term_end']);
+    for (const d of details) expect(d.deadlines.map((x: { kind: string }) => x.kind).sort()).toEqual(['delivery_confirmation', 'payment', 'renewal_objection', 'term_end']);
     console.info(`[faults] Postgres restart: down ${downMs} ms, 3 contracts caught up ${caughtUpMs} ms after the stop, highest activity attempt ${Math.max(...attempts)}, 0 duplicates`);
   });
 });

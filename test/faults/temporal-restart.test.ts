@@ -26,9 +26,9 @@ afterAll(async () => {
 describe('Temporal dev server restart', () => {
   it('keeps every timer: they fire at their due time after the restart, and contracts keep their deadlines', { timeout: 120_000 }, async () => {
     const contracts = [await activeContract(h), await activeContract(h)];
-    // settled: the payment deadline, the term end and the renewal objection window are all held
+    // settled: the payment deadline, the term end, the renewal objection window and the delivery confirmation are all held
     const before = await Promise.all(
-      contracts.map(async (c) => (await waitFor(() => contractDetail(h, c.id), (d) => d.deadlines.length === 3, 'the contract settling into its term')).deadlines),
+      contracts.map(async (c) => (await waitFor(() => contractDetail(h, c.id), (d) => d.deadlines.length === 4, 'the contract settling into its term')).deadlines),
     );
 
     const TIMER_MS = 12_000;

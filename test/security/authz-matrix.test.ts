@@ -37,6 +37,10 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/contracts/:id/amendments': ['sales', 'legal', 'admin'],
   'POST /api/contracts/:id/amendments/:seq/signatures': ['sales', 'legal', 'admin'],
   'GET /api/contracts/:id/amendments': ALL,
+  // Art.3 §3: Party A confirms the delivery form; sales record it for them
+  'GET /api/contracts/:id/delivery-confirmation': ALL,
+  'POST /api/contracts/:id/delivery-confirmation': ['sales', 'admin', 'customer'],
+  'GET /api/digests': ['sales', 'legal', 'finance', 'admin'],
   'GET /api/digests/latest': ['sales', 'legal', 'finance', 'admin'],
   'GET /api/calendar.ics': ALL,
   'GET /api/calendar-feed': ALL,
@@ -76,6 +80,10 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/violations/:id/dismissal': ['legal', 'operations', 'admin'],
   'POST /api/contracts/:id/force-majeure': ['legal', 'sales', 'customer', 'admin'],
   'POST /api/force-majeure/:id/proof': ['legal', 'sales', 'customer', 'admin'],
+  // suspension pending rectification (Art.4 §9)
+  'POST /api/contracts/:id/suspensions': ['legal', 'operations', 'admin'],
+  'POST /api/suspensions/:id/rectification': ['legal', 'operations', 'admin'],
+  'POST /api/suspensions/:id/extension': ['legal', 'admin'],
   // SMS sending under the contract
   'POST /api/contracts/:id/messages': ['customer', 'admin'],
   'GET /api/contracts/:id/messages': ALL,

@@ -22,7 +22,7 @@ import { loadConfig } from '../../platform/config';
 import { loadSmsSettings } from '../../platform/sms-config';
 import { temporalExecutable } from '../../platform/temporal-binaries';
 import { createWorker } from '../../worker';
-import { createStartedWorkflows, replayStartedWorkflows } from './histories';
+import { createStartedWorkflows, productDataConverter, replayStartedWorkflows } from './histories';
 import { createTestDatabase, type TestDatabase } from './postgres';
 
 export type HarnessOptions = {
@@ -102,7 +102,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const database = await createTestDatabase(options.postgres?.adminUrl ?? inject('adminUrl'), options.postgres?.templateDb ?? inject('templateDb'));
   // every workflow this file starts is replayed from its first event when the harness closes
   const started = createStartedWorkflows();
-  const client = { interceptors: { workflow: [started.interceptor] } };
+  // the product's payload codec on both sides, as worker/main.ts and api/main.ts have it: Temporal holds only ciphertext
+  const dataConverter = productDataConverter();
+  const client = { interceptors: { workflow: [started.interceptor] }, dataConverter };
   const startServer = () =>
     options.server === 'dev'
       ? TestWorkflowEnvironment.createLocal({ server: { executable: temporalExecutable('temporal'), ip: '127.0.0.1', ...options.devServer }, client })
@@ -126,6 +128,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       taskQueue,
       deps: activityDeps,
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      dataConverter,
       overrides: {
         // 0 = no workflow cache: every workflow task replays the history from its first event
         ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : workerCacheOverride()),
@@ -197,7 +200,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     close: async () => {
       worker.shutdown();
       await running.catch(() => undefined);
-      const replay = await replayStartedWorkflows(env.client, started.ids, inject('workflowBundlePath'), testFile).finally(async () => {
+      const replay = await replayStartedWorkflows(env.client, started.ids, inject('workflowBundlePath'), testFile, dataConverter).finally(async () => {
         await env.teardown();
         await database.drop();
       });

@@ -12,16 +12,29 @@
  *   current workflow bundle, with no cache, from its first event. A
  *   nondeterminism fails the file, and the offending histories are written to
  *   `test-results/nondeterministic/` for a look.
+ * - Payloads are encrypted by the product's codec (platform/payload-codec.ts,
+ *   the run's PAYLOAD_KEY from vitest.config.mts): every replay decodes with
+ *   `productDataConverter()`; histories recorded before the codec carry plain
+ *   payloads, which it passes through.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client, WorkflowClientInterceptor, WorkflowHandle } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { loadConfig } from '../../platform/config';
+import { encryptingDataConverter } from '../../platform/payload-codec';
+import { loadPayloadKeys } from '../../platform/payload-key';
 
 export const HISTORIES_DIR = join(__dirname, '..', 'histories');
 const NONDETERMINISTIC_DIR = join(__dirname, '..', '..', 'test-results', 'nondeterministic');
+
+/** The data converter the worker and the API use (the payload codec with the run's keys): for test clients, workers and replays. */
+export function productDataConverter(): DataConverter {
+  return encryptingDataConverter(loadPayloadKeys(loadConfig()));
+}
 
 export async function recordHistoryIfAsked(name: string, handle: WorkflowHandle): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
@@ -61,7 +74,7 @@ async function allRuns(client: Client, workflowId: string): Promise<{ runId: str
 export type ReplaySummary = { workflows: number; runs: number; events: number; failures: { workflowId: string; runId: string; error: string }[] };
 
 /** Replays every run of every workflow against the bundle; never throws for a nondeterminism, reports it. */
-export async function replayStartedWorkflows(client: Client, workflowIds: Iterable<string>, bundlePath: string, label: string): Promise<ReplaySummary> {
+export async function replayStartedWorkflows(client: Client, workflowIds: Iterable<string>, bundlePath: string, label: string, dataConverter: DataConverter = productDataConverter()): Promise<ReplaySummary> {
   const summary: ReplaySummary = { workflows: 0, runs: 0, events: 0, failures: [] };
   const histories: { workflowId: string; runId: string; history: History }[] = [];
   for (const workflowId of workflowIds) {
@@ -74,7 +87,7 @@ export async function replayStartedWorkflows(client: Client, workflowIds: Iterab
   if (histories.length === 0) return summary;
   // the replayer answers one result per history, in the order given
   const results = Worker.runReplayHistories(
-    { workflowBundle: { codePath: bundlePath }, replayName: label },
+    { workflowBundle: { codePath: bundlePath }, replayName: label, dataConverter },
     histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
   );
   for await (const result of results) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TERMS, type ContractTerms } from '../../domain/terms';
+import { topUpPriceList } from '../../domain/top-ups';
 import {
   chineseNumeral,
   contractArticles,
@@ -421,6 +422,25 @@ describe('notices', () => {
       '甲方（盖章）',
       '乙方（盖章）',
     ]);
+  });
+
+  it('delivery confirmation at activation: delivery time, the date to confirm by, the price list of further purchases', async () => {
+    const text = pdfText(
+      await renderDeliveryConfirmationPdf({
+        documentId: 'c-0001:delivery_confirmation:1',
+        contractNumber: contractInput.contractNumber,
+        terms: REFERENCE_TERMS,
+        deliveredAt: '2024-09-27T07:00:00Z',
+        confirmBy: { dueAt: '2024-10-08T16:00:00Z', explanation: '顺延至其后第一个工作日 2024-10-08（周二）' },
+        priceList: topUpPriceList(REFERENCE_TERMS),
+        issuedAt: '2024-09-27T07:00:00Z',
+        smsPerYear: 12666,
+        years: 3,
+      }),
+      'delivery-activation',
+    );
+    expectAll(text, ['业务受理单（交付确认单）', '2024-09-27 15:00（北京时间）', '增购套餐价目', '年度短信包（12,666 条）', '人民币 999.00 元', '2024-10-08 24:00（北京时间）前签字盖章确认', '甲方（盖章）']);
+    expect(text).not.toContain('付款到账时间');
   });
 
   it('renewal notice: term end, objection deadline, renewed term and its fee', async () => {

@@ -15,6 +15,8 @@ const FEN = 999_999_999;
 const LONGEST: NoticeSms[] = [
   { template: 'contract_signed', termEndsAt: END_OF_DAY },
   { template: 'signing_reminder', dueAt: LATEST },
+  { template: 'delivery_form', dueAt: LATEST },
+  { template: 'delivery_reminder', dueAt: LATEST },
   { template: 'payment_notice', what: 'initial_term', amountFen: FEN, dueAt: LATEST },
   { template: 'payment_reminder', what: 'initial_term', owedFen: FEN, dueAt: LATEST },
   { template: 'payment_overdue', what: 'initial_term', owedFen: FEN, dueAt: LATEST },

@@ -35,7 +35,7 @@ function clientThatCannotStart(client: Client): Client {
       key === 'startWorkflowExecution' ? async () => Promise.reject(Object.assign(new Error('14 UNAVAILABLE: connection refused'), { code: 14 })) : bound(target, key),
   });
   const connection = new Proxy(client.connection, { get: (target, key) => (key === 'workflowService' ? service : bound(target, key)) });
-  return new Client({ connection, namespace: client.options.namespace });
+  return new Client({ connection, namespace: client.options.namespace, dataConverter: client.options.dataConverter });
 }
 
 const outbox = async () =>

@@ -20,7 +20,8 @@ describe('top-ups (Art.3 §5)', () => {
   it('are invisible to quota until paid in full', async () => {
     const c = await activeContract();
     await pay(c.id, { amountFen: 299700, reference: `INIT-${c.id}`, paidAt: await nowIso(), method: 'bank_transfer' }).expect(200);
-    const bought = await h.api('customer').post(`/api/contracts/${c.id}/top-ups`, { quantity: 5000, priceFen: 50000 });
+    // priced by the contract's list: 5,000 × 499.50 元 ÷ 6,333 = 394.36 元 (test/workflows/top-ups.test.ts)
+    const bought = await h.api('customer').post(`/api/contracts/${c.id}/top-ups`, { quantity: 5000 });
     expect(bought.status, JSON.stringify(bought.body)).toBe(202);
     const topUpInvoice = bought.body.invoiceNumber as string;
     expect(topUpInvoice).toBe(invoiceNumber(c.number, { kind: 'top_up', seq: 1 }));
@@ -30,7 +31,7 @@ describe('top-ups (Art.3 §5)', () => {
     await waitForInvoice(h, topUpInvoice);
     await pay(c.id, { amountFen: 20000, reference: 'TU-1', paidAt: await nowIso(), method: 'online', invoiceNumber: topUpInvoice }).expect(200);
     expect((await quota()).topUpSms).toBe(0);
-    await pay(c.id, { amountFen: 30000, reference: 'TU-2', paidAt: await nowIso(), method: 'online', invoiceNumber: topUpInvoice }).expect(200);
+    await pay(c.id, { amountFen: 19436, reference: 'TU-2', paidAt: await nowIso(), method: 'online', invoiceNumber: topUpInvoice }).expect(200);
     await h.env.client.workflow.getHandle(paymentWorkflowId(topUpInvoice)).result();
     expect(await quota()).toMatchObject({ contractYear: 1, topUpSms: 5000, totalSms: 17666 });
   });

@@ -4,9 +4,11 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { HISTORIES_DIR } from '../support/histories';
+import { HISTORIES_DIR, productDataConverter } from '../support/histories';
 
 const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+// the product's payload codec, as the worker has it: these histories were recorded before it (plain payloads, passed through)
+const dataConverter = productDataConverter();
 
 describe('recorded workflow histories', () => {
   it('includes histories recorded from earlier workflow code', () => {
@@ -16,7 +18,7 @@ describe('recorded workflow histories', () => {
   it.each(files)('replays %s with the current workflow code without non-determinism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')));
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: file }, history, file.replace(/\.json$/, '')),
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: file, dataConverter }, history, file.replace(/\.json$/, '')),
     ).resolves.toBeUndefined();
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Art.6 §1, Art.11 §1 and Art.3 §4 of the reference contract: signed and
+ * Art.6 §1, Art.11 §1, Art.3 §4 and §3 of the reference contract: signed and
  * sealed by both parties, the contract is in force; the signed copy is
  * rendered, Party A is invoiced the first three years (payable within 30 days
- * of signing) and everyone is told. A contract brought in from the existing
+ * of signing), everyone is told, and the service is delivered at once: the
+ * delivery form awaits Party A's confirmation (delivery.ts). A contract brought in from the existing
  * contract book is in force from the start, where it stands: its unpaid
  * invoices get their payment workflows and nothing of its past is announced.
  */
@@ -11,6 +12,7 @@ import { OVERDUE_REMINDER_AT_ENTRY } from '../../domain/catch-up';
 import { initialTermLabel, termEndAfterRenewals } from '../../domain/lifecycle';
 import { acts } from '../activities';
 import type { ImportedContractInput } from '../contract-lifecycle';
+import { deliver } from './delivery';
 import { startPayment } from './payments';
 import { termEndDeadline, type ContractRun } from './state';
 
@@ -81,6 +83,8 @@ export async function activate(contract: ContractRun, then: (contract: ContractR
       body: `合同 ${state.number} 双方已签字盖章，自 ${state.effectiveAt} 起生效，有效期至 ${state.termEndsAt}`,
       sms: { template: 'contract_signed', termEndsAt: state.termEndsAt! },
     });
+    // Art.3 §3: delivered at once; the form awaits Party A's confirmation beside the term (delivery.ts)
+    if (version.deliveryConfirmation) await deliver(contract);
   }
   state.activationHandled = true;
   return then(contract);

@@ -38,6 +38,8 @@ export async function startPayment(contract: ContractRun, payment: PaymentStart)
       vatRatePercent: state.terms.payment.vatRatePercent,
       invoiceType: state.terms.payment.invoiceType,
       ...(version.catchUp ? { knownSince: contract.knownSince } : {}),
+      // the lifecycle produced the delivery form at activation (delivery.ts): the first payment does not
+      ...(version.deliveryConfirmation && payment.kind === 'initial_term' && !payment.imported ? { deliveryFormAtActivation: true } : {}),
     },
   ];
   // the invoice outlives this run of the lifecycle (continue-as-new); termination cancels it explicitly
@@ -45,7 +47,11 @@ export async function startPayment(contract: ContractRun, payment: PaymentStart)
   return childId;
 }
 
-/** Art.3 §5: an extra SMS package, bought during the term, is invoiced at once. */
+/**
+ * Art.3 §5: an extra SMS package, bought during the term, is invoiced at once
+ * at the price the API computed from the contract's price list (or finance's,
+ * with its reason); the workflow takes the quantity and the price as given.
+ */
 export function handleTopUps(contract: ContractRun): void {
   const { state } = contract;
   setHandler(
@@ -54,7 +60,16 @@ export function handleTopUps(contract: ContractRun): void {
       state.topUps += 1;
       const seq = state.topUps;
       const number = invoiceNumber(state.number, { kind: 'top_up', seq });
-      await acts.recordTopUp({ contractId: state.contractId, seq, sms: request.quantity, priceFen: request.priceFen, invoiceNumber: number, actor: request.actor });
+      // priced by the API from the contract's price list (domain/top-ups.ts); updates from before price lists carry no pricing
+      await acts.recordTopUp({
+        contractId: state.contractId,
+        seq,
+        sms: request.quantity,
+        priceFen: request.priceFen,
+        invoiceNumber: number,
+        actor: request.actor,
+        ...(request.pricing ? { pricing: request.pricing } : {}),
+      });
       const childId = await startPayment(contract, {
         invoiceNumber: number,
         kind: 'top_up',

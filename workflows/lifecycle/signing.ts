@@ -9,28 +9,24 @@
 import { allHandlersFinished, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { reminderStillDue } from '../../domain/catch-up';
 import { SYSTEM_ACTOR, type SignatureRecord } from '../../domain/contract';
-import { recountDeadline, termEnd, type DeadlineBasis } from '../../domain/periods';
+import { actBasis, recountDeadline, termEnd, type DeadlineBasis } from '../../domain/periods';
 import { isInFuture } from '../../domain/time';
 import { PARTY_LABELS, type PartyCode } from '../../domain/terms';
 import { acts } from '../activities';
-import { announceMoves, recountDeadlines, waitUntilDue } from '../calendar';
+import { waitUntilDue } from '../calendar';
 import { deadlineFrom } from '../deadline-book';
 import { calendarChangedSignal } from '../messages/calendar';
 import { signContractUpdate, type SignContractInput } from '../messages/contract-lifecycle';
 import { nowIso, reminderInstants } from '../shared';
+import { deliveryAwaited, recountDelivery } from './delivery';
 import { termEndDeadline, type ContractRun, type LifecycleState } from './state';
 
 /** The most signing reminders a contract ever gets, whatever its terms say. */
 export const MAX_SIGNING_REMINDERS = 5;
 
 /** How the signing period is counted: days from the contract's creation, by the rule for acts. */
-const signingBasis = (state: LifecycleState): DeadlineBasis => ({
-  from: state.createdAt,
-  period: { unit: 'days', amount: state.terms.signing.periodDays },
-  rule: 'act',
-  what: { zh: '签署', en: 'signing' },
-  trigger: { zh: '合同创建', en: 'creation of the contract' },
-});
+const signingBasis = (state: LifecycleState): DeadlineBasis =>
+  actBasis(state.createdAt, { unit: 'days', amount: state.terms.signing.periodDays }, { zh: '签署', en: 'signing' }, { zh: '合同创建', en: 'creation of the contract' });
 
 /** The parties that have not signed yet. */
 const unsigned = (state: LifecycleState): PartyCode[] => (['A', 'B'] as const).filter((p) => !state.signatures[p]);
@@ -92,26 +88,29 @@ export function handleSignatures(contract: ContractRun): void {
   );
 }
 
-/** A notice that changes a day the signing period was counted over moves it (workflows/calendar.ts). */
+/**
+ * A notice that changes a day the signing period was counted over moves it
+ * (workflows/calendar.ts); once in force, the delivery form's period (delivery.ts).
+ */
 export function handleSigningCalendar(contract: ContractRun): void {
-  const { state, book } = contract;
+  const { state } = contract;
   setHandler(calendarChangedSignal, async (change) => {
-    if (state.status !== 'awaiting_signatures') return;
-    const entered = await contract.legal.refresh(change, book.open, (centreYear) => contract.bookkeeping.loadCalendar({ centreYear }));
-    if (!entered || state.status !== 'awaiting_signatures') return;
-    const { recounted, moves } = recountDeadlines(book.open, entered.year, contract.legal.calendar);
-    if (recounted.length === 0) return;
-    for (const deadline of recounted) book.put(deadline);
-    contract.signing = recountDeadline(signingBasis(state), contract.legal.calendar);
-    await contract.syncDeadlines();
-    await announceMoves(acts, {
-      workflowId: contract.workflowId,
-      contractId: state.contractId,
-      change: entered,
-      moves,
-      audiences: ['owner', ...unsigned(state).map(contactOf)],
-      subject: `签署期限调整：合同 ${state.number}`,
-      what: () => `合同 ${state.number} 的签署期限`,
+    if (state.status !== 'awaiting_signatures') {
+      // in force: the delivery form's confirmation period (runs from before it hold nothing to recount)
+      if (deliveryAwaited(state)) await recountDelivery(contract, change);
+      return;
+    }
+    await contract.recountOnNotice(change, {
+      still: () => state.status === 'awaiting_signatures',
+      which: (open) => open,
+      apply: () => {
+        contract.signing = recountDeadline(signingBasis(state), contract.legal.calendar);
+      },
+      tell: () => ({
+        audiences: ['owner', ...unsigned(state).map(contactOf)],
+        subject: `签署期限调整：合同 ${state.number}`,
+        what: () => `合同 ${state.number} 的签署期限`,
+      }),
     });
   });
 }

@@ -21,12 +21,14 @@
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { HolidayOverride } from '../../domain/calendar';
 import type { Actor, ContractStatus, DeadlineState, SignatureRecord } from '../../domain/contract';
+import type { DeliveryState } from '../../domain/delivery';
 import type { Deadline } from '../../domain/periods';
 import type { ContractTerms, PartyCode } from '../../domain/terms';
 import { acts, bookkeeping } from '../activities';
-import { LegalCalendar } from '../calendar';
+import { announceMoves, LegalCalendar, recountDeadlines } from '../calendar';
 import type { contractLifecycle, ContractLifecycleInput } from '../contract-lifecycle';
 import { DeadlineBook } from '../deadline-book';
+import type { CalendarChange } from '../messages/calendar';
 import type { AmendmentState, ContractDocuments, ContractStateView, FreezeContractInput, RenewalObjection } from '../messages/contract-lifecycle';
 import type { LifecycleVersion } from '../versions';
 
@@ -56,6 +58,8 @@ export type LifecycleState = {
   freeze: FreezeContractInput | null;
   amendments: AmendmentState[];
   renewalAlertsSent: string[];
+  /** Art.3 §3: the delivery form and its confirmation (lifecycle/delivery.ts); absent on runs from before delivery-confirmation-v1 */
+  delivery?: DeliveryState;
 };
 
 /** The term's end as a deadline (its ref: the last day). */
@@ -133,6 +137,7 @@ export class ContractRun {
       amendments: state.amendments,
       terms: state.terms,
       termination: state.termination ? { reason: state.termination.reason, effectiveAt: state.termination.effectiveAt } : null,
+      delivery: state.delivery ?? null,
       signatures: (['A', 'B'] as const).flatMap((p): SignatureRecord[] => { const s = state.signatures[p]; return s ? [s] : []; }),
     };
   };
@@ -162,6 +167,27 @@ export class ContractRun {
   /** Writes the open deadlines and the ones closed since the last sync to the read model. */
   async syncDeadlines(): Promise<void> {
     await this.bookkeeping.syncDeadlines({ workflowId: this.workflowId, contractId: this.state.contractId, open: this.book.open, closed: this.book.drainClosed() });
+  }
+
+  /**
+   * A holiday notice that changes a day some of the open deadlines were
+   * counted over: those (`which`) are counted again while `still` holds, the
+   * book takes them, `apply` updates what the phase keeps of them, the read
+   * model is synced and each move is recorded and told once (to whom `tell`
+   * says then).
+   */
+  async recountOnNotice(
+    change: CalendarChange,
+    spec: { still: () => boolean; which: (open: readonly DeadlineState[]) => readonly DeadlineState[]; apply: (recounted: DeadlineState[]) => void; tell: () => Pick<Parameters<typeof announceMoves>[1], 'audiences' | 'subject' | 'what'> },
+  ): Promise<void> {
+    const entered = await this.legal.refresh(change, this.book.open, (centreYear) => this.bookkeeping.loadCalendar({ centreYear }));
+    if (!entered || !spec.still()) return;
+    const { recounted, moves } = recountDeadlines(spec.which(this.book.open), entered.year, this.legal.calendar);
+    if (recounted.length === 0) return;
+    for (const deadline of recounted) this.book.put(deadline);
+    spec.apply(recounted);
+    await this.syncDeadlines();
+    await announceMoves(acts, { workflowId: this.workflowId, contractId: this.state.contractId, change: entered, moves, ...spec.tell() });
   }
 
   /** A fresh history carrying only the plain JSON state (once every handler has finished). */

@@ -4,10 +4,11 @@
  * sends it.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { TTopUpRequest } from '../../domain/billing';
 import type { Actor, ContractStatus, DeadlineState, SignatureRecord, TSignContractRequest } from '../../domain/contract';
+import type { DeliveryScanRef, DeliveryState, TDeliveryConfirmationRequest } from '../../domain/delivery';
 import type { AmendmentChanges, TProposeAmendmentRequest, TRenewalObjectionRequest, TTerminationRequest } from '../../domain/lifecycle';
 import type { ContractTerms, PartyCode } from '../../domain/terms';
+import type { PricedTopUp } from '../../domain/top-ups';
 
 /** The documents the lifecycle rendered (document ids). */
 export type ContractDocuments = { contract?: string; signedContract?: string };
@@ -38,6 +39,8 @@ export type ContractStateView = {
   signatures: SignatureRecord[];
   terms: ContractTerms;
   termination: { reason: string; effectiveAt: string } | null;
+  /** Art.3 §3: the delivery form and Party A's confirmation (null: not in force yet, or in force from before the confirmation flow) */
+  delivery: DeliveryState | null;
 };
 
 export type SignContractInput = TSignContractRequest & { actor: Actor };
@@ -47,7 +50,11 @@ export type ObjectToRenewalInput = TRenewalObjectionRequest & { actor: Actor };
 export type TerminateContractInput = TTerminationRequest & { actor: Actor };
 export type ProposeAmendmentInput = TProposeAmendmentRequest & { actor: Actor };
 export type SignAmendmentInput = Omit<TSignContractRequest, 'signedAt'> & { seq: number; actor: Actor };
-export type RequestTopUpInput = TTopUpRequest & { actor: Actor };
+/** A top-up as priced by the API (domain/top-ups.ts): updates from before price lists carry no `pricing`. */
+export type RequestTopUpInput = PricedTopUp & { actor: Actor };
+
+/** Party A's confirmation of the delivery form: as signed (signer, title, sealed, when) and/or the scan the API stored first. */
+export type ConfirmDeliveryInput = Omit<TDeliveryConfirmationRequest, 'document'> & { scan: DeliveryScanRef | null; actor: Actor };
 
 export const getContractStateQuery = defineQuery<ContractStateView>('getContractStateQuery');
 export const signContractUpdate = defineUpdate<ContractStateView, [SignContractInput]>('signContractUpdate');
@@ -56,4 +63,5 @@ export const objectToRenewalUpdate = defineUpdate<ContractStateView, [ObjectToRe
 export const terminateContractUpdate = defineUpdate<ContractStateView, [TerminateContractInput]>('terminateContractUpdate');
 export const proposeAmendmentUpdate = defineUpdate<AmendmentState, [ProposeAmendmentInput]>('proposeAmendmentUpdate');
 export const signAmendmentUpdate = defineUpdate<AmendmentState, [SignAmendmentInput]>('signAmendmentUpdate');
+export const confirmDeliveryUpdate = defineUpdate<DeliveryState, [ConfirmDeliveryInput]>('confirmDeliveryUpdate');
 export const requestTopUpUpdate = defineUpdate<{ invoiceNumber: string; workflowId: string }, [RequestTopUpInput]>('requestTopUpUpdate');

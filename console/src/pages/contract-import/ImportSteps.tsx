@@ -1,6 +1,6 @@
 /** The first two steps' pieces: the template with its columns, and the problems of the chosen file cell by cell. */
 import { IMPORT_CSV_COLUMNS, type ImportCsvError } from '../../../../domain/contract-import-csv';
-import { Section } from '../../components';
+import { DataTable, Section } from '../../components';
 import { useI18n } from '../../i18n';
 import { localizeMessage } from '../../zod-messages';
 import { downloadTemplate } from './importFile';
@@ -18,28 +18,17 @@ export function TemplateSection() {
       </div>
       <details>
         <summary>{t('import.columns', { n: IMPORT_CSV_COLUMNS.length })}</summary>
-        <div className="table-wrap">
-          <table className="table" data-testid="import-columns">
-            <thead>
-              <tr>
-                <th>{t('import.col.name')}</th>
-                <th>{t('import.col.label')}</th>
-                <th>{t('import.col.required')}</th>
-                <th>{t('import.col.example')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {IMPORT_CSV_COLUMNS.map((c) => (
-                <tr key={c.name}>
-                  <td className="mono">{c.name}</td>
-                  <td>{c.label}</td>
-                  <td>{c.required ? t('common.yes') : ''}</td>
-                  <td className="small">{c.example}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={IMPORT_CSV_COLUMNS}
+          columns={[
+            { head: t('import.col.name'), className: 'mono', cell: (c) => c.name },
+            { head: t('import.col.label'), cell: (c) => c.label },
+            { head: t('import.col.required'), cell: (c) => (c.required ? t('common.yes') : '') },
+            { head: t('import.col.example'), className: 'small', cell: (c) => c.example },
+          ]}
+          rowKey={(c) => c.name}
+          testId="import-columns"
+        />
       </details>
     </Section>
   );

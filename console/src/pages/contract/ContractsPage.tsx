@@ -3,11 +3,11 @@
  * each row with its worst open matter, next deadline and a live countdown.
  */
 import { useState, type FormEvent } from 'react';
-import type { ContractListView } from '../../../../api/routes/contracts.types';
+import type { ContractListItemView, ContractListView } from '../../../../api/routes/contracts.types';
 import { CONTRACT_STATUSES } from '../../../../domain/contract';
 import { apiGet } from '../../api';
 import { useAuth } from '../../auth';
-import { Countdown, ErrorBox, Loading, ProvisionalBadge, RiskChip, StatusBadge, useLoad } from '../../components';
+import { Countdown, DataTable, ListBody, ProvisionalBadge, RiskChip, StatusBadge, useLoad, type Column } from '../../components';
 import { features } from '../../features';
 import { formatDue } from '../../format';
 import { useI18n } from '../../i18n';
@@ -49,6 +49,40 @@ export function ContractsPage() {
     event.preventDefault();
     go({ ...form });
   };
+  const columns: Column<ContractListItemView>[] = [
+    {
+      head: t('list.number'),
+      cell: (c) => (
+        <Link to={`/contracts/${c.id}`} className="mono">
+          {c.number}
+        </Link>
+      ),
+    },
+    { head: t('list.partyA'), cell: (c) => c.partyA },
+    {
+      head: t('list.status'),
+      cell: (c) => (
+        <>
+          <RiskChip matter={c.risk} contractId={c.id} />
+          <StatusBadge status={c.status} />
+        </>
+      ),
+    },
+    {
+      head: t('list.nextDeadline'),
+      cell: (c) =>
+        c.nextDeadline ? (
+          <span title={c.nextDeadline.explanation}>
+            {tx(`deadline.${c.nextDeadline.kind}`)}
+            {c.nextDeadline.provisional && <ProvisionalBadge />}
+            <span className="muted small block">{formatDue(c.nextDeadline.dueAt, lang)}</span>
+          </span>
+        ) : (
+          <span className="muted">—</span>
+        ),
+    },
+    { head: t('list.countdown'), cell: (c) => (c.nextDeadline ? <Countdown secondsLeft={c.nextDeadline.secondsLeft} fetchedAt={list.fetchedAt} /> : <span className="muted">—</span>) },
+  ];
 
   return (
     <div className="page">
@@ -112,65 +146,30 @@ export function ContractsPage() {
         </div>
       </form>
 
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : list.data && list.data.items.length === 0 ? (
-        <p className="card muted">{t('list.empty')}</p>
-      ) : list.data ? (
-        <>
-          <div className="card table-wrap">
-            <table className="table responsive" data-testid="contracts-table">
-              <thead>
-                <tr>
-                  <th>{t('list.number')}</th>
-                  <th>{t('list.partyA')}</th>
-                  <th>{t('list.status')}</th>
-                  <th>{t('list.nextDeadline')}</th>
-                  <th>{t('list.countdown')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((c) => (
-                  <tr key={c.id} data-contract-id={c.id}>
-                    <td data-label={t('list.number')}>
-                      <Link to={`/contracts/${c.id}`} className="mono">
-                        {c.number}
-                      </Link>
-                    </td>
-                    <td data-label={t('list.partyA')}>{c.partyA}</td>
-                    <td data-label={t('list.status')}>
-                      <RiskChip matter={c.risk} contractId={c.id} />
-                      <StatusBadge status={c.status} />
-                    </td>
-                    <td data-label={t('list.nextDeadline')}>
-                      {c.nextDeadline ? (
-                        <span title={c.nextDeadline.explanation}>
-                          {tx(`deadline.${c.nextDeadline.kind}`)}
-                          {c.nextDeadline.provisional && <ProvisionalBadge />}
-                          <span className="muted small block">{formatDue(c.nextDeadline.dueAt, lang)}</span>
-                        </span>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
-                    <td data-label={t('list.countdown')}>{c.nextDeadline ? <Countdown secondsLeft={c.nextDeadline.secondsLeft} fetchedAt={list.fetchedAt} /> : <span className="muted">—</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="pager">
-            <span className="muted">{t('list.total', { n: list.data.total })}</span>
-            <button type="button" className="btn" disabled={offset === 0} onClick={() => go({ status, owner, within, offset: Math.max(0, offset - PAGE) })}>
-              {t('list.prev')}
-            </button>
-            <button type="button" className="btn" disabled={offset + PAGE >= list.data.total} onClick={() => go({ status, owner, within, offset: offset + PAGE })}>
-              {t('list.next')}
-            </button>
-          </div>
-        </>
-      ) : null}
+      <ListBody list={list} empty={list.data?.items.length === 0} emptyText={t('list.empty')}>
+        {list.data && (
+          <>
+            <DataTable
+              rows={list.data.items}
+              columns={columns}
+              rowKey={(c) => c.id}
+              rowProps={(c) => ({ 'data-contract-id': c.id })}
+              testId="contracts-table"
+              responsive
+              card
+            />
+            <div className="pager">
+              <span className="muted">{t('list.total', { n: list.data.total })}</span>
+              <button type="button" className="btn" disabled={offset === 0} onClick={() => go({ status, owner, within, offset: Math.max(0, offset - PAGE) })}>
+                {t('list.prev')}
+              </button>
+              <button type="button" className="btn" disabled={offset + PAGE >= list.data.total} onClick={() => go({ status, owner, within, offset: offset + PAGE })}>
+                {t('list.next')}
+              </button>
+            </div>
+          </>
+        )}
+      </ListBody>
     </div>
   );
 }

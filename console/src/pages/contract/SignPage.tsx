@@ -11,7 +11,7 @@ import { ZSignContractRequest, type TSignContractRequest } from '../../../../dom
 import { apiGet, apiPost, newIdempotencyKey } from '../../api';
 import { ConfirmStep, ErrorBox, Loading, Notice, StatusBadge, useLoad } from '../../components';
 import { formatDateTime, formatYuan, fromShanghaiInput, shanghaiInputValue } from '../../format';
-import { DEFAULT_SIGNER_TITLE, issuesOf, otherParty, partyNamed, useAct, type Issues, type Party } from '../../forms';
+import { DEFAULT_SIGNER_TITLE, FormActions, issuesOf, otherParty, partyNamed, useAct, type Issues, type Party } from '../../forms';
 import { useI18n } from '../../i18n';
 import { Link, navigate, useLocation } from '../../router';
 
@@ -199,11 +199,7 @@ export function SignPage({ id }: { id: string }) {
               onCancel={() => setAsking(null)}
             />
           ) : (
-            <div className="form-actions wide">
-              <button type="submit" className="btn btn-primary" disabled={act.busy || (party !== null && signed.has(party))} data-testid="sign-submit">
-                {party ? `${t('sign.submit')} · ${partyName(party)}…` : `${t('sign.submit')}…`}
-              </button>
-            </div>
+            <FormActions submit={party ? `${t('sign.submit')} · ${partyName(party)}…` : `${t('sign.submit')}…`} testId="sign-submit" disabled={act.busy || (party !== null && signed.has(party))} />
           )}
         </form>
       )}

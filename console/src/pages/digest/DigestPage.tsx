@@ -1,11 +1,11 @@
 /**
- * The latest renewal digest (GET /api/digests/latest: renewal windows, terms
+ * The latest renewal digest (GET /api/digests: renewal windows, terms
  * ending, payment and cure deadlines ahead, grouped by owner) and the
  * calendar export of every open deadline the user may see (GET /api/calendar.ics).
  */
 import { useState } from 'react';
-import type { DigestView } from '../../../../api/routes/digests.types';
-import { apiBlob, apiGet, ApiError, can } from '../../api';
+import type { DigestOverview } from '../../../../api/routes/digests.types';
+import { apiBlob, apiGet, can } from '../../api';
 import { useAuth } from '../../auth';
 import { Countdown, ErrorBox, Loading, Section, StatusBadge, useLoad } from '../../components';
 import { saveFile } from '../../download';
@@ -50,19 +50,10 @@ function CalendarLink() {
 export function DigestPage() {
   const { t, tx, lang } = useI18n();
   const { user } = useAuth();
-  const canDigest = can(user.role, 'get', '/api/digests/latest');
-  const digest = useLoad(
-    async (signal) => {
-      if (!canDigest) return null;
-      try {
-        return await apiGet<DigestView>('/api/digests/latest', { signal });
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }
-    },
-    [canDigest],
-  );
+  const canDigest = can(user.role, 'get', '/api/digests');
+  // before the first 09:00 there is no digest yet: the overview says so (and when it comes) instead of a 404
+  const overview = useLoad(async (signal) => (canDigest ? apiGet<DigestOverview>('/api/digests', { signal }) : null), [canDigest]);
+  const digest = { ...overview, data: overview.data?.latest ?? null };
 
   return (
     <div className="page">
@@ -76,7 +67,9 @@ export function DigestPage() {
           {digest.loading && !digest.data ? (
             <Loading />
           ) : !digest.data ? (
-            <p className="muted">{t('digest.none')}</p>
+            <p className="muted" data-testid="digest-none">
+              {t('digest.none', { next: overview.data ? formatDateTime(overview.data.nextRunAt, lang) : '09:00' })}
+            </p>
           ) : (
             <div data-testid="digest">
               <p className="muted small">{t('digest.generated', { at: formatDateTime(digest.data.generatedAt, lang) })}</p>

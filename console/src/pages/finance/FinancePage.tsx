@@ -7,20 +7,20 @@
  * and marked as partly paid.
  */
 import { useState } from 'react';
-import type { InvoiceListView } from '../../../../api/routes/invoices.types';
+import type { InvoiceListView, InvoiceView } from '../../../../api/routes/invoices.types';
 import { INVOICE_STATUSES } from '../../../../domain/billing';
 import { apiGet, can } from '../../api';
 import { useAuth } from '../../auth';
-import { Countdown, ErrorBox, Loading, Notice, StatusBadge, useLoad } from '../../components';
+import { DataTable, ListBody, Notice, Segmented, useLoad, type Column } from '../../components';
 import { features } from '../../features';
-import { formatDue, formatYuan } from '../../format';
 import { useI18n } from '../../i18n';
 import { Link, navigate, useLocation } from '../../router';
+import { useInvoiceColumns } from './invoiceColumns';
 import { InvoiceSummary } from './InvoiceSummary';
 import { PaymentForm } from './PaymentForm';
 
 export function FinancePage() {
-  const { t, tx, lang } = useI18n();
+  const { t, tx } = useI18n();
   const { user } = useAuth();
   const { query } = useLocation();
   const status = query.get('status') ?? '';
@@ -33,24 +33,64 @@ export function FinancePage() {
   const chosen = items.find((i) => i.number === selected) ?? null;
   const canRecord = features.recordPayment(user.role);
   const canSummary = can(user.role, 'get', '/api/invoices/summary');
+  const columns: Column<InvoiceView>[] = [
+    {
+      head: t('finance.number'),
+      cell: (inv) => (
+        <>
+          <Link to={`/contracts/${inv.contractId}`} className="mono">
+            {inv.number}
+          </Link>
+          <span className="muted small block">
+            {tx(`invoiceKind.${inv.kind}`)} · {inv.periodLabel}
+          </span>
+        </>
+      ),
+    },
+    ...useInvoiceColumns({
+      fetchedAt: list.fetchedAt,
+      outstanding: true,
+      statusNote: (inv) =>
+        inv.status === 'overdue' &&
+        inv.paidFen > 0 && (
+          <span className="badge s-partially_paid" data-testid="partly-paid">
+            {t('finance.partlyPaid')}
+          </span>
+        ),
+      settled: () => <span className="ok">✓</span>,
+    }),
+  ];
+  if (canRecord) {
+    columns.push({
+      head: t('common.actions'),
+      cell: (inv) =>
+        inv.status !== 'paid' && (
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => {
+              setMessage(null);
+              setSelected(inv.number);
+              window.scrollTo(0, 0);
+            }}
+            data-testid="record-payment"
+          >
+            {t('finance.record')}
+          </button>
+        ),
+    });
+  }
 
   return (
     <div className="page">
       <div className="page-head">
         <h1>{t('finance.title')}</h1>
-        <div className="segmented" role="group" aria-label={t('finance.status')}>
-          {['', ...INVOICE_STATUSES].map((s) => (
-            <button
-              key={s || 'all'}
-              type="button"
-              className={`btn btn-small ${s === status ? 'active' : ''}`}
-              aria-pressed={s === status}
-              onClick={() => navigate(`/finance${s ? `?status=${s}` : ''}`)}
-            >
-              {s ? tx(`invoiceStatus.${s}`) : t('common.all')}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          label={t('finance.status')}
+          options={['', ...INVOICE_STATUSES].map((s) => ({ value: s, text: s ? tx(`invoiceStatus.${s}`) : t('common.all') }))}
+          value={status}
+          onChoose={(s) => navigate(`/finance${s ? `?status=${s}` : ''}`)}
+        />
       </div>
       {canSummary && <InvoiceSummary reloadKey={paymentsRecorded} />}
       {message && <Notice kind="ok">{message}</Notice>}
@@ -66,76 +106,17 @@ export function FinancePage() {
           }}
         />
       )}
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : items.length === 0 ? (
-        <p className="card muted">{t('finance.empty')}</p>
-      ) : (
-        <div className="card table-wrap">
-          <table className="table responsive" data-testid="invoices-table">
-            <thead>
-              <tr>
-                <th>{t('finance.number')}</th>
-                <th>{t('finance.status')}</th>
-                <th>{t('finance.amount')}</th>
-                <th>{t('finance.paid')}</th>
-                <th>{t('finance.outstanding')}</th>
-                <th>{t('finance.due')}</th>
-                <th>{t('list.countdown')}</th>
-                {canRecord && <th>{t('common.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((inv) => (
-                <tr key={inv.number} data-invoice={inv.number} className={inv.status === 'overdue' ? 'row-overdue' : undefined}>
-                  <td data-label={t('finance.number')}>
-                    <Link to={`/contracts/${inv.contractId}`} className="mono">
-                      {inv.number}
-                    </Link>
-                    <span className="muted small block">
-                      {tx(`invoiceKind.${inv.kind}`)} · {inv.periodLabel}
-                    </span>
-                  </td>
-                  <td data-label={t('finance.status')}>
-                    <StatusBadge status={inv.status} kind="invoiceStatus" />
-                    {inv.status === 'overdue' && inv.paidFen > 0 && (
-                      <span className="badge s-partially_paid" data-testid="partly-paid">
-                        {t('finance.partlyPaid')}
-                      </span>
-                    )}
-                  </td>
-                  <td data-label={t('finance.amount')}>{formatYuan(inv.amountFen)}</td>
-                  <td data-label={t('finance.paid')}>{formatYuan(inv.paidFen)}</td>
-                  <td data-label={t('finance.outstanding')}>{formatYuan(inv.outstandingFen)}</td>
-                  <td data-label={t('finance.due')} title={inv.dueExplanation}>
-                    {formatDue(inv.dueAt, lang)}
-                  </td>
-                  <td data-label={t('list.countdown')}>{inv.secondsLeft !== null ? <Countdown secondsLeft={inv.secondsLeft} fetchedAt={list.fetchedAt} /> : <span className="ok">✓</span>}</td>
-                  {canRecord && (
-                    <td data-label={t('common.actions')}>
-                      {inv.status !== 'paid' && (
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          onClick={() => {
-                            setMessage(null);
-                            setSelected(inv.number);
-                            window.scrollTo(0, 0);
-                          }}
-                          data-testid="record-payment"
-                        >
-                          {t('finance.record')}
-                        </button>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListBody list={list} empty={items.length === 0} emptyText={t('finance.empty')}>
+        <DataTable
+          rows={items}
+          columns={columns}
+          rowKey={(inv) => inv.number}
+          rowProps={(inv) => ({ 'data-invoice': inv.number, className: inv.status === 'overdue' ? 'row-overdue' : undefined })}
+          testId="invoices-table"
+          responsive
+          card
+        />
+      </ListBody>
     </div>
   );
 }

@@ -7,8 +7,9 @@
  */
 import { useState } from 'react';
 import type { InvoiceSummaryView } from '../../../../api/routes/invoices.types';
+import type { BucketTotal, StatusTotal } from '../../../../domain/ageing';
 import { apiBlob, apiGet } from '../../api';
-import { ErrorBox, Loading, StatusBadge, useLoad } from '../../components';
+import { DataTable, ErrorBox, Loading, Section, StatusBadge, useLoad, type Column } from '../../components';
 import { saveFile } from '../../download';
 import { formatYuan } from '../../format';
 import { useI18n } from '../../i18n';
@@ -31,92 +32,78 @@ export function InvoiceSummary({ reloadKey }: { reloadKey: number }) {
   if (summary.loading && !summary.data) return <Loading />;
   if (!summary.data) return <ErrorBox error={summary.error} onRetry={summary.reload} />;
   const s = summary.data;
+  const totalColumns: Column<StatusTotal>[] = [
+    {
+      head: t('finance.status'),
+      cell: (row) => (
+        <>
+          <Link to={`/finance?status=${row.status}`} aria-label={tx(`invoiceStatus.${row.status}`)}>
+            <StatusBadge status={row.status} kind="invoiceStatus" />
+          </Link>
+          {row.status === 'overdue' && s.overduePartlyPaid.count > 0 && (
+            <span className="muted small block" data-testid="overdue-partly-paid">
+              {t('finance.overduePartlyPaid', { n: s.overduePartlyPaid.count, paid: formatYuan(s.overduePartlyPaid.paidFen) })}
+            </span>
+          )}
+        </>
+      ),
+    },
+    { head: t('finance.count'), num: true, cell: (row) => row.count },
+    { head: t('finance.amount'), num: true, cell: (row) => formatYuan(row.amountFen) },
+    { head: t('finance.paid'), num: true, cell: (row) => formatYuan(row.paidFen) },
+    { head: t('finance.outstanding'), num: true, cell: (row) => formatYuan(row.outstandingFen) },
+  ];
+  const ageingColumns: Column<BucketTotal>[] = [
+    { head: t('finance.ageingBucket'), cell: (b) => tx(`ageing.${b.bucket}`) },
+    { head: t('finance.count'), num: true, cell: (b) => b.count },
+    { head: t('finance.outstanding'), num: true, cell: (b) => formatYuan(b.outstandingFen) },
+  ];
   return (
     <div className="grid-2 finance-summary">
-      <section className="card" data-section="totals" aria-labelledby="totals-h">
-        <header className="card-head">
-          <h2 id="totals-h">{t('finance.totals')}</h2>
-        </header>
-        <div className="table-wrap">
-          <table className="table" data-testid="invoice-totals">
-            <thead>
-              <tr>
-                <th>{t('finance.status')}</th>
-                <th className="num">{t('finance.count')}</th>
-                <th className="num">{t('finance.amount')}</th>
-                <th className="num">{t('finance.paid')}</th>
-                <th className="num">{t('finance.outstanding')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.byStatus.map((row) => (
-                <tr key={row.status} data-status={row.status}>
-                  <td>
-                    <Link to={`/finance?status=${row.status}`} aria-label={tx(`invoiceStatus.${row.status}`)}>
-                      <StatusBadge status={row.status} kind="invoiceStatus" />
-                    </Link>
-                    {row.status === 'overdue' && s.overduePartlyPaid.count > 0 && (
-                      <span className="muted small block" data-testid="overdue-partly-paid">
-                        {t('finance.overduePartlyPaid', { n: s.overduePartlyPaid.count, paid: formatYuan(s.overduePartlyPaid.paidFen) })}
-                      </span>
-                    )}
-                  </td>
-                  <td className="num">{row.count}</td>
-                  <td className="num">{formatYuan(row.amountFen)}</td>
-                  <td className="num">{formatYuan(row.paidFen)}</td>
-                  <td className="num">{formatYuan(row.outstandingFen)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr data-status="total">
-                <th>{t('finance.total')}</th>
-                <th className="num">{s.total.count}</th>
-                <th className="num">{formatYuan(s.total.amountFen)}</th>
-                <th className="num">{formatYuan(s.total.paidFen)}</th>
-                <th className="num">{formatYuan(s.total.outstandingFen)}</th>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
-      </section>
-      <section className="card" data-section="ageing" aria-labelledby="ageing-h">
-        <header className="card-head">
-          <h2 id="ageing-h">{t('finance.ageing')}</h2>
+      <Section title={t('finance.totals')} id="totals">
+        <DataTable
+          rows={s.byStatus}
+          columns={totalColumns}
+          rowKey={(row) => row.status}
+          rowProps={(row) => ({ 'data-status': row.status })}
+          testId="invoice-totals"
+          foot={
+            <tr data-status="total">
+              <th>{t('finance.total')}</th>
+              <th className="num">{s.total.count}</th>
+              <th className="num">{formatYuan(s.total.amountFen)}</th>
+              <th className="num">{formatYuan(s.total.paidFen)}</th>
+              <th className="num">{formatYuan(s.total.outstandingFen)}</th>
+            </tr>
+          }
+        />
+      </Section>
+      <Section
+        title={t('finance.ageing')}
+        id="ageing"
+        actions={
           <button type="button" className="btn btn-small" onClick={() => void download()} data-testid="ageing-download">
             {t('finance.ageingDownload')}
           </button>
-        </header>
+        }
+      >
         <p className="muted small">{t('finance.ageingAsOf', { date: s.today })}</p>
-        <div className="table-wrap">
-          <table className="table" data-testid="ageing-table">
-            <thead>
-              <tr>
-                <th>{t('finance.ageingBucket')}</th>
-                <th className="num">{t('finance.count')}</th>
-                <th className="num">{t('finance.outstanding')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.ageing.buckets.map((b) => (
-                <tr key={b.bucket} data-bucket={b.bucket} className={b.bucket !== 'current' && b.outstandingFen > 0 ? 'row-overdue' : undefined}>
-                  <td>{tx(`ageing.${b.bucket}`)}</td>
-                  <td className="num">{b.count}</td>
-                  <td className="num">{formatYuan(b.outstandingFen)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr data-bucket="total">
-                <th>{t('finance.total')}</th>
-                <th className="num">{s.ageing.total.count}</th>
-                <th className="num">{formatYuan(s.ageing.total.outstandingFen)}</th>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
+        <DataTable
+          rows={s.ageing.buckets}
+          columns={ageingColumns}
+          rowKey={(b) => b.bucket}
+          rowProps={(b) => ({ 'data-bucket': b.bucket, className: b.bucket !== 'current' && b.outstandingFen > 0 ? 'row-overdue' : undefined })}
+          testId="ageing-table"
+          foot={
+            <tr data-bucket="total">
+              <th>{t('finance.total')}</th>
+              <th className="num">{s.ageing.total.count}</th>
+              <th className="num">{formatYuan(s.ageing.total.outstandingFen)}</th>
+            </tr>
+          }
+        />
         <ErrorBox error={downloadError} />
-      </section>
+      </Section>
     </div>
   );
 }

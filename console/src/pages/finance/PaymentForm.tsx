@@ -8,7 +8,7 @@ import { PAYMENT_METHODS, ZRecordPaymentRequest } from '../../../../domain/billi
 import { apiPost, newIdempotencyKey } from '../../api';
 import { ErrorBox } from '../../components';
 import { formatDue, formatYuan, fromShanghaiInput, parseYuan, shanghaiInputValue } from '../../format';
-import { issuesOf, useAct, type Issues } from '../../forms';
+import { FormActions, issuesOf, useAct, type Issues } from '../../forms';
 import { useI18n } from '../../i18n';
 
 export function PaymentForm({ invoice, onDone, onCancel }: { invoice: InvoiceView; onDone: (message: string) => void; onCancel: () => void }) {
@@ -65,14 +65,7 @@ export function PaymentForm({ invoice, onDone, onCancel }: { invoice: InvoiceVie
         </select>,
       )}
       <ErrorBox error={act.error} />
-      <div className="form-actions wide">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={act.busy} data-testid="payment-submit">
-          {t('finance.submit')}
-        </button>
-      </div>
+      <FormActions submit={t('finance.submit')} testId="payment-submit" disabled={act.busy} onCancel={onCancel} />
     </form>
   );
 }

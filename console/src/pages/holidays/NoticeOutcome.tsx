@@ -1,47 +1,30 @@
 /** What a notice does (or would do): the open deadlines it moves, by how many days. */
 import type { CalendarNoticeResultView, DeadlineMoveView } from '../../../../api/routes/calendar.types';
+import { DataTable, type Column } from '../../components';
 import { formatDue } from '../../format';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 
 function Moves({ moves }: { moves: DeadlineMoveView[] }) {
   const { t, tx, lang } = useI18n();
-  return (
-    <div className="table-wrap">
-      <table className="table responsive" data-testid="calendar-moves">
-        <thead>
-          <tr>
-            <th>{t('holidays.move.contract')}</th>
-            <th>{t('holidays.move.kind')}</th>
-            <th>{t('holidays.move.from')}</th>
-            <th>{t('holidays.move.to')}</th>
-            <th>{t('holidays.move.days')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {moves.map((m) => (
-            <tr key={m.deadlineId} data-deadline-id={m.deadlineId}>
-              <td data-label={t('holidays.move.contract')}>
-                {m.contractId ? (
-                  <Link to={`/contracts/${m.contractId}`} className="mono">
-                    {m.contractNumber ?? m.contractId}
-                  </Link>
-                ) : (
-                  <span className="mono">{m.contractNumber ?? '—'}</span>
-                )}
-              </td>
-              <td data-label={t('holidays.move.kind')}>{tx(`deadline.${m.kind}`, m.kind)}</td>
-              <td data-label={t('holidays.move.from')}>{formatDue(m.fromDueAt, lang)}</td>
-              <td data-label={t('holidays.move.to')}>{formatDue(m.toDueAt, lang)}</td>
-              <td data-label={t('holidays.move.days')} className="mono">
-                {t('holidays.move.daysValue', { sign: m.days > 0 ? '+' : m.days < 0 ? '−' : '±', n: Math.abs(m.days) })}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  const columns: Column<DeadlineMoveView>[] = [
+    {
+      head: t('holidays.move.contract'),
+      cell: (m) =>
+        m.contractId ? (
+          <Link to={`/contracts/${m.contractId}`} className="mono">
+            {m.contractNumber ?? m.contractId}
+          </Link>
+        ) : (
+          <span className="mono">{m.contractNumber ?? '—'}</span>
+        ),
+    },
+    { head: t('holidays.move.kind'), cell: (m) => tx(`deadline.${m.kind}`, m.kind) },
+    { head: t('holidays.move.from'), cell: (m) => formatDue(m.fromDueAt, lang) },
+    { head: t('holidays.move.to'), cell: (m) => formatDue(m.toDueAt, lang) },
+    { head: t('holidays.move.days'), className: 'mono', cell: (m) => t('holidays.move.daysValue', { sign: m.days > 0 ? '+' : m.days < 0 ? '−' : '±', n: Math.abs(m.days) }) },
+  ];
+  return <DataTable rows={moves} columns={columns} rowKey={(m) => m.deadlineId} rowProps={(m) => ({ 'data-deadline-id': m.deadlineId })} testId="calendar-moves" responsive />;
 }
 
 export function NoticeOutcome({ result }: { result: CalendarNoticeResultView }) {

@@ -1,7 +1,7 @@
 /** One calendar year: its provenance, twelve month grids, and the recounts its notices started. */
 import { useMemo } from 'react';
 import type { CalendarRecountView, CalendarYearDetailView } from '../../../../api/routes/calendar.types';
-import { Section } from '../../components';
+import { DataTable, Section, type Column } from '../../components';
 import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n';
 import { shanghaiToday } from './dates';
@@ -11,40 +11,23 @@ import { Entered, Provenance, StatusTag } from './YearInfo';
 function Recounts({ recounts }: { recounts: CalendarRecountView[] }) {
   const { t, tx, lang } = useI18n();
   if (recounts.length === 0) return <p className="muted">{t('holidays.recounts.none')}</p>;
-  return (
-    <div className="table-wrap">
-      <table className="table responsive" data-testid="calendar-recounts">
-        <thead>
-          <tr>
-            <th>{t('holidays.recount.revision')}</th>
-            <th>{t('holidays.recount.status')}</th>
-            <th>{t('holidays.recount.signalled')}</th>
-            <th>{t('holidays.recount.passes')}</th>
-            <th>{t('holidays.recount.moved')}</th>
-            <th>{t('holidays.recount.startedAt')}</th>
-            <th>{t('holidays.recount.finishedAt')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {recounts.map((r) => (
-            <tr key={r.id} data-recount-id={r.id}>
-              <td data-label={t('holidays.recount.revision')}>{r.revision}</td>
-              <td data-label={t('holidays.recount.status')}>
-                <span className={`badge ${r.status === 'done' ? 's-active' : 's-open'}`} data-status={r.status}>
-                  {tx(`recountStatus.${r.status}`, r.status)}
-                </span>
-              </td>
-              <td data-label={t('holidays.recount.signalled')}>{r.signalled}</td>
-              <td data-label={t('holidays.recount.passes')}>{r.passes}</td>
-              <td data-label={t('holidays.recount.moved')}>{r.moved}</td>
-              <td data-label={t('holidays.recount.startedAt')}>{formatDateTime(r.startedAt, lang)}</td>
-              <td data-label={t('holidays.recount.finishedAt')}>{formatDateTime(r.finishedAt, lang)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  const columns: Column<CalendarRecountView>[] = [
+    { head: t('holidays.recount.revision'), cell: (r) => r.revision },
+    {
+      head: t('holidays.recount.status'),
+      cell: (r) => (
+        <span className={`badge ${r.status === 'done' ? 's-active' : 's-open'}`} data-status={r.status}>
+          {tx(`recountStatus.${r.status}`, r.status)}
+        </span>
+      ),
+    },
+    { head: t('holidays.recount.signalled'), cell: (r) => r.signalled },
+    { head: t('holidays.recount.passes'), cell: (r) => r.passes },
+    { head: t('holidays.recount.moved'), cell: (r) => r.moved },
+    { head: t('holidays.recount.startedAt'), cell: (r) => formatDateTime(r.startedAt, lang) },
+    { head: t('holidays.recount.finishedAt'), cell: (r) => formatDateTime(r.finishedAt, lang) },
+  ];
+  return <DataTable rows={recounts} columns={columns} rowKey={(r) => r.id} rowProps={(r) => ({ 'data-recount-id': r.id })} testId="calendar-recounts" responsive />;
 }
 
 export function YearView({ detail }: { detail: CalendarYearDetailView }) {

@@ -10,7 +10,7 @@ import { ZForceMajeureRequest } from '../../../../domain/legal';
 import { apiPost, newIdempotencyKey, type Role } from '../../api';
 import { ConfirmStep, ErrorBox } from '../../components';
 import { fromShanghaiInput, instantOf, shanghaiInputValue } from '../../format';
-import { Field, issuesOf, otherParty, partyNamed, useAct, type Issues, type Party } from '../../forms';
+import { Field, FormActions, issuesOf, otherParty, partyNamed, useAct, type Issues, type Party } from '../../forms';
 import { useI18n } from '../../i18n';
 
 export function ForceMajeureForm({ contract, role, onDone, onCancel }: { contract: ContractDetailView; role: Role; onDone: (c: CaseView) => void; onCancel: () => void }) {
@@ -74,14 +74,7 @@ export function ForceMajeureForm({ contract, role, onDone, onCancel }: { contrac
           onCancel={() => act.ask(null)}
         />
       ) : (
-        <div className="form-actions wide">
-          <button type="button" className="btn btn-ghost" onClick={onCancel}>
-            {t('confirm.cancel')}
-          </button>
-          <button type="submit" className="btn btn-primary" data-testid="fm-submit">
-            {t('fm.declare')}
-          </button>
-        </div>
+        <FormActions submit={t('fm.declare')} testId="fm-submit" onCancel={onCancel} />
       )}
     </form>
   );

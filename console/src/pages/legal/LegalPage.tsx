@@ -11,7 +11,7 @@ import type { CaseListView } from '../../../../api/routes/cases.types';
 import { CASE_KINDS } from '../../../../domain/legal';
 import { apiGet } from '../../api';
 import { useAuth } from '../../auth';
-import { ErrorBox, Loading, Notice, useLoad } from '../../components';
+import { ListBody, Notice, Segmented, useLoad } from '../../components';
 import { features } from '../../features';
 import { useI18n } from '../../i18n';
 import { navigate, useLocation } from '../../router';
@@ -63,27 +63,15 @@ export function LegalPage() {
       )}
       {served && <Notice kind="ok">{t('legal.served')}</Notice>}
       <div className="filters card">
-        <div className="segmented" role="group" aria-label={t('legal.kind')}>
-          {['', ...CASE_KINDS].map((k) => (
-            <button key={k || 'all'} type="button" className={`btn btn-small ${k === kind ? 'active' : ''}`} aria-pressed={k === kind} onClick={() => go({ kind: k })}>
-              {k ? tx(`caseKind.${k}`) : t('common.all')}
-            </button>
-          ))}
-        </div>
-        <div className="segmented" role="group" aria-label={t('legal.state')}>
-          {(['open', 'closed', 'all'] as const).map((s) => (
-            <button key={s} type="button" className={`btn btn-small ${s === status ? 'active' : ''}`} aria-pressed={s === status} onClick={() => go({ status: s })}>
-              {t(`legal.status.${s}`)}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          label={t('legal.kind')}
+          options={['', ...CASE_KINDS].map((k) => ({ value: k, text: k ? tx(`caseKind.${k}`) : t('common.all') }))}
+          value={kind}
+          onChoose={(k) => go({ kind: k })}
+        />
+        <Segmented label={t('legal.state')} options={(['open', 'closed', 'all'] as const).map((s) => ({ value: s, text: t(`legal.status.${s}`) }))} value={status} onChoose={(s) => go({ status: s })} />
       </div>
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : list.data && list.data.items.length === 0 ? (
-        <p className="card muted">{t('legal.empty')}</p>
-      ) : (
+      <ListBody list={list} empty={list.data?.items.length === 0} emptyText={t('legal.empty')}>
         <div className="cases" data-testid="cases">
           {groupOutages(list.data?.items ?? []).map((entry) =>
             Array.isArray(entry) ? (
@@ -93,7 +81,7 @@ export function LegalPage() {
             ),
           )}
         </div>
-      )}
+      </ListBody>
     </div>
   );
 }

@@ -3,44 +3,23 @@
  * text of a written statement (rendered to a PDF by the API), validated with
  * the API's schema (domain/legal).
  */
-import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { CaseView } from '../../../../api/routes/cases.types';
 import { ZProofRequest } from '../../../../domain/legal';
 import { apiPost, newIdempotencyKey } from '../../api';
 import { ErrorBox } from '../../components';
-import { Field, firstIssue, useAct } from '../../forms';
+import { Field, firstIssue, FormActions, useAct, usePickedFile } from '../../forms';
 import { useI18n } from '../../i18n';
-
-/** base64 of a file's bytes (without the data: URL's prefix). */
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'));
-    reader.readAsDataURL(file);
-  });
-}
 
 export function ProofForm({ c, onDone }: { c: CaseView; onDone: (c: CaseView) => void }) {
   const { t, lang } = useI18n();
   const [mode, setMode] = useState<'pdf' | 'text'>('pdf');
-  const [file, setFile] = useState<{ name: string; base64: string } | null>(null);
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [note, setNote] = useState('');
   const [issue, setIssue] = useState<string | null>(null);
   const act = useAct();
-
-  const pick = async (event: ChangeEvent<HTMLInputElement>) => {
-    const chosen = event.target.files?.[0];
-    setIssue(null);
-    if (!chosen) return setFile(null);
-    try {
-      setFile({ name: chosen.name, base64: await readBase64(chosen) });
-    } catch (e) {
-      act.setError(e);
-    }
-  };
+  const { file, pick } = usePickedFile(act.setError, () => setIssue(null));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -82,11 +61,7 @@ export function ProofForm({ c, onDone }: { c: CaseView; onDone: (c: CaseView) =>
       </Field>
       {issue && <span className="field-error wide">{issue}</span>}
       <ErrorBox error={act.error} />
-      <div className="form-actions wide">
-        <button type="submit" className="btn btn-primary" disabled={act.busy} data-testid="proof-submit">
-          {t('legal.proof')}
-        </button>
-      </div>
+      <FormActions submit={t('legal.proof')} testId="proof-submit" disabled={act.busy} />
     </form>
   );
 }

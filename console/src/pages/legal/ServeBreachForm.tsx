@@ -9,7 +9,7 @@ import type { ContractListView } from '../../../../api/routes/contracts.types';
 import { ZBreachNoticeRequest, type TBreachNoticeRequest } from '../../../../domain/legal';
 import { apiGet, apiPost, newIdempotencyKey } from '../../api';
 import { ConfirmStep, ErrorBox, Loading, useLoad } from '../../components';
-import { Field, issuesOf, partyNamed, useAct, type Issues } from '../../forms';
+import { Field, FormActions, issuesOf, partyNamed, useAct, type Issues } from '../../forms';
 import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
 
@@ -93,11 +93,7 @@ export function ServeBreachForm({ onServed }: { onServed: (c: CaseView) => void 
           onCancel={() => act.ask(null)}
         />
       ) : (
-        <div className="form-actions wide">
-          <button type="submit" className="btn btn-primary" disabled={act.busy} data-testid="breach-submit">
-            {t('legal.submit')}
-          </button>
-        </div>
+        <FormActions submit={t('legal.submit')} testId="breach-submit" disabled={act.busy} />
       )}
     </form>
   );

@@ -11,7 +11,7 @@ import { ZViolationRequest } from '../../../../domain/legal';
 import { apiPost, newIdempotencyKey, type Role } from '../../api';
 import { Countdown, ErrorBox } from '../../components';
 import { formatDateTime, fromShanghaiInput, instantOf, shanghaiInputValue } from '../../format';
-import { Field, issuesOf, useAct, type Issues } from '../../forms';
+import { Field, FormActions, issuesOf, useAct, type Issues } from '../../forms';
 import { useI18n } from '../../i18n';
 
 /** The customer's report clock: due `hours` after learning of the violation, live. */
@@ -87,14 +87,7 @@ export function ViolationReportForm({ contract, role, onDone, onCancel }: { cont
         <textarea rows={3} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="violation-description" />
       </Field>
       <ErrorBox error={act.error} />
-      <div className="form-actions wide">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          {t('confirm.cancel')}
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={act.busy} data-testid="violation-submit">
-          {t('violation.submit')}
-        </button>
-      </div>
+      <FormActions submit={t('violation.submit')} testId="violation-submit" disabled={act.busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -11,7 +11,7 @@ import { OUTAGE_CAUSES, ZOutageRequest } from '../../../../domain/legal';
 import { apiGet, apiPost, newIdempotencyKey } from '../../api';
 import { ConfirmStep, ErrorBox, useLoad } from '../../components';
 import { fromShanghaiInput, shanghaiInputValue } from '../../format';
-import { Field, issuesOf, useAct, type Issues } from '../../forms';
+import { Field, FormActions, issuesOf, useAct, type Issues } from '../../forms';
 import { useI18n } from '../../i18n';
 import { ContractPicker } from './ContractPicker';
 
@@ -118,11 +118,7 @@ export function DeclareOutageForm({ onDeclared }: { onDeclared: (o: OutageDetail
           onCancel={() => act.ask(null)}
         />
       ) : (
-        <div className="form-actions wide">
-          <button type="submit" className="btn btn-primary" data-testid="outage-submit">
-            {t('outage.declareSubmit')}
-          </button>
-        </div>
+        <FormActions submit={t('outage.declareSubmit')} testId="outage-submit" />
       )}
     </form>
   );

@@ -10,7 +10,7 @@ import { useEffect, useState } from 'react';
 import type { OutageDetailView, OutageListView } from '../../../../api/routes/cases.types';
 import { apiGet } from '../../api';
 import { useAuth } from '../../auth';
-import { ErrorBox, Loading, Notice, useLoad } from '../../components';
+import { ListBody, Notice, Segmented, useLoad } from '../../components';
 import { useI18n } from '../../i18n';
 import { navigate, useLocation } from '../../router';
 import { DeclareOutageForm } from './DeclareOutageForm';
@@ -60,24 +60,18 @@ export function OutagesPage() {
       )}
       {declared && <Notice kind="ok">{t('outage.declared', { id: declared.id, n: declared.cases.length })}</Notice>}
       <div className="filters card">
-        <div className="segmented" role="group" aria-label={t('legal.state')}>
-          {(['open', 'all'] as const).map((s) => (
-            <button key={s} type="button" className={`btn btn-small ${s === status ? 'active' : ''}`} aria-pressed={s === status} onClick={() => navigate(s === 'open' ? '/outages' : '/outages?status=all')}>
-              {t(s === 'open' ? 'outage.filter.open' : 'legal.status.all')}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          label={t('legal.state')}
+          options={(['open', 'all'] as const).map((s) => ({ value: s, text: t(s === 'open' ? 'outage.filter.open' : 'legal.status.all') }))}
+          value={status}
+          onChoose={(s) => navigate(s === 'open' ? '/outages' : '/outages?status=all')}
+        />
       </div>
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : list.data && list.data.items.length === 0 ? (
-        <p className="card muted">{t('outage.empty')}</p>
-      ) : (
+      <ListBody list={list} empty={list.data?.items.length === 0} emptyText={t('outage.empty')}>
         <div className="cases" data-testid="outages">
           {list.data?.items.map((o) => <OutageCard key={o.id} o={o} fetchedAt={list.fetchedAt} role={user.role} onChanged={list.reload} />)}
         </div>
-      )}
+      </ListBody>
     </div>
   );
 }

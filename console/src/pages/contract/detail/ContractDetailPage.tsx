@@ -14,6 +14,7 @@ import { useI18n } from '../../../i18n';
 import { Link } from '../../../router';
 import { CasesSection } from './CasesSection';
 import { DeadlineList } from './DeadlineList';
+import { DeliverySection } from './DeliverySection';
 import { Documents } from './Documents';
 import { InvoicesSection } from './InvoicesSection';
 import { LifecycleSection } from './LifecycleSection';
@@ -78,6 +79,8 @@ export function ContractDetailPage({ id }: { id: string }) {
       </div>
 
       <PartiesSection contract={c} canSign={canSign} />
+
+      <DeliverySection contract={c} role={user.role} onChanged={detail.reload} />
 
       <InvoicesSection contract={c} role={user.role} fetchedAt={detail.fetchedAt} onChanged={detail.reload} />
 

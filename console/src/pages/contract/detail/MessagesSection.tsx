@@ -1,9 +1,9 @@
 /** The contract's SMS: the latest messages with their status, and the reconciliation ledger per day (CSV export). */
 import { useState } from 'react';
 import type { ContractDetailView } from '../../../../../api/routes/contracts.types';
-import type { LedgerView, MessageListView } from '../../../../../api/routes/sms.types';
+import type { LedgerDayView, LedgerView, MessageListView, MessageView } from '../../../../../api/routes/sms.types';
 import { apiGet, apiText, can, type Role } from '../../../api';
-import { ErrorBox, Section, useLoad } from '../../../components';
+import { DataTable, ErrorBox, Section, useLoad, type Column } from '../../../components';
 import { saveFile } from '../../../download';
 import { formatDateTime } from '../../../format';
 import { useI18n } from '../../../i18n';
@@ -15,6 +15,34 @@ export function MessagesSection({ contract, role }: { contract: ContractDetailVi
   const messages = useLoad((signal) => (canList ? apiGet<MessageListView>(`/api/contracts/${contract.id}/messages?limit=20`, { signal }) : Promise.resolve(null)), [contract.id, canList]);
   const ledger = useLoad((signal) => (canLedger ? apiGet<LedgerView>(`/api/contracts/${contract.id}/ledger`, { signal }) : Promise.resolve(null)), [contract.id, canLedger]);
   const [error, setError] = useState<unknown>(null);
+  const messageColumns: Column<MessageView>[] = [
+    { head: t('messages.recipient'), className: 'mono', cell: (m) => m.recipient },
+    { head: t('messages.category'), cell: (m) => tx(`compose.category.${m.category}`, m.category) },
+    { head: t('messages.parts'), cell: (m) => m.parts },
+    {
+      head: t('messages.status'),
+      cell: (m) => (
+        <>
+          <span className={`badge s-${m.status}`}>{tx(`msgStatus.${m.status}`, m.status)}</span>
+          {m.reason && <span className="muted small block">{m.reason}</span>}
+        </>
+      ),
+    },
+    { head: t('messages.when'), cell: (m) => formatDateTime(m.finalAt ?? m.submittedAt ?? m.sendAt ?? m.createdAt, lang) },
+  ];
+  const ledgerColumns: Column<LedgerDayView>[] = [
+    { head: t('messages.when'), cell: (d) => d.date },
+    { head: t('detail.messages'), cell: (d) => d.messages },
+    { head: t('messages.parts'), cell: (d) => d.debitedParts },
+    {
+      head: t('messages.status'),
+      className: 'small',
+      cell: (d) =>
+        Object.entries(d.byStatus)
+          .map(([s, v]) => `${tx(`msgStatus.${s}`, s)} ${v.messages}`)
+          .join(' · '),
+    },
+  ];
 
   const csv = async () => {
     setError(null);
@@ -51,67 +79,14 @@ export function MessagesSection({ contract, role }: { contract: ContractDetailVi
           {messages.data.items.length === 0 ? (
             <p className="muted">{t('detail.noMessages')}</p>
           ) : (
-            <div className="table-wrap">
-              <table className="table responsive" data-testid="messages">
-                <thead>
-                  <tr>
-                    <th>{t('messages.recipient')}</th>
-                    <th>{t('messages.category')}</th>
-                    <th>{t('messages.parts')}</th>
-                    <th>{t('messages.status')}</th>
-                    <th>{t('messages.when')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {messages.data.items.map((m) => (
-                    <tr key={m.id}>
-                      <td data-label={t('messages.recipient')} className="mono">
-                        {m.recipient}
-                      </td>
-                      <td data-label={t('messages.category')}>{tx(`compose.category.${m.category}`, m.category)}</td>
-                      <td data-label={t('messages.parts')}>{m.parts}</td>
-                      <td data-label={t('messages.status')}>
-                        <span className={`badge s-${m.status}`}>{tx(`msgStatus.${m.status}`, m.status)}</span>
-                        {m.reason && <span className="muted small block">{m.reason}</span>}
-                      </td>
-                      <td data-label={t('messages.when')}>{formatDateTime(m.finalAt ?? m.submittedAt ?? m.sendAt ?? m.createdAt, lang)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable rows={messages.data.items} columns={messageColumns} rowKey={(m) => m.id} testId="messages" responsive />
           )}
         </>
       )}
       {ledger.data && ledger.data.days.length > 0 && (
         <>
           <h3>{t('messages.ledger')}</h3>
-          <div className="table-wrap">
-            <table className="table" data-testid="ledger">
-              <thead>
-                <tr>
-                  <th>{t('messages.when')}</th>
-                  <th>{t('detail.messages')}</th>
-                  <th>{t('messages.parts')}</th>
-                  <th>{t('messages.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {ledger.data.days.map((d) => (
-                  <tr key={d.date}>
-                    <td>{d.date}</td>
-                    <td>{d.messages}</td>
-                    <td>{d.debitedParts}</td>
-                    <td className="small">
-                      {Object.entries(d.byStatus)
-                        .map(([s, v]) => `${tx(`msgStatus.${s}`, s)} ${v.messages}`)
-                        .join(' · ')}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable rows={ledger.data.days} columns={ledgerColumns} rowKey={(d) => d.date} testId="ledger" />
         </>
       )}
     </Section>
