@@ -29,10 +29,10 @@ import {
 } from './messages/outage-notice';
 import { nowIso, waitUntil } from './shared';
 
-/** Contracts per notice activity: a retry redoes at most this many (each step is keyed, so nothing twice). */
 /** The steps an outage's cases go through that the outage's own updates and timers record. */
 type OutageCaseStep = 'held' | 'released' | 'unsent_alert' | 'late';
 
+/** Contracts per notice activity: a retry redoes at most this many (each step is keyed, so nothing twice). */
 const NOTICE_BATCH = 25;
 const HOUR_MS = 3_600_000;
 

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { calendarDeadlines, latestDigest, type Digest } from '../../db/digests';
 import type { User } from '../../db/users';
+import type { DeadlineKind } from '../../domain/contract';
 import { toIcs } from '../../domain/ics';
 import { nextShanghaiClock } from '../../domain/time';
 import { DIGEST_AT } from '../../workflows/renewal-digest';
@@ -10,7 +11,8 @@ import { AppError } from '../errors';
 import { organisationScopeOf } from '../policy';
 import { defineRoute } from '../http';
 
-const KIND_LABELS: Record<string, string> = {
+/** Every deadline kind's name in a calendar event (a new kind does not compile without one). */
+const KIND_LABELS: Record<DeadlineKind, string> = {
   signing: '签署期限',
   payment: '付款期限',
   renewal_objection: '续约异议截止',
@@ -21,6 +23,7 @@ const KIND_LABELS: Record<string, string> = {
   violation_report: '违规报告期限',
   force_majeure_proof: '不可抗力证明期限',
   delivery_confirmation: '业务受理单确认期限',
+  rectification: '整改期限',
 };
 
 /** A sales owner sees their own group of the digest; the other roles see all of it. */
@@ -77,7 +80,7 @@ export async function deadlineCalendar(deps: AppDeps, user: User, base: string):
       uid: `${r.id}@sms-contracts`,
       due: r.dueAt,
       updatedAt: r.updatedAt,
-      summary: `${KIND_LABELS[r.kind] ?? r.kind}：${r.contractNumber}（${r.partyA}）`,
+      summary: `${KIND_LABELS[r.kind as DeadlineKind] ?? r.kind}：${r.contractNumber}（${r.partyA}）`,
       description: r.explanation,
       tentative: r.provisional,
       url: `${base}/contracts/${r.contractId}`,
