@@ -24,7 +24,9 @@ async function createReferenceContract(key?: string) {
   return res.body as { id: string; number: string; status: string; workflowId: string };
 }
 
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+// 30 s: with no workflow cache (npm run test:uncached) a live query replays the workflow beside its running
+// task, and a task lost that way waits out Temporal's 10 s workflow task timeout before its retry
+async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
