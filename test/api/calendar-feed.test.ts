@@ -27,11 +27,18 @@ beforeAll(async () => {
   signed = (await h.api('sales').post('/api/contracts', template).expect(201)).body;
   for (const party of ['A', 'B']) await h.api('sales').post(`/api/contracts/${signed.id}/signatures`, { party, signer: '签署人', title: '代表', sealed: true }).expect(200);
   unsigned = (await h.api('sales').post('/api/contracts', template).expect(201)).body;
-  // the payment deadline comes with the invoice the payment workflow issues, the signing deadline with the
-  // unsigned contract's first workflow task: the feed reads the read model, so wait for both (an uncached worker is slow)
+  // the payment deadline comes with the invoice the payment workflow issues, the term's and the delivery form's with
+  // activation, the signing deadline with the unsigned contract's first workflow task: the feed reads the read model,
+  // so wait until all of them are there and the set stands still (an uncached worker is slow)
   const written = async (contractId: string, kind: string) =>
     (await h.database.db.query(`SELECT 1 FROM deadlines WHERE contract_id = $1 AND kind = $2 AND status = 'open'`, [contractId, kind])).rows.length > 0;
-  for (let i = 0; i < 600 && !((await written(signed.id, 'payment')) && (await written(unsigned.id, 'signing'))); i++) {
+  const settled = async () =>
+    (await written(signed.id, 'payment')) &&
+    (await written(signed.id, 'term_end')) &&
+    (await written(signed.id, 'renewal_objection')) &&
+    (await written(signed.id, 'delivery_confirmation')) &&
+    (await written(unsigned.id, 'signing'));
+  for (let i = 0; i < 600 && !(await settled()); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
 });
