@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   // workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries, activity types only
-  // (workflows/activities.ts builds the proxies: from a subfolder of workflows/, '../activities' is that module)
+  // (workflows/activity-proxies.ts builds the proxies; only it names the activities, type-only)
   { files: ['workflows/*.ts'], rules: workflowImports('../activities') },
   { files: ['workflows/*/**/*.ts'], rules: workflowImports('../../activities') },
 );

@@ -17,7 +17,7 @@ import type { Actor, DeadlineState } from '../domain/contract';
 import { CASE_ACTIONS, contactAudienceOf, escalationRecord, type BreachStatus, type CaseAction, type EscalationRecord, type ServedBreach } from '../domain/legal';
 import { actBasis, recountDeadline } from '../domain/periods';
 import { otherParty, PARTY_LABELS } from '../domain/terms';
-import { acts } from './activities';
+import { acts } from './activity-proxies';
 import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR, recordCaseMoves } from './case-support';
 import { DeadlineBook, deadlineFrom } from './deadline-book';
 import {

@@ -8,7 +8,7 @@
  * the same notice twice starts nothing.
  */
 import { continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { acts, signalling } from './activities';
+import { acts, signalling } from './activity-proxies';
 import { getRecountProgressQuery, type CalendarRecountProgress } from './messages/calendar-recount';
 import { recountVersion } from './versions';
 

@@ -9,7 +9,7 @@ import { calendarOfYears, createHolidayCalendar, type CalendarYear, type Holiday
 import { deadlineRowId, type DeadlineState } from '../domain/contract';
 import { recountDeadline } from '../domain/periods';
 import { shanghaiDate, yearOf } from '../domain/time';
-import type { Activities } from './activities';
+import type { Activities } from './activity-proxies';
 import { deadlineFrom } from './deadline-book';
 import type { CalendarChange } from './messages/calendar';
 

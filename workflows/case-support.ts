@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { CalendarYear } from '../domain/calendar';
 import type { Actor } from '../domain/contract';
-import type { Activities } from './activities';
+import type { Activities } from './activity-proxies';
 import type { DeadlineMove } from './calendar';
 
 /** Who acts when a case moves by itself (a deadline lapsing). */

@@ -20,7 +20,7 @@ import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow
 import type { PaymentRecord } from '../domain/billing';
 import type { SignatureRecord } from '../domain/contract';
 import type { ContractTerms, PartyCode } from '../domain/terms';
-import { acts } from './activities';
+import { acts } from './activity-proxies';
 import { calendarYearAt, LegalCalendar } from './calendar';
 import { activate, enterImported } from './lifecycle/activation';
 import { handleAmendments } from './lifecycle/amendments';

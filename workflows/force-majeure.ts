@@ -11,7 +11,7 @@ import { allHandlersFinished, condition, setHandler, workflowInfo } from '@tempo
 import type { Actor, DeadlineState } from '../domain/contract';
 import { CASE_ACTIONS, contactAudienceOf, type ForceMajeureStatus } from '../domain/legal';
 import { otherParty, PARTY_LABELS, type PartyCode } from '../domain/terms';
-import { acts } from './activities';
+import { acts } from './activity-proxies';
 import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR, recordCaseMoves } from './case-support';
 import { DeadlineBook } from './deadline-book';
 import { calendarChangedSignal } from './messages/calendar';

@@ -12,7 +12,7 @@
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Actor, DeadlineState } from '../domain/contract';
 import { OUTAGE_ALERT_LEAD_HOURS, type OutageCause, type OutageStatus } from '../domain/legal';
-import { outageActs, type OutageCaseRef } from './activities';
+import { outageActs, type OutageCaseRef } from './activity-proxies';
 import { chunk, createSerial, invalidInput, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
 import { DeadlineBook } from './deadline-book';
 import { getDeadlinesQuery } from './messages/deadlines';

@@ -11,7 +11,7 @@ import { lapsedBeforeKnown, OVERDUE_AT_ENTRY, reminderStillDue, servedAt, supers
 import { formatYuan } from '../domain/money';
 import { actBasis, recountDeadline, type Deadline, type DeadlineBasis } from '../domain/periods';
 import type { InvoiceType } from '../domain/terms';
-import { acts } from './activities';
+import { acts } from './activity-proxies';
 import { announceMoves, calendarYearAt, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
 import { DeadlineBook, deadlineFrom } from './deadline-book';
 import { calendarChangedSignal } from './messages/calendar';

@@ -1,7 +1,7 @@
 /**
  * The daily renewal digest, started by a Temporal Schedule at 09:00 Asia/Shanghai.
  */
-import { reporting } from './activities';
+import { reporting } from './activity-proxies';
 import { nowIso } from './shared';
 
 export const DIGEST_HORIZON_DAYS = 60;

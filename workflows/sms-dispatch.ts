@@ -22,7 +22,7 @@
 import { setHandler, sleep } from '@temporalio/workflow';
 import { receiptSettleMs, windowEndsAt } from '../domain/sms/dispatch';
 import { nextSendingInstant, type SmsCategory, type SmsWindowTerms } from '../domain/sms/windows';
-import { acts, sending } from './activities';
+import { acts, sending } from './activity-proxies';
 import {
   cancelSmsDispatchSignal,
   getSmsDispatchQuery,

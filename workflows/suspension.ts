@@ -15,7 +15,7 @@
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Actor, DeadlineState } from '../domain/contract';
 import { CASE_ACTIONS, SUSPENSION_SOURCE_LABELS, type SuspensionSource, type SuspensionStatus } from '../domain/legal';
-import { acts } from './activities';
+import { acts } from './activity-proxies';
 import { announceMoves, LegalCalendar, recountDeadlines, waitUntilDue } from './calendar';
 import { caseTransitions, createSerial, invalidState, LEGAL_SYSTEM_ACTOR, recordCaseMoves } from './case-support';
 import { DeadlineBook } from './deadline-book';

@@ -12,7 +12,7 @@
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import { contractWorkflowId, type Actor } from '../domain/contract';
 import { CASE_ACTIONS, type ViolationStatus } from '../domain/legal';
-import { acts } from './activities';
+import { acts } from './activity-proxies';
 import { caseTransitions, createSerial, invalidState } from './case-support';
 import { freezeContractSignal } from './messages/contract-lifecycle';
 import { getDeadlinesQuery } from './messages/deadlines';

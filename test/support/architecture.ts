@@ -29,7 +29,7 @@ export const LAYERS: Record<string, readonly string[]> = {
 };
 
 /** The one workflow file that may name the activities (type-only): it builds the activity proxies every workflow uses. */
-export const WORKFLOW_ACTIVITY_MODULE = 'workflows/activities.ts';
+export const WORKFLOW_ACTIVITY_MODULE = 'workflows/activity-proxies.ts';
 /** The one module that starts workflows (and creates schedules). */
 export const STARTER_MODULE = 'services/workflow-starts.ts';
 /** SQL written outside db/ on purpose: the health check's probe. */

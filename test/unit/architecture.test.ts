@@ -28,7 +28,7 @@ describe('the rules catch what they forbid (made-up trees)', () => {
     'db/pool.ts': "import type { Thing } from '../api/things';\nexport const pool = 1;",
     'api/things.ts': 'export type Thing = 1;',
     'workflows/flow.ts': "import type * as activities from '../activities';\nimport { a } from './a';",
-    'workflows/activities.ts': "import type * as activities from '../activities';",
+    'workflows/activity-proxies.ts': "import type * as activities from '../activities';",
     'workflows/a.ts': "import { b } from './b';\nexport const a = 1;",
     'workflows/b.ts': "import { a } from './a';\nexport const b = 1;",
     'activities/index.ts': 'export const x = 1;',

@@ -10,7 +10,7 @@
 import { invoiceNumber } from '../../domain/billing';
 import { OVERDUE_REMINDER_AT_ENTRY } from '../../domain/catch-up';
 import { initialTermLabel, termEndAfterRenewals } from '../../domain/lifecycle';
-import { acts } from '../activities';
+import { acts } from '../activity-proxies';
 import type { ImportedContractInput } from '../contract-lifecycle';
 import { deliver } from './delivery';
 import { startPayment } from './payments';

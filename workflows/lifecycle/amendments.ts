@@ -9,7 +9,7 @@ import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { SignatureRecord } from '../../domain/contract';
 import { applyAmendment } from '../../domain/lifecycle';
 import { PARTY_LABELS, type ContractTerms } from '../../domain/terms';
-import { acts } from '../activities';
+import { acts } from '../activity-proxies';
 import {
   proposeAmendmentUpdate,
   signAmendmentUpdate,

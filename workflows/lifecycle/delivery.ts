@@ -28,7 +28,7 @@ import {
 } from '../../domain/delivery';
 import { recountDeadline } from '../../domain/periods';
 import { isInFuture } from '../../domain/time';
-import { acts } from '../activities';
+import { acts } from '../activity-proxies';
 import { waitUntilDue } from '../calendar';
 import { deadlineFrom } from '../deadline-book';
 import type { CalendarChange } from '../messages/calendar';

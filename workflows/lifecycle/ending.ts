@@ -9,7 +9,7 @@
  */
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { Actor } from '../../domain/contract';
-import { acts } from '../activities';
+import { acts } from '../activity-proxies';
 import { freezeContractSignal, terminateContractUpdate, type TerminateContractInput } from '../messages/contract-lifecycle';
 import { nowIso } from '../shared';
 import type { ContractRun } from './state';

@@ -7,7 +7,7 @@
  */
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
-import { acts } from '../activities';
+import { acts } from '../activity-proxies';
 import { requestTopUpUpdate, type RequestTopUpInput } from '../messages/contract-lifecycle';
 import type { PaymentDeadlineInput } from '../payment-deadline';
 import { nowIso } from '../shared';

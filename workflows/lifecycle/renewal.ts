@@ -11,7 +11,7 @@ import { invoiceNumber } from '../../domain/billing';
 import { renewalFeeFen, renewalLabel, renewedTermEnd } from '../../domain/lifecycle';
 import type { Deadline } from '../../domain/periods';
 import { PARTY_LABELS } from '../../domain/terms';
-import { acts } from '../activities';
+import { acts } from '../activity-proxies';
 import { objectToRenewalUpdate, type ObjectToRenewalInput } from '../messages/contract-lifecycle';
 import { nowIso } from '../shared';
 import { startPayment } from './payments';

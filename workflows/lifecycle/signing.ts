@@ -12,7 +12,7 @@ import { SYSTEM_ACTOR, type SignatureRecord } from '../../domain/contract';
 import { actBasis, recountDeadline, termEnd, type DeadlineBasis } from '../../domain/periods';
 import { isInFuture } from '../../domain/time';
 import { PARTY_LABELS, type PartyCode } from '../../domain/terms';
-import { acts } from '../activities';
+import { acts } from '../activity-proxies';
 import { waitUntilDue } from '../calendar';
 import { deadlineFrom } from '../deadline-book';
 import { calendarChangedSignal } from '../messages/calendar';

@@ -24,7 +24,7 @@ import type { Actor, ContractStatus, DeadlineState, SignatureRecord } from '../.
 import type { DeliveryState } from '../../domain/delivery';
 import type { Deadline } from '../../domain/periods';
 import type { ContractTerms, PartyCode } from '../../domain/terms';
-import { acts, bookkeeping } from '../activities';
+import { acts, bookkeeping } from '../activity-proxies';
 import { announceMoves, LegalCalendar, recountDeadlines } from '../calendar';
 import type { contractLifecycle, ContractLifecycleInput } from '../contract-lifecycle';
 import { DeadlineBook } from '../deadline-book';

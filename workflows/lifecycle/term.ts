@@ -12,7 +12,7 @@ import { reminderStillDue } from '../../domain/catch-up';
 import { SYSTEM_ACTOR } from '../../domain/contract';
 import { renewedTermEnd } from '../../domain/lifecycle';
 import { PARTY_LABELS } from '../../domain/terms';
-import { acts } from '../activities';
+import { acts } from '../activity-proxies';
 import { reminderInstants, waitUntil } from '../shared';
 import { endContract } from './ending';
 import { issueRenewalNotice, openObjectionPeriod, renew, renews, sendRenewalAlert, type Term } from './renewal';
