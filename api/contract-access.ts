@@ -4,12 +4,14 @@
  * The handler receives it as `ctx.contract`; a contract the caller may not
  * see is a 404, whatever they send.
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { findContract, type ContractRow } from '../db/contracts';
 import type { User } from '../db/users';
 import { assertContractAccess } from './auth';
-import type { AppDeps } from './deps';
+import { ensureOwedStarted } from '../services/workflow-starts';
+import { workflowStartDeps, type AppDeps } from './deps';
 import { notFound } from './errors';
 import type { RouteDef } from './http';
 import type { ContractAction } from './policy';
@@ -23,6 +25,17 @@ export async function loadContract(deps: AppDeps, user: User, rawId: string | un
   if (!contract) throw notFound('contract');
   assertContractAccess(user, contract, action);
   return contract;
+}
+
+/**
+ * The contract's lifecycle workflow, for an update: a contract whose creation
+ * answered before its workflow started (api/main.ts starts after the
+ * response) has its owed start made first, so a signature sent the moment
+ * the contract exists never finds no workflow.
+ */
+export async function lifecycleHandle(deps: AppDeps, contract: ContractRow): Promise<WorkflowHandle> {
+  if (contract.workflowStartedAt === null) await ensureOwedStarted(workflowStartDeps(deps), contract.workflowId);
+  return deps.temporal.workflow.getHandle(contract.workflowId);
 }
 
 /** Refuses the request unless the policy lets the caller do the route's action to the contract its path names; keeps the contract for the handler. */

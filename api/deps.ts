@@ -3,6 +3,7 @@ import type { Db } from '../db/pool';
 import type { WebhookDestinationPolicy } from '../domain/destinations';
 import type { WriteRateLimits } from '../platform/config';
 import type { Logger } from '../platform/logger';
+import type { AfterResponseStarts, WorkflowStartDeps } from '../services/workflow-starts';
 import type { SmsSettings } from '../platform/sms-config';
 import type { DnsLookup } from '../webhooks/destinations';
 
@@ -28,4 +29,15 @@ export type AppDeps = {
   dnsLookup?: DnsLookup;
   /** writes per minute per user and organisation (api/write-limits.ts; platform/config.ts) */
   rateLimits: WriteRateLimits;
+  /** owed workflow starts made once the request has answered (api/main.ts); unset: a creating request waits for its start */
+  afterResponseStarts?: AfterResponseStarts;
 };
+
+/** What the services that start workflows need, from the app's dependencies. */
+export const workflowStartDeps = (deps: AppDeps): WorkflowStartDeps => ({
+  db: deps.db,
+  temporal: deps.temporal,
+  taskQueue: deps.taskQueue,
+  logger: deps.logger,
+  afterResponse: deps.afterResponseStarts,
+});

@@ -8,6 +8,7 @@ import { isDatabaseUnavailable, isTransactionConflict } from '../db/pool';
 import { AppError, type FieldIssue } from '../domain/errors';
 import type { Logger } from '../platform/logger';
 import { businessFailureOf, isTemporalUnavailable } from '../platform/temporal';
+import { WorkflowStartOwedError } from '../services/workflow-starts';
 
 export { AppError, type FieldIssue } from '../domain/errors';
 
@@ -46,6 +47,8 @@ export function toAppError(error: unknown): AppError | null {
   // e.g. two appends to the audit chain crossing row locks (docs/security.md): nothing was written, a retry runs
   if (isTransactionConflict(error)) return new AppError('UNAVAILABLE', 'a concurrent change got in the way; retry shortly');
   if (isTemporalUnavailable(error)) return new AppError('UNAVAILABLE', 'the workflow service is not reachable right now; retry shortly');
+  // a contract's workflow that its creation still owes could not be started for this request: nothing was recorded
+  if (error instanceof WorkflowStartOwedError) return new AppError('UNAVAILABLE', 'the contract process is being started; retry shortly');
   return null;
 }
 

@@ -15,7 +15,7 @@ import { encryptingDataConverter } from '../platform/payload-codec';
 import { loadPayloadKeys } from '../platform/payload-key';
 import { explainPlaintextTemporal } from '../platform/start-failures';
 import { connectClient, temporalConnectionOptions } from '../platform/temporal';
-import { sweepOwedStarts } from '../services/workflow-starts';
+import { AfterResponseStarts, sweepOwedStarts } from '../services/workflow-starts';
 import { createApp } from './app';
 import { createCodecApp } from './codec';
 
@@ -58,6 +58,8 @@ async function main(): Promise<void> {
     tokenTtlMs: config.tokenTtlMs,
     webhookDestinations: config.webhookDestinations,
     rateLimits: config.rateLimits,
+    // a creation answers once its rows and its owed start are committed; the start follows (the sweeper backs it up)
+    afterResponseStarts: new AfterResponseStarts(),
   };
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {
@@ -104,6 +106,8 @@ async function main(): Promise<void> {
     clearInterval(sweeper);
     codecServer?.close();
     server.close(async () => {
+      // starts queued by the last requests are made before the connection closes (a kill leaves them to the sweeper)
+      await deps.afterResponseStarts.drain();
       await temporal.connection.close().catch(() => undefined);
       await db.close().catch(() => undefined);
       logger.info('api stopped');

@@ -22,6 +22,13 @@ export async function recordWorkflowStartFailure(db: Queryable, workflowId: stri
   await db.query('UPDATE workflow_outbox SET attempts = attempts + 1, last_error = $2 WHERE workflow_id = $1', [workflowId, error.slice(0, 500)]);
 }
 
+/** The start still owed for this workflow id, if one is. */
+export async function findOwedWorkflowStart(db: Queryable, workflowId: string): Promise<OutboxEntry | null> {
+  const { rows } = await db.query('SELECT workflow_id, workflow, args, attempts FROM workflow_outbox WHERE workflow_id = $1', [workflowId]);
+  const row = rows[0];
+  return row ? { workflowId: row.workflow_id, workflow: row.workflow, args: row.args, attempts: row.attempts } : null;
+}
+
 /** Entries older than `olderThanMs` (younger ones are still being started by their request). */
 export async function listPendingWorkflowStarts(db: Queryable, olderThanMs: number, limit = 100): Promise<OutboxEntry[]> {
   const { rows } = await db.query(

@@ -1,8 +1,10 @@
 /**
  * Creating a contract: the row, its audit event and the owed workflow start
- * commit together; the start happens right after, and a sweeper retries any
- * start that did not happen (a crash between the two). So there is never a
- * workflow without a row, and a row is never left without its workflow.
+ * commit together; the start happens right after (after the response where
+ * the process starts that way: services/workflow-starts.ts), and a sweeper
+ * retries any start that did not happen (a crash between the two). So there
+ * is never a workflow without a row, and a row is never left without its
+ * workflow.
  */
 import { randomUUID } from 'node:crypto';
 import { contractWorkflowId, type Actor } from '../domain/contract';
@@ -11,7 +13,7 @@ import { appendAudit } from '../db/audit';
 import { findContractByIdempotencyKey, insertContract, type ContractRow } from '../db/contracts';
 import { contractLifecycle, type ContractLifecycleInput } from '../workflows/contract-lifecycle';
 import { assertOrganisationOpen, organisationOfTerms } from './organisations';
-import { oweStart, startOwed, type WorkflowStartDeps } from './workflow-starts';
+import { oweStart, startOwedSoon, type WorkflowStartDeps } from './workflow-starts';
 
 export type CreateContractInput = { terms: ContractTerms; ownerId: string; idempotencyKey: string | null; actor: Actor };
 
@@ -54,7 +56,7 @@ export async function createContract(
     if (!existing) throw new Error('contract insert conflicted but no contract holds the idempotency key');
     return { contract: existing, created: false };
   }
-  await startOwed(deps, inserted.owed);
+  await startOwedSoon(deps, inserted.owed);
   return { contract: inserted.row, created: true };
 }
 

@@ -49,7 +49,7 @@ import { confirmRectificationUpdate, extendSuspensionUpdate } from '../../workfl
 import { confirmViolationUpdate, dismissViolationUpdate } from '../../workflows/messages/violation';
 import { assertContractAccess, canSeeContract } from '../auth';
 import { organisationScopeOf, ownerScopeOf } from '../policy';
-import type { AppDeps } from '../deps';
+import { workflowStartDeps, type AppDeps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { defineRoute, type RouteDef } from '../http';
 
@@ -232,7 +232,7 @@ async function contractsInService(deps: AppDeps, ids: string[] | 'all'): Promise
 }
 
 export function caseRoutes(deps: AppDeps) {
-  const services = () => ({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger });
+  const services = () => workflowStartDeps(deps);
   /** the moment on the clock the workflows' timers run on (the time-skipping server's in tests) */
   const workflowNow = async () => (deps.temporalClock ? deps.temporalClock() : Date.now());
 

@@ -5,7 +5,7 @@
  */
 import { ZImportRequest } from '../../domain/contract-import';
 import { importContracts } from '../../services/contract-imports';
-import type { AppDeps } from '../deps';
+import { workflowStartDeps, type AppDeps } from '../deps';
 import { defineRoute } from '../http';
 
 /** 1,000 contracts of about 3 KB each, with room for long names and many payments. */
@@ -22,7 +22,7 @@ export function contractImportRoutes(deps: AppDeps) {
       heavy: true,
       handler: async ({ body, user, requestId }) =>
         importContracts(
-          { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, now: async () => (deps.temporalClock ? deps.temporalClock() : Date.now()) },
+          { ...workflowStartDeps(deps), now: async () => (deps.temporalClock ? deps.temporalClock() : Date.now()) },
           { dryRun: body.dryRun, file: body.file, contracts: body.contracts, actor: { id: user.id, role: user.role, requestId } },
         ),
     }),

@@ -23,7 +23,8 @@ import { listCases } from '../../db/legal';
 import { contractMatters, worstMatter } from '../../domain/risk';
 import { invoiceView } from './invoices';
 import { organisationScopeOf, ownerScopeOf } from '../policy';
-import type { AppDeps } from '../deps';
+import { workflowStartDeps, type AppDeps } from '../deps';
+import { lifecycleHandle } from '../contract-access';
 import { AppError, notFound } from '../errors';
 import { defineRoute } from '../http';
 
@@ -185,7 +186,7 @@ export function contractRoutes(deps: AppDeps) {
           ownerId = owner.id;
         }
         const { contract, created } = await createContract(
-          { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger },
+          workflowStartDeps(deps),
           { terms: body.terms, ownerId, idempotencyKey, actor: { id: user.id, role: user.role, requestId } },
         );
         res.status(created ? 201 : 200).location(`/api/contracts/${contract.id}`);
@@ -260,7 +261,7 @@ export function contractRoutes(deps: AppDeps) {
         if (body.signedAt && isInFuture(body.signedAt, Date.now())) {
           throw new AppError('VALIDATION_FAILED', 'body is invalid', { issues: [{ path: 'body.signedAt', message: 'must not be in the future' }] });
         }
-        const handle = deps.temporal.workflow.getHandle(contract.workflowId);
+        const handle = await lifecycleHandle(deps, contract);
         const state = await handle.executeUpdate(signContractUpdate, {
           args: [{ ...body, actor: { id: user.id, role: user.role, requestId } }],
         });

@@ -10,6 +10,7 @@ import { requestTopUpUpdate } from '../../workflows/messages/contract-lifecycle'
 import { recordPaymentUpdate } from '../../workflows/messages/payment-deadline';
 import { ownerScopeOf } from '../policy';
 import type { AppDeps } from '../deps';
+import { lifecycleHandle } from '../contract-access';
 import { AppError } from '../errors';
 import { defineRoute } from '../http';
 
@@ -156,9 +157,7 @@ export function invoiceRoutes(deps: AppDeps) {
       handler: async ({ body, user, res, requestId, contract }) => {
         const topUp = priceTopUpRequest(contract.terms, body, user.role);
         if (contract.status !== 'active') throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: top-ups are bought during the term only`);
-        const result = await deps.temporal.workflow
-          .getHandle(contract.workflowId)
-          .executeUpdate(requestTopUpUpdate, { args: [{ ...topUp, actor: { id: user.id, role: user.role, requestId } }] });
+        const result = await (await lifecycleHandle(deps, contract)).executeUpdate(requestTopUpUpdate, { args: [{ ...topUp, actor: { id: user.id, role: user.role, requestId } }] });
         res.status(202);
         return {
           ...result,

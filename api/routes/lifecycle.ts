@@ -14,6 +14,7 @@ import {
 import type { ContractRow } from '../../db/contracts';
 import { assertOrganisationOpen } from '../../services/organisations';
 import type { AppDeps } from '../deps';
+import { lifecycleHandle } from '../contract-access';
 import { AppError } from '../errors';
 import { defineRoute } from '../http';
 import { contractDetail } from './contracts';
@@ -47,9 +48,7 @@ export function lifecycleRoutes(deps: AppDeps) {
       handler: async ({ body, user, requestId, res, contract }) => {
         if (user.role === 'customer' && body.party !== 'A') throw new AppError('FORBIDDEN', 'a customer operator objects for party A only');
         requireActive(contract.status, contract.number, 'objecting to renewal');
-        const state = await deps.temporal.workflow
-          .getHandle(contract.workflowId)
-          .executeUpdate(objectToRenewalUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
+        const state = await (await lifecycleHandle(deps, contract)).executeUpdate(objectToRenewalUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
         res.status(201);
         return contractDetail(deps, contract, state);
       },
@@ -64,9 +63,7 @@ export function lifecycleRoutes(deps: AppDeps) {
       body: ZTerminationRequest,
       handler: async ({ body, user, requestId, contract }) => {
         requireActive(contract.status, contract.number, 'termination');
-        const state = await deps.temporal.workflow
-          .getHandle(contract.workflowId)
-          .executeUpdate(terminateContractUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
+        const state = await (await lifecycleHandle(deps, contract)).executeUpdate(terminateContractUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
         return contractDetail(deps, contract, state);
       },
     }),
@@ -81,9 +78,7 @@ export function lifecycleRoutes(deps: AppDeps) {
       handler: async ({ body, user, requestId, res, contract }) => {
         await refuseFrozenOrganisation(contract, 'no supplemental agreement can be made with it');
         requireActive(contract.status, contract.number, 'a supplemental agreement');
-        const amendment = await deps.temporal.workflow
-          .getHandle(contract.workflowId)
-          .executeUpdate(proposeAmendmentUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
+        const amendment = await (await lifecycleHandle(deps, contract)).executeUpdate(proposeAmendmentUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
         res.status(201).location(`/api/contracts/${contract.id}/amendments/${amendment.seq}`);
         return amendment;
       },
@@ -101,9 +96,7 @@ export function lifecycleRoutes(deps: AppDeps) {
         if (!seq.success) throw new AppError('NOT_FOUND', 'supplemental agreement not found');
         await refuseFrozenOrganisation(contract, 'no supplemental agreement can be signed with it');
         requireActive(contract.status, contract.number, 'signing a supplemental agreement');
-        return deps.temporal.workflow
-          .getHandle(contract.workflowId)
-          .executeUpdate(signAmendmentUpdate, { args: [{ ...body, seq: seq.data, actor: actorOf(user, requestId) }] });
+        return (await lifecycleHandle(deps, contract)).executeUpdate(signAmendmentUpdate, { args: [{ ...body, seq: seq.data, actor: actorOf(user, requestId) }] });
       },
     }),
 
@@ -133,7 +126,7 @@ export function lifecycleRoutes(deps: AppDeps) {
         const { document, ...confirmation } = body;
         // the scan is stored (and audited as filed) first, as cases file their written documents
         const scan = document ? await fileDeliveryScan(deps.db, { contract, doc: document, actor }) : null;
-        await deps.temporal.workflow.getHandle(contract.workflowId).executeUpdate(confirmDeliveryUpdate, { args: [{ ...confirmation, scan, actor }] });
+        await (await lifecycleHandle(deps, contract)).executeUpdate(confirmDeliveryUpdate, { args: [{ ...confirmation, scan, actor }] });
         res.status(201);
         return deliveryConfirmationView(deps, contract);
       },

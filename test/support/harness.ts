@@ -16,6 +16,7 @@ import { expect, inject } from 'vitest';
 import { createActivities, type Activities, type ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import type { AppDeps } from '../../api/deps';
+import { AfterResponseStarts } from '../../services/workflow-starts';
 import { issueToken, upsertUser, type Role } from '../../db/users';
 import { loadActorAssertionKey } from '../../platform/actor-key';
 import { loadConfig } from '../../platform/config';
@@ -37,6 +38,8 @@ export type HarnessOptions = {
   postgres?: { adminUrl: string; templateDb: string };
   /** the worker's workflow cache; default: WORKER_MAX_CACHED_WORKFLOWS when set, else the SDK's */
   maxCachedWorkflows?: number;
+  /** owed workflow starts made after the response, as api/main.ts makes them; default: the request makes its start before answering */
+  afterResponseStarts?: boolean;
 };
 
 export type Harness = {
@@ -147,6 +150,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     // (one test user makes thousands of writes a minute); test/security/write-rate-limits.test.ts sets small ones
     rateLimits: UNREACHED_RATE_LIMITS,
     webhookDestinations: loadConfig().webhookDestinations,
+    ...(options.afterResponseStarts ? { afterResponseStarts: new AfterResponseStarts() } : {}),
   };
   const app = createApp(deps);
 
@@ -198,6 +202,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       harness.worker = worker;
     },
     close: async () => {
+      await deps.afterResponseStarts?.drain();
       worker.shutdown();
       await running.catch(() => undefined);
       const replay = await replayStartedWorkflows(env.client, started.ids, inject('workflowBundlePath'), testFile, dataConverter).finally(async () => {
