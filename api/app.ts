@@ -1,7 +1,7 @@
 /**
  * The express application, separate from listen() so tests drive it directly.
  */
-import { withActorAssertions } from '../platform/temporal';
+import { withActorAssertions, withWorkflowInterceptors } from '../platform/temporal';
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
@@ -10,6 +10,7 @@ import { consoleMiddleware } from './console';
 import { contractGate, gatedContract } from './contract-access';
 import type { AppDeps } from './deps';
 import { AppError, errorMiddleware } from './errors';
+import { requestTimings, temporalTimings } from './request-timing';
 import { parseWith, requireJsonBody, type RouteDef } from './http';
 import { idempotency } from './idempotency';
 import { securityHeaders } from './security-headers';
@@ -35,12 +36,14 @@ export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
 }
 
 export function createApp(given: AppDeps): Express {
-  // every update sent through this app carries its signed actor assertion
-  const deps: AppDeps = { ...given, temporal: withActorAssertions(given.temporal, given.actorAssertionKey, given.temporalClock) };
+  // every update sent through this app carries its signed actor assertion; its round trips are timed where asked
+  const temporal = given.serverTiming ? withWorkflowInterceptors(given.temporal, [temporalTimings()]) : given.temporal;
+  const deps: AppDeps = { ...given, temporal: withActorAssertions(temporal, given.actorAssertionKey, given.temporalClock) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  if (deps.serverTiming) app.use(requestTimings());
   app.use(securityHeaders());
 
   app.use((req: Request, res: Response, next: NextFunction) => {

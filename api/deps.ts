@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
 import type { WebhookDestinationPolicy } from '../domain/destinations';
 import type { WriteRateLimits } from '../platform/config';
+import type { PdfRenderer } from '../pdf/renderer';
 import type { Logger } from '../platform/logger';
 import type { AfterResponseStarts, WorkflowStartDeps } from '../services/workflow-starts';
 import type { SmsSettings } from '../platform/sms-config';
@@ -29,8 +30,12 @@ export type AppDeps = {
   dnsLookup?: DnsLookup;
   /** writes per minute per user and organisation (api/write-limits.ts; platform/config.ts) */
   rateLimits: WriteRateLimits;
+  /** where statements filed as text are rendered to PDF: the API's render pool (api/main.ts); in this process when unset */
+  pdf?: PdfRenderer;
   /** owed workflow starts made once the request has answered (api/main.ts); unset: a creating request waits for its start */
   afterResponseStarts?: AfterResponseStarts;
+  /** responses carry their Postgres and Temporal timings (SERVER_TIMING=on: api/request-timing.ts) */
+  serverTiming?: boolean;
 };
 
 /** What the services that start workflows need, from the app's dependencies. */

@@ -16,8 +16,10 @@ import { loadPayloadKeys } from '../platform/payload-key';
 import { explainPlaintextTemporal } from '../platform/start-failures';
 import { connectClient, temporalConnectionOptions } from '../platform/temporal';
 import { AfterResponseStarts, sweepOwedStarts } from '../services/workflow-starts';
+import { createRenderPool, IN_PROCESS_RENDERER } from '../pdf/renderer';
 import { createApp } from './app';
 import { createCodecApp } from './codec';
+import { recordTiming } from './request-timing';
 
 const SWEEP_EVERY_MS = 5_000;
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
   if (plaintext) throw new Error(plaintext);
   // every payload encrypted before it reaches Temporal, decrypted after (platform/payload-codec.ts): the worker uses the same
   const dataConverter = encryptingDataConverter(loadPayloadKeys(config));
-  const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-api', role: config.databaseRole });
+  const db = createDb({ connectionString: config.databaseUrl, max: config.databasePoolSize, applicationName: 'sms-contracts-api', role: config.databaseRole, onTiming: recordTiming });
   const temporal = await connectClient({ ...temporalConnectionOptions(config.temporal), namespace: config.temporal.namespace, dataConverter });
 
   if (config.adminToken) {
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     if (revoked > 0) logger.warn({ revoked }, 'revoked the development demo tokens this database held');
   }
 
+  const pdf = config.pdfRender.processes > 0 ? createRenderPool({ ...config.pdfRender, logger }) : IN_PROCESS_RENDERER;
   const deps = {
     db,
     temporal,
@@ -58,8 +61,11 @@ async function main(): Promise<void> {
     tokenTtlMs: config.tokenTtlMs,
     webhookDestinations: config.webhookDestinations,
     rateLimits: config.rateLimits,
+    // statements filed as text render in their own, lower-priority processes, never on the event loop requests share
+    pdf,
     // a creation answers once its rows and its owed start are committed; the start follows (the sweeper backs it up)
     afterResponseStarts: new AfterResponseStarts(),
+    serverTiming: config.http.serverTiming,
   };
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {
@@ -108,6 +114,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       // starts queued by the last requests are made before the connection closes (a kill leaves them to the sweeper)
       await deps.afterResponseStarts.drain();
+      await pdf.close();
       await temporal.connection.close().catch(() => undefined);
       await db.close().catch(() => undefined);
       logger.info('api stopped');

@@ -24,7 +24,9 @@
  *   BENCH_TIMERS_IN_FLIGHT=500  (6) most workflows started but not yet waiting on their timer
  *   BENCH_DURATION_S=10         (1) and (2) window per measurement
  *   BENCH_CONCURRENCY=16        (1) requests / starts in flight
- *   BENCH_RATE=50               (2) offered requests per second
+ *   BENCH_RATE=50               (2) offered requests per second (reads, creations)
+ *   BENCH_SIGN_RATE=20          (2) offered signatures per second
+ *   BENCH_LATENCY_RUNS=5        (2) runs of each latency measurement (the table reports the worst p99)
  *   BENCH_CONTRACTS=100000      (7) synthetic contracts
  *   BENCH_CALENDAR=10000        (8) open payment deadlines a holiday notice moves
  *   BENCH_IMPORT=1000           (9) contracts in the imported book
@@ -66,6 +68,8 @@ const settings = {
   durationMs: num('BENCH_DURATION_S', 10) * 1000,
   concurrency: num('BENCH_CONCURRENCY', 16),
   rate: num('BENCH_RATE', 50),
+  signRate: num('BENCH_SIGN_RATE', 20),
+  latencyRuns: num('BENCH_LATENCY_RUNS', 5),
   contracts: num('BENCH_CONTRACTS', 100_000),
   calendar: num('BENCH_CALENDAR', 10_000),
   imports: num('BENCH_IMPORT', 1_000),
@@ -231,7 +235,7 @@ async function main(): Promise<void> {
       contractIds = starts.contractIds;
     }
     if (wanted('2')) {
-      const latency = await section('2', () => benchLatency(stack, contractIds, { perSecond: settings.rate, durationMs: settings.durationMs }));
+      const latency = await section('2', () => benchLatency(stack, contractIds, { perSecond: settings.rate, signPerSecond: settings.signRate, durationMs: settings.durationMs, runs: settings.latencyRuns }));
       rows.push(...latency.rows);
       raw.latency = latency.raw;
     }

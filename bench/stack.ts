@@ -8,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { issueToken, upsertUser } from '../db/users';
 import { REFERENCE_TERMS } from '../domain/terms';
 import { startSmscSimulator } from '../tools/smsc/simulator';
+import { collectServerTiming } from './server-timing';
 import { getContractStateQuery } from '../workflows/messages/contract-lifecycle';
 import type { noop } from '../workflows/noop';
 import { createBenchDatabase, freePort, onCleanup, say, serviceEnv, spawnService, startDevServer, waitForHttp, type BenchDatabase, type DevServer, type ServiceProcess } from './env';
@@ -47,6 +48,8 @@ export async function startStack(options: { cpuProfile?: boolean } = {}): Promis
   const envFor = (queue: string, apiPort?: number) => ({
     ...serviceEnv({ databaseUrl: database.url, temporalAddress: env.address, taskQueue: queue, port: apiPort }),
     SMPP_URL: smsc.url(),
+    // every response says where its time went (api/request-timing.ts): read by bench/server-timing.ts
+    SERVER_TIMING: 'on',
   });
   const worker = spawnService('worker', 'worker/main.ts', envFor(taskQueue), options);
   const api = spawnService('api', 'api/main.ts', envFor(taskQueue, port), options);
@@ -70,6 +73,7 @@ export async function startStack(options: { cpuProfile?: boolean } = {}): Promis
       headers: { authorization: `Bearer ${salesToken}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body,
     });
+    collectServerTiming('POST /api/contracts', res);
     const json = (await res.json()) as { id?: string; error?: unknown };
     if (res.status !== 201 || !json.id) throw new Error(`POST /api/contracts: ${res.status} ${JSON.stringify(json).slice(0, 200)}`);
     return json.id;

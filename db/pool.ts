@@ -26,6 +26,11 @@ export type DbOptions = {
   applicationName?: string;
   /** run every session as this role (the `role` setting at connection start): the application's own, least-privileged role; a plain identifier */
   role?: string;
+  /**
+   * Told how long each wait for a pooled connection and each statement took
+   * (ms): what the API's request timings add up (api/request-timing.ts).
+   */
+  onTiming?: (phase: 'db-wait' | 'db', ms: number) => void;
 };
 
 export function createDb(options: DbOptions): Db {
@@ -42,21 +47,54 @@ export function createDb(options: DbOptions): Db {
   pool.on('error', () => undefined);
 
 
+  const onTiming = options.onTiming;
+  /** a pooled connection, with the wait for it told */
+  const checkout = async () => {
+    if (!onTiming) return pool.connect();
+    const t = performance.now();
+    const client = await pool.connect();
+    onTiming('db-wait', performance.now() - t);
+    return client;
+  };
+  const timed = async <R extends pg.QueryResultRow>(run: () => Promise<pg.QueryResult<R>>) => {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      onTiming!('db', performance.now() - t);
+    }
+  };
+
   return {
     pool,
-    query: (text, values) => pool.query(text, values),
+    query: onTiming
+      ? async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
+          // pool.query's own steps (check out, run, release), with the wait and the statement told apart
+          const client = await checkout();
+          let broken: Error | undefined;
+          try {
+            return await timed(() => client.query<R>(text, values));
+          } catch (error) {
+            if (isDatabaseUnavailable(error)) broken = error as Error;
+            throw error;
+          } finally {
+            client.release(broken);
+          }
+        }
+      : (text, values) => pool.query(text, values),
     async withTransaction(fn) {
-      const client = await pool.connect();
+      const client = await checkout();
       // A connection lost while checked out (a server restart between two statements) is an 'error'
       // event on the client, not on the pool: without a listener it would crash the process. The next
       // statement fails instead, the transaction is abandoned, and the broken client is destroyed.
       const lost = () => undefined;
       client.on('error', lost);
       let broken: Error | undefined;
+      const tx: Queryable = onTiming ? { query: (text, values) => timed(() => client.query(text, values)) } : client;
       try {
-        await client.query('BEGIN');
-        const result = await fn(client);
-        await client.query('COMMIT');
+        await tx.query('BEGIN');
+        const result = await fn(tx);
+        await tx.query('COMMIT');
         return result;
       } catch (error) {
         if (isDatabaseUnavailable(error)) broken = error as Error;

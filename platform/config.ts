@@ -93,6 +93,8 @@ const ZEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
+  /** Postgres connections each process (API, worker) keeps at most: a contract's page reads nine things at once */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   /** The role the API and worker act as (SET ROLE) after connecting; empty to act as the connecting user. */
   DATABASE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$|^$/, 'must be a plain role name').default('sms_app'),
   /** When unset, `npm start` runs an embedded Postgres on this port with its data in DATA_DIR. */
@@ -152,6 +154,8 @@ const ZEnv = z.object({
   BILLING_URL: optionalString.pipe(z.url().optional()),
   /** Request bodies larger than this are refused with 413. */
   BODY_LIMIT: z.string().default('256kb'),
+  /** every response carries its Postgres and Temporal timings in a Server-Timing header (api/request-timing.ts) */
+  SERVER_TIMING: z.enum(['on', 'off']).default('off'),
   /**
    * webhook receivers that may be internal (private or loopback addresses) and
    * plain http in production: host names or IP addresses, comma-separated
@@ -200,8 +204,9 @@ const ZEnv = z.object({
 
 export type Config = {
   env: 'development' | 'test' | 'production';
-  http: { host: string; port: number; bodyLimit: string };
+  http: { host: string; port: number; bodyLimit: string; serverTiming: boolean };
   databaseUrl: string | undefined;
+  databasePoolSize: number;
   databaseRole: string | undefined;
   embeddedPostgresPort: number;
   temporal: {
@@ -246,8 +251,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     env: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT, bodyLimit: e.BODY_LIMIT },
+    http: { host: e.HOST, port: e.PORT, bodyLimit: e.BODY_LIMIT, serverTiming: e.SERVER_TIMING === 'on' },
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseRole: e.DATABASE_ROLE || undefined,
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
     temporal: {

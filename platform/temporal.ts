@@ -68,7 +68,12 @@ export function actorAssertionSigner(keyHex: string, clock: () => number | Promi
  * updates: what the API acts through, so every update it sends is proven.
  */
 export function withActorAssertions(client: Client, keyHex: string, clock?: () => number | Promise<number>): Client {
-  // a stand-in that never reaches a server (an app serving only the console) has nothing to sign
+  return withWorkflowInterceptors(client, [actorAssertionSigner(keyHex, clock)]);
+}
+
+/** The same client (connection, namespace, interceptors) with `added` run after its own interceptors. */
+export function withWorkflowInterceptors(client: Client, added: WorkflowClientInterceptor[]): Client {
+  // a stand-in that never reaches a server (an app serving only the console) has nothing to intercept
   if (!client?.options) return client;
   const workflow = client.options.interceptors.workflow;
   const existing = Array.isArray(workflow) ? workflow : [];
@@ -76,7 +81,7 @@ export function withActorAssertions(client: Client, keyHex: string, clock?: () =
     connection: client.connection,
     namespace: client.options.namespace,
     dataConverter: client.options.dataConverter,
-    interceptors: { ...client.options.interceptors, workflow: [...existing, actorAssertionSigner(keyHex, clock)] },
+    interceptors: { ...client.options.interceptors, workflow: [...existing, ...added] },
   });
 }
 

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const dataConverter = encryptingDataConverter(loadPayloadKeys(config));
   const connectionOptions = temporalConnectionOptions(config.temporal);
   const connection = await NativeConnection.connect(connectionOptions);
-  const db = createDb({ connectionString: config.databaseUrl, applicationName: 'sms-contracts-worker', role: config.databaseRole });
+  const db = createDb({ connectionString: config.databaseUrl, max: config.databasePoolSize, applicationName: 'sms-contracts-worker', role: config.databaseRole });
   const billing = config.billingUrl ? createHttpBilling({ baseUrl: config.billingUrl }) : createLedgerBilling();
   // the client the activities start workflows with (and the digest schedule is made by)
   const temporal = await connectClient({ ...connectionOptions, namespace: config.temporal.namespace, dataConverter });

@@ -110,20 +110,27 @@ async function liveDeadlines(
   return { deadlines: deadlines.map(({ kind, ref, dueAt, explanation, explanationEn, provisional }) => ({ kind, ref, dueAt, explanation, explanationEn, provisional: provisional ?? false })), source: sources.size > 1 ? 'mixed' : (sources.values().next().value as 'workflow' | 'read-model') };
 }
 
-/** The contract as the API shows it; every read (workflow queries, Postgres) runs at once. */
-export async function contractDetail(deps: AppDeps, contract: ContractRow, live?: ContractStateView | null) {
+/**
+ * The contract as the API shows it; every read (workflow queries, Postgres)
+ * runs at once. `justCreated`: the answer to the request that created it,
+ * which holds nothing yet but its creation event (no signature, document,
+ * notification, invoice, case or deadline can exist before its workflow
+ * runs), so only those two reads are made.
+ */
+export async function contractDetail(deps: AppDeps, contract: ContractRow, live?: ContractStateView | null, options: { justCreated?: boolean } = {}) {
   const now = Date.now();
   const lifecycle = live === undefined ? queryLiveState(deps.temporal.workflow.getHandle(contract.workflowId), deps) : Promise.resolve(live);
+  const none = <T,>(read: () => Promise<T[]>): Promise<T[]> => (options.justCreated ? Promise.resolve([]) : read());
   const [state, { deadlines, source }, signatures, documents, audit, notifications, owner, invoices, cases] = await Promise.all([
     lifecycle,
-    liveDeadlines(deps, contract, lifecycle),
-    listSignatures(deps.db, contract.id),
-    listDocuments(deps.db, contract.id),
+    options.justCreated ? { deadlines: [], source: 'read-model' as const } : liveDeadlines(deps, contract, lifecycle),
+    none(() => listSignatures(deps.db, contract.id)),
+    none(() => listDocuments(deps.db, contract.id)),
     listAuditForContract(deps.db, contract.id),
-    listNotifications(deps.db, contract.id),
+    none(() => listNotifications(deps.db, contract.id)),
     findUser(deps.db, contract.ownerId),
-    listInvoicesForContract(deps.db, contract.id),
-    listCases(deps.db, { contractId: contract.id, status: 'open', limit: 100, offset: 0 }),
+    none(() => listInvoicesForContract(deps.db, contract.id)),
+    options.justCreated ? { items: [], total: 0 } : listCases(deps.db, { contractId: contract.id, status: 'open', limit: 100, offset: 0 }),
   ]);
   const status = state?.status ?? contract.status;
   const matters = contractMatters(
@@ -190,7 +197,8 @@ export function contractRoutes(deps: AppDeps) {
           { terms: body.terms, ownerId, idempotencyKey, actor: { id: user.id, role: user.role, requestId } },
         );
         res.status(created ? 201 : 200).location(`/api/contracts/${contract.id}`);
-        return contractDetail(deps, contract, null);
+        // a replay of the creation (same idempotency key) reads everything: the contract may have moved on since
+        return contractDetail(deps, contract, null, { justCreated: created });
       },
     }),
 
