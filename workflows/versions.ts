@@ -39,6 +39,13 @@ export type LifecycleVersion = {
    * no longer produces the form. Runs from before keep the form on payment.
    */
   deliveryConfirmation: boolean;
+  /**
+   * a signature is recorded by a local activity, inside the update's own
+   * workflow task: no activity task that waits in the task queue behind the
+   * documents being rendered, no second workflow task before the update
+   * answers. Runs from before keep the activity.
+   */
+  localSignatures: boolean;
 };
 
 /** Call first thing in `contractLifecycle`, before any await. */
@@ -47,10 +54,12 @@ export function lifecycleVersion(): LifecycleVersion {
   const calendarYears = patched('calendar-years-v6');
   const catchUp = patched('catch-up-v7');
   const deliveryConfirmation = patched('delivery-confirmation-v1');
+  const localSignatures = patched('local-signature-record-v1');
   return {
     calendarYears,
     catchUp,
     deliveryConfirmation,
+    localSignatures,
     localBookkeeping: v5 || patched('local-bookkeeping'),
     initialTermInvoice: () => v5 || patched('initial-term-invoice'),
     termRenewal: () => v5 || patched('term-renewal'),

@@ -12,7 +12,7 @@ import { SYSTEM_ACTOR, type SignatureRecord } from '../../domain/contract';
 import { actBasis, recountDeadline, termEnd, type DeadlineBasis } from '../../domain/periods';
 import { isInFuture } from '../../domain/time';
 import { PARTY_LABELS, type PartyCode } from '../../domain/terms';
-import { acts } from '../activity-proxies';
+import { acts, bookkeeping } from '../activity-proxies';
 import { waitUntilDue } from '../calendar';
 import { deadlineFrom } from '../deadline-book';
 import { calendarChangedSignal } from '../messages/calendar';
@@ -65,7 +65,7 @@ export function handleSignatures(contract: ContractRun): void {
         book.drop('signing', 'contract');
         book.put(termEndDeadline(end));
       }
-      await acts.recordSignature({ contractId: state.contractId, signature, activation, actor: request.actor });
+      await (contract.version.localSignatures ? bookkeeping : acts).recordSignature({ contractId: state.contractId, signature, activation, actor: request.actor });
       return contract.view();
     },
     {
