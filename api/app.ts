@@ -21,6 +21,7 @@ import { contractImportRoutes, IMPORT_BODY_LIMIT } from './routes/contract-impor
 import { caseRoutes } from './routes/cases';
 import { contractRoutes } from './routes/contracts';
 import { healthRoutes } from './routes/health';
+import { inboxRoutes } from './routes/inbox';
 import { invoiceRoutes } from './routes/invoices';
 import { digestRoutes } from './routes/digests';
 import { lifecycleRoutes } from './routes/lifecycle';
@@ -32,7 +33,7 @@ export type { AppDeps } from './deps';
 
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
-  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...calendarRoutes(deps), ...calendarFeedRoutes(deps), ...contractImportRoutes(deps)];
+  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...calendarRoutes(deps), ...calendarFeedRoutes(deps), ...contractImportRoutes(deps), ...inboxRoutes(deps)];
 }
 
 export function createApp(given: AppDeps): Express {

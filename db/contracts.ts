@@ -5,6 +5,7 @@ import type { ContractStatus, SignatureRecord } from '../domain/contract';
 import type { RiskFacts } from '../domain/risk';
 import type { ContractTerms, PartyCode } from '../domain/terms';
 import type { Queryable } from './pool';
+import { settleWorkItems } from './work-items';
 
 export type ContractRow = {
   id: string;
@@ -268,6 +269,8 @@ export async function updateContractStatus(
       WHERE id = $1 AND status = ANY($3::text[])`,
     [input.id, input.to, input.from, input.effectiveAt ?? null, input.termEndsAt ?? null],
   );
+  // e.g. frozen at last: the alert that the freeze did not reach the contract closes itself
+  if (rowCount === 1) await settleWorkItems(db, { contractId: input.id });
   return rowCount === 1;
 }
 

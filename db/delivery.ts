@@ -6,6 +6,7 @@ import { deadlineRowId } from '../domain/contract';
 import type { DeliveryConfirmationRecord } from '../domain/delivery';
 import { DELIVERY_DEADLINE_REF } from '../domain/delivery';
 import type { Queryable } from './pool';
+import { settleWorkItems } from './work-items';
 
 export type DeliveryConfirmationRow = DeliveryConfirmationRecord & {
   contractId: string;
@@ -34,6 +35,8 @@ export async function insertDeliveryConfirmation(db: Queryable, row: DeliveryCon
       row.recordedAt,
     ],
   );
+  // confirmed: the account manager's delivery_unconfirmed item closes itself
+  if (rowCount === 1) await settleWorkItems(db, { contractId: row.contractId }, row.recordedAt);
   return rowCount === 1;
 }
 

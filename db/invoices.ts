@@ -4,6 +4,7 @@
 import type { InvoiceGroup } from '../domain/ageing';
 import { INVOICE_STATUSES, invoiceStatusOf, type InvoiceKind, type InvoiceSpec, type InvoiceStatus, type PaymentRecord, type StoredInvoiceStatus } from '../domain/billing';
 import type { Queryable } from './pool';
+import { settleWorkItems } from './work-items';
 
 export type InvoiceRow = {
   number: string;
@@ -158,7 +159,10 @@ export async function addToInvoice(db: Queryable, number: string, amountFen: num
     [number, amountFen, paidAt],
   );
   if (!rows[0]) throw new Error(`invoice ${number} not found`);
-  return toInvoice(rows[0]);
+  const invoice = toInvoice(rows[0]);
+  // paid in full: its overdue work items close themselves
+  if (rows[0].status === 'paid') await settleWorkItems(db, { invoiceNumber: number });
+  return invoice;
 }
 
 export async function markOverdue(db: Queryable, number: string, at: string): Promise<boolean> {

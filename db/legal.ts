@@ -12,6 +12,7 @@ import { appendAudit } from './audit';
 import { organisationCondition, type OrganisationScope } from './contracts';
 import { syncDeadlines } from './deadlines';
 import type { Queryable } from './pool';
+import { settleWorkItems } from './work-items';
 
 export type ClosedDeadlineRef = { kind: string; ref: string; status: 'met' | 'lapsed' | 'cancelled' };
 export type CaseDue = { kind: string; dueAt: string; explanation: string };
@@ -224,6 +225,8 @@ export async function transitionCase(tx: Queryable, t: CaseTransition): Promise<
     );
   }
   if (t.deadlines) await syncDeadlines(tx, { workflowId: t.deadlines.workflowId, contractId, open: t.deadlines.open, closed: t.deadlines.closed });
+  // the work items this move resolves (a violation decided, an escalated case settled…) close themselves
+  await settleWorkItems(tx, { caseId: t.caseId }, t.event.at);
   const moved = updated.rows[0]!;
   await appendAudit(tx, {
     type: t.audit.type,
@@ -423,6 +426,8 @@ export async function updateOutage(tx: Queryable, id: string, patch: OutagePatch
   if (entries.length === 0) return;
   const sets = entries.map(([key], i) => `${OUTAGE_PATCH_COLUMNS[key]} = $${i + 2}`);
   await tx.query(`UPDATE outages SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [id, ...entries.map(([, v]) => v)]);
+  // notices sent (or the outage restored): its unsent and late alerts close themselves
+  if (patch.status) await settleWorkItems(tx, { outageId: id });
 }
 
 function outageFromRow(row: Record<string, any>): OutageRow {

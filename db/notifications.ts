@@ -2,7 +2,9 @@
  * Notifications: every message the lifecycle sends to a person, recorded once
  * per id (the id is derived from the workflow and step that sent it).
  */
-import type { Queryable } from './pool';
+import { workItemRuleFor } from '../domain/work-items';
+import type { Db, Queryable } from './pool';
+import { raiseWorkItem } from './work-items';
 
 export const AUDIENCES = ['party_a_contact', 'party_b_contact', 'owner', 'finance', 'legal', 'operations'] as const;
 export type Audience = (typeof AUDIENCES)[number];
@@ -18,13 +20,24 @@ export type NotificationRecord = {
   body: string;
 };
 
-/** Returns true when this call recorded it, false when it was already recorded. */
+const isDb = (db: Queryable): db is Db => typeof (db as Partial<Db>).withTransaction === 'function';
+
+/**
+ * Returns true when this call recorded it, false when it was already recorded.
+ * A staff notification that asks something of a person (domain/work-items.ts
+ * WORK_ITEM_RULES) also raises its work item, in the same transaction and
+ * keyed by the same id: a retry records neither twice, and an attempt that
+ * died after the notification still raises the item.
+ */
 export async function recordNotification(db: Queryable, n: NotificationRecord): Promise<boolean> {
+  const rule = workItemRuleFor(n.reason, n.audience);
+  if (rule && isDb(db)) return db.withTransaction((tx) => recordNotification(tx, n));
   const { rowCount } = await db.query(
     `INSERT INTO notifications (id, contract_id, audience, recipient, phone, reason, subject, body)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
     [n.id, n.contractId, n.audience, n.recipient, n.phone, n.reason, n.subject, n.body],
   );
+  if (rule) await raiseWorkItem(db, n, rule);
   return rowCount === 1;
 }
 

@@ -10,6 +10,7 @@ import { apiGet, can, session, setUnauthenticatedHandler, type Role, type User }
 import { AuthContext } from './auth';
 import { ErrorBox, Loading } from './components';
 import { features } from './features';
+import { InboxBadge } from './inbox-badge';
 import { useI18n, type MessageKey } from './i18n';
 import { Link, matchPath, navigate, Redirect, useLocation } from './router';
 import { ContractsPage } from './pages/contract/ContractsPage';
@@ -29,6 +30,7 @@ const FinancePage = lazyPage(() => import('./pages/finance/FinancePage'), 'Finan
 const HolidayCalendarPage = lazyPage(() => import('./pages/holidays/HolidayCalendarPage'), 'HolidayCalendarPage');
 const LegalPage = lazyPage(() => import('./pages/legal/LegalPage'), 'LegalPage');
 const OutagesPage = lazyPage(() => import('./pages/outages/OutagesPage'), 'OutagesPage');
+const InboxPage = lazyPage(() => import('./pages/inbox/InboxPage'), 'InboxPage');
 
 type NavItem = { to: string; label: MessageKey | ((role: Role) => MessageKey); show: (role: Role) => boolean };
 const NAV: NavItem[] = [
@@ -56,6 +58,7 @@ const PAGES: PageDef[] = [
   { pattern: '/compose', show: features.compose, render: () => <ComposePage /> },
   { pattern: '/digest', show: features.digest, render: () => <DigestPage /> },
   { pattern: '/holiday-calendar', show: features.holidayCalendar, render: () => <HolidayCalendarPage /> },
+  { pattern: '/inbox', show: features.inbox, render: () => <InboxPage /> },
 ];
 
 function LangToggle() {
@@ -91,6 +94,7 @@ function Shell({ user, signOut, children }: { user: User; signOut: () => void; c
           <span className="badge role" data-testid="user-role">
             {t(`role.${user.role}`)}
           </span>
+          {features.inbox(user.role) && <InboxBadge />}
           <LangToggle />
           <button type="button" className="btn btn-ghost" onClick={signOut}>
             {t('nav.signOut')}

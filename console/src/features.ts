@@ -29,4 +29,6 @@ export const features = {
   cases: (role: Role) => can(role, 'get', '/api/cases'),
   digest: (role: Role) => can(role, 'get', '/api/digests/latest') || can(role, 'get', '/api/calendar.ics'),
   holidayCalendar: (role: Role) => can(role, 'get', '/api/holiday-calendar'),
+  /** the work queue: for those who can act on items (a customer operator's inbox is always empty) */
+  inbox: (role: Role) => can(role, 'get', '/api/inbox') && can(role, 'post', '/api/inbox/:id/acknowledge'),
 };

@@ -91,6 +91,11 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/contracts/:id/ledger': ['customer', 'finance', 'operations', 'sales', 'admin'],
   'POST /api/contracts/:id/opt-outs': ['customer', 'operations', 'admin'],
   'GET /api/contracts/:id/opt-outs': ['customer', 'operations', 'legal', 'admin'],
+  // the work queue: everyone reads their inbox (a customer operator's is empty); staff act on their items
+  'GET /api/inbox': ALL,
+  'GET /api/inbox/unread-count': ALL,
+  'POST /api/inbox/:id/acknowledge': STAFF,
+  'POST /api/inbox/:id/close': STAFF,
 };
 
 let h: Harness;

@@ -1,5 +1,5 @@
 /**
- * The pure rules of issue #17 points 1 and 2, on fixed inputs, every expected
+ * The pure rules of priced top-ups and the delivery confirmation, on fixed inputs, every expected
  * value worked out by hand:
  * - Art.3 §5: a top-up priced by the contract's price list (packages of N
  *   messages at a price), a quantity pro rata, and the fallback for contracts

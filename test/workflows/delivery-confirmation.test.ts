@@ -1,5 +1,5 @@
 /**
- * Art.3 §3 (issue #17, point 2): the service is delivered at once, so
+ * Art.3 §3: the service is delivered at once, so
  * activation produces the delivery form (业务受理单) and awaits Party A's
  * confirmation like a signature, within 10 days counted by the Civil Code
  * from the delivery, with at most three reminders; an unconfirmed form is a

@@ -1,5 +1,5 @@
 /**
- * Art.3 §5 (issue #17, point 1): a top-up is priced by the contract, never by
+ * Art.3 §5: a top-up is priced by the contract, never by
  * the caller. On a real worker, the time-skipping server and Postgres: a
  * customer operator chooses a package or a quantity and the invoice carries
  * the list price (amounts worked out by hand from the reference price list,

@@ -26,6 +26,8 @@ export function LegalPage() {
   const kind = query.get('kind') ?? '';
   const status = query.get('status') ?? 'open';
   const contract = query.get('contract') ?? '';
+  // one case (a work item's link, /legal?case=<id>&status=all): the list narrowed to it
+  const onlyCase = query.get('case') ?? '';
   const [serving, setServing] = useState(query.get('serve') === '1');
   const [served, setServed] = useState<string | null>(null);
   const qs = new URLSearchParams({ status, limit: '200' });
@@ -73,7 +75,7 @@ export function LegalPage() {
       </div>
       <ListBody list={list} empty={list.data?.items.length === 0} emptyText={t('legal.empty')}>
         <div className="cases" data-testid="cases">
-          {groupOutages(list.data?.items ?? []).map((entry) =>
+          {groupOutages((list.data?.items ?? []).filter((c) => !onlyCase || c.id === onlyCase)).map((entry) =>
             Array.isArray(entry) ? (
               <OutageGroupCard key={`${entry[0]!.outageId}:${list.fetchedAt}`} cases={entry} fetchedAt={list.fetchedAt} role={user.role} />
             ) : (
