@@ -17,13 +17,18 @@ import {
   CaseStateError,
   insertForfeiture,
   findOutage,
+  listOutageCasePage,
+  listOutageContractPage,
+  openCase,
   transitionCase,
   updateOutage,
   type CaseTransition,
   type Forfeiture,
+  type OutageCaseRef,
   type OutagePatch,
 } from '../db/legal';
 import { recordNotification, type Audience } from '../db/notifications';
+import { outageCase, type OutageOpening } from '../services/cases';
 import type { Queryable } from '../db/pool';
 import type { ActivityDeps } from './deps';
 import { createDocumentActivities } from './documents';
@@ -36,7 +41,7 @@ function asFailure(error: unknown): unknown {
   return error;
 }
 
-export type OutageCaseRef = { caseId: string; contractId: string };
+export type { OutageCaseRef };
 
 export type SendOutageNoticesInput = {
   outageId: string;
@@ -56,6 +61,15 @@ export type SendOutageNoticesInput = {
   subject: string;
   body: string;
 };
+
+/** A page of an outage's cases: the cases after `after` in case id order, at most `limit` (db/legal.ts listOutageCasePage). */
+export type OutageCasePage = { after: string | null; limit: number };
+
+/** What a page activity did: how many cases it read, how many it moved, and the last case id read (the next page's `after`). */
+export type OutagePageResult = { cases: number; applied: number; last: string | null };
+
+/** The same move for every case of an outage (the case id aside): an outage-wide step (held, released, unsent_alert, late). */
+export type OutageCaseStep = Omit<CaseTransition, 'caseId' | 'deadlines' | 'documents'>;
 
 /** The forfeited package of a frozen account: the frozen year's quota and the paid years not begun (Art.8 §5). */
 async function computeForfeiture(tx: Queryable, input: { caseId: string; contractId: string; at: string; actor: Actor }): Promise<Forfeiture> {
@@ -95,10 +109,82 @@ async function computeForfeiture(tx: Queryable, input: { caseId: string; contrac
   };
 }
 
+/** The outage row's own change, audited once: only when it changes the row or some case moved with it. */
+async function applyOutagePatch(
+  tx: Queryable,
+  input: { outageId: string; patch: OutagePatch; actor: Actor; auditType: AuditEventType; applied: number; cases: number },
+): Promise<void> {
+  const before = await findOutage(tx, input.outageId);
+  if (!before) throw new CaseNotFoundError(`outage ${input.outageId} not found`);
+  const changes = Object.entries(input.patch).filter(([key, value]) => before[key as keyof typeof before] !== value);
+  if (changes.length === 0 && input.applied === 0) return;
+  await updateOutage(tx, input.outageId, input.patch);
+  await appendAudit(tx, {
+    type: input.auditType,
+    contractId: null,
+    actor: input.actor,
+    before: { outageId: input.outageId, status: before.status },
+    after: { outageId: input.outageId, ...input.patch },
+    data: { outageId: input.outageId, cases: input.cases },
+  });
+}
+
 export function createLegalActivities(deps: ActivityDeps) {
   const { db } = deps;
   const documents = createDocumentActivities(deps);
   const notifications = createNotificationActivities(deps);
+
+  /**
+   * Sends the interruption (or restoration) notice to each of the cases: the
+   * PDF, the notification to Party A's contact and the account owner, then
+   * the case's move, per contract; keyed by the case, so safe to retry.
+   * Answers how many cases moved.
+   */
+  async function sendNotices(cases: OutageCaseRef[], input: Omit<SendOutageNoticesInput, 'cases'>): Promise<number> {
+    let sent = 0;
+    for (const c of cases) {
+      const doc =
+        input.kind === 'outage_notice'
+          ? await documents.produceDocument({
+              kind: 'outage_notice', contractId: c.contractId, caseId: c.caseId, cause: input.cause, description: input.description,
+              startedAt: input.startedAt, learnedAt: input.learnedAt, issuedAt: input.issuedAt,
+            })
+          : await documents.produceDocument({
+              kind: 'restoration_notice', contractId: c.contractId, caseId: c.caseId, cause: input.cause, description: input.description,
+              startedAt: input.startedAt, learnedAt: input.learnedAt, restoredAt: input.restoredAt ?? input.issuedAt, issuedAt: input.issuedAt,
+            });
+      await notifications.notify({
+        id: `${input.workflowId}:${input.kind}:${c.caseId}`,
+        contractId: c.contractId,
+        audiences: ['party_a_contact', 'owner'],
+        reason: input.kind,
+        subject: input.subject,
+        body: input.body,
+        sms: input.kind === 'outage_notice' ? { template: 'outage_notice', startedAt: input.startedAt } : { template: 'restoration_notice', restoredAt: input.restoredAt ?? input.issuedAt },
+      });
+      const { transition } = input;
+      try {
+        const result = await db.withTransaction((tx) =>
+          transitionCase(tx, {
+            caseId: c.caseId,
+            from: transition.from,
+            to: transition.to,
+            due: transition.due,
+            close: transition.close,
+            addFlags: transition.addFlags,
+            data: transition.data,
+            event: { key: transition.eventType, type: transition.eventType, at: input.issuedAt, actor: input.actor, data: { documentId: doc.id } },
+            deadlines: transition.due === null ? { workflowId: input.workflowId, open: [], closed: [{ kind: 'outage_notice', ref: c.caseId, status: transition.to === 'notified' ? 'met' : 'lapsed' }] } : undefined,
+            audit: { type: transition.auditType, data: { outageId: input.outageId, documentId: doc.id } },
+          }),
+        );
+        if (result.applied) sent += 1;
+      } catch (error) {
+        throw asFailure(error);
+      }
+    }
+    return sent;
+  }
 
   return {
     /** Moves one case (guarded by status) with its event, documents, deadlines and audit. */
@@ -118,22 +204,10 @@ export function createLegalActivities(deps: ActivityDeps) {
     async recordOutageProgress(input: { outageId: string; outage: OutagePatch; cases: CaseTransition[]; actor: Actor; auditType: AuditEventType }): Promise<{ applied: number }> {
       try {
         return await db.withTransaction(async (tx) => {
-          const before = await findOutage(tx, input.outageId);
-          if (!before) throw new CaseNotFoundError(`outage ${input.outageId} not found`);
+          if (!(await findOutage(tx, input.outageId))) throw new CaseNotFoundError(`outage ${input.outageId} not found`);
           let applied = 0;
           for (const t of input.cases) if ((await transitionCase(tx, t)).applied) applied += 1;
-          const changes = Object.entries(input.outage).filter(([key, value]) => before[key as keyof typeof before] !== value);
-          if (changes.length > 0 || applied > 0) {
-            await updateOutage(tx, input.outageId, input.outage);
-            await appendAudit(tx, {
-              type: input.auditType,
-              contractId: null,
-              actor: input.actor,
-              before: { outageId: input.outageId, status: before.status },
-              after: { outageId: input.outageId, ...input.outage },
-              data: { outageId: input.outageId, cases: input.cases.length },
-            });
-          }
+          await applyOutagePatch(tx, { outageId: input.outageId, patch: input.outage, actor: input.actor, auditType: input.auditType, applied, cases: input.cases.length });
           return { applied };
         });
       } catch (error) {
@@ -148,50 +222,61 @@ export function createLegalActivities(deps: ActivityDeps) {
      * step is keyed by the case.
      */
     async sendOutageNotices(input: SendOutageNoticesInput): Promise<{ sent: number }> {
-      let sent = 0;
-      for (const c of input.cases) {
-        const doc =
-          input.kind === 'outage_notice'
-            ? await documents.produceDocument({
-                kind: 'outage_notice', contractId: c.contractId, caseId: c.caseId, cause: input.cause, description: input.description,
-                startedAt: input.startedAt, learnedAt: input.learnedAt, issuedAt: input.issuedAt,
-              })
-            : await documents.produceDocument({
-                kind: 'restoration_notice', contractId: c.contractId, caseId: c.caseId, cause: input.cause, description: input.description,
-                startedAt: input.startedAt, learnedAt: input.learnedAt, restoredAt: input.restoredAt ?? input.issuedAt, issuedAt: input.issuedAt,
-              });
-        await notifications.notify({
-          id: `${input.workflowId}:${input.kind}:${c.caseId}`,
-          contractId: c.contractId,
-          audiences: ['party_a_contact', 'owner'],
-          reason: input.kind,
-          subject: input.subject,
-          body: input.body,
-          sms: input.kind === 'outage_notice' ? { template: 'outage_notice', startedAt: input.startedAt } : { template: 'restoration_notice', restoredAt: input.restoredAt ?? input.issuedAt },
-        });
-        const { transition } = input;
-        try {
-          const result = await db.withTransaction((tx) =>
-            transitionCase(tx, {
-              caseId: c.caseId,
-              from: transition.from,
-              to: transition.to,
-              due: transition.due,
-              close: transition.close,
-              addFlags: transition.addFlags,
-              data: transition.data,
-              event: { key: transition.eventType, type: transition.eventType, at: input.issuedAt, actor: input.actor, data: { documentId: doc.id } },
-              deadlines: transition.due === null ? { workflowId: input.workflowId, open: [], closed: [{ kind: 'outage_notice', ref: c.caseId, status: transition.to === 'notified' ? 'met' : 'lapsed' }] } : undefined,
-              audit: { type: transition.auditType, data: { outageId: input.outageId, documentId: doc.id } },
-            }),
-          );
-          if (result.applied) sent += 1;
-        } catch (error) {
-          throw asFailure(error);
-        }
-      }
-      return { sent };
+      return { sent: await sendNotices(input.cases, input) };
     },
+
+    /**
+     * The batched outage workflow's fan-out (outage-batches-v1): reads the
+     * next page of the outage's cases from Postgres and moves each (a
+     * `step` with the same key for every case, so a retry or a rerun of a
+     * page after continue-as-new moves nothing twice). `outage`, given with
+     * the first page, changes the outage row in the same transaction and is
+     * audited once (when it changed anything).
+     */
+    async advanceOutageCases(input: {
+      outageId: string;
+      page: OutageCasePage;
+      step: OutageCaseStep;
+      outage?: { patch: OutagePatch; actor: Actor; auditType: AuditEventType; contracts: number };
+    }): Promise<OutagePageResult> {
+      try {
+        return await db.withTransaction(async (tx) => {
+          const cases = await listOutageCasePage(tx, input.outageId, input.page.after, input.page.limit);
+          let applied = 0;
+          for (const c of cases) if ((await transitionCase(tx, { ...input.step, caseId: c.caseId })).applied) applied += 1;
+          if (input.outage) {
+            const { patch, actor, auditType, contracts } = input.outage;
+            await applyOutagePatch(tx, { outageId: input.outageId, patch, actor, auditType, applied, cases: contracts });
+          }
+          return { cases: cases.length, applied, last: cases.at(-1)?.caseId ?? null };
+        });
+      } catch (error) {
+        throw asFailure(error);
+      }
+    },
+
+    /**
+     * Opens the cases of the next page of the outage's affected contracts
+     * (outage_contracts, in contract id order), each with its first event,
+     * deadline and audit, in one transaction; a case already open (a retry,
+     * or an outage small enough to be opened with its report) opens nothing.
+     */
+    async openOutageCases(input: { opening: OutageOpening; page: OutageCasePage }): Promise<OutagePageResult> {
+      return db.withTransaction(async (tx) => {
+        const contracts = await listOutageContractPage(tx, input.opening.outageId, input.page.after, input.page.limit);
+        let applied = 0;
+        for (const c of contracts) if (await openCase(tx, outageCase(input.opening, c))) applied += 1;
+        return { cases: contracts.length, applied, last: contracts.at(-1)?.id ?? null };
+      });
+    },
+
+    /** sendOutageNotices for the next page of the outage's cases, read from Postgres (outage-batches-v1). */
+    async sendOutageNoticePage(input: Omit<SendOutageNoticesInput, 'cases'> & { page: OutageCasePage }): Promise<OutagePageResult> {
+      const cases = await listOutageCasePage(db, input.outageId, input.page.after, input.page.limit);
+      const applied = await sendNotices(cases, input);
+      return { cases: cases.length, applied, last: cases.at(-1)?.caseId ?? null };
+    },
+
 
     /** Whether an invoice is paid in full, and by which payments: a non-payment breach is cured by paying. */
     async findInvoiceSettlement(input: { invoiceNumber: string }): Promise<{ paid: boolean; paidAt: string | null; references: string[]; amountFen: number } | null> {

@@ -9,7 +9,7 @@ import type { CaseKind } from '../domain/legal';
 import type { AuditEventType } from '../domain/webhook-events';
 import type { PartyCode } from '../domain/terms';
 import { appendAudit } from './audit';
-import { organisationCondition, type OrganisationScope } from './contracts';
+import { CONTRACT_COLUMNS, organisationCondition, toContract, type ContractRow, type OrganisationScope } from './contracts';
 import { syncDeadlines } from './deadlines';
 import type { Queryable } from './pool';
 import { settleWorkItems } from './work-items';
@@ -392,6 +392,46 @@ export type OutageRow = {
   workflowId: string;
   createdAt: string;
 };
+
+/** Every contract in service (active), in one query: what an outage of scope "all" affects, however many. */
+export async function listContractsInService(db: Queryable): Promise<ContractRow[]> {
+  const { rows } = await db.query(`SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE status = 'active' ORDER BY created_at, id`);
+  return rows.map(toContract);
+}
+
+/** The contracts an outage affects, written with the outage row in one statement (the cases are opened from them in pages). */
+export async function insertOutageContracts(tx: Queryable, outageId: string, contractIds: string[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO outage_contracts (outage_id, contract_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+    [outageId, contractIds],
+  );
+}
+
+/** A page of an outage's affected contracts in contract id order, after `after` (keyset), with their numbers (a case id names the contract number). */
+export async function listOutageContractPage(db: Queryable, outageId: string, after: string | null, limit: number): Promise<{ id: string; number: string }[]> {
+  const { rows } = await db.query(
+    `SELECT c.id, c.number FROM outage_contracts oc JOIN contracts c ON c.id = oc.contract_id
+      WHERE oc.outage_id = $1 AND oc.contract_id > $2 ORDER BY oc.contract_id LIMIT $3`,
+    [outageId, after ?? '', limit],
+  );
+  return rows.map((row) => ({ id: row.id as string, number: row.number as string }));
+}
+
+/** One affected contract of an outage: its case and the contract. */
+export type OutageCaseRef = { caseId: string; contractId: string };
+
+/**
+ * A page of an outage's cases in case id order, after `after` (keyset: each
+ * page is one index range, however many cases the outage has). The outage
+ * workflow walks them page by page instead of carrying the list.
+ */
+export async function listOutageCasePage(db: Queryable, outageId: string, after: string | null, limit: number): Promise<OutageCaseRef[]> {
+  const { rows } = await db.query(
+    `SELECT id, contract_id FROM legal_cases WHERE outage_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+    [outageId, after ?? '', limit],
+  );
+  return rows.map((row) => ({ caseId: row.id as string, contractId: row.contract_id as string }));
+}
 
 export async function insertOutage(
   tx: Queryable,

@@ -39,6 +39,8 @@ export type RenderPoolOptions = {
 export type RenderPool = PdfRenderer & {
   /** the live render processes */
   pids(): number[];
+  /** the documents its processes have rendered (and answered) so far */
+  rendered(): number;
 };
 
 /** What the parent sends a render process, and what comes back. */
@@ -59,6 +61,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
   const queue: Job[] = [];
   let nextId = 1;
   let closing = false;
+  let rendered = 0;
 
   const finish = (slot: Slot): Job | null => {
     const job = slot.job;
@@ -96,7 +99,10 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
       if (slot.job?.id !== reply.id) return;
       const job = finish(slot)!;
       if ('error' in reply) job.reject(new Error(`rendering ${job.template} failed: ${reply.error}`));
-      else job.resolve(Buffer.from(reply.pdf.buffer, reply.pdf.byteOffset, reply.pdf.byteLength));
+      else {
+        rendered += 1;
+        job.resolve(Buffer.from(reply.pdf.buffer, reply.pdf.byteOffset, reply.pdf.byteLength));
+      }
       pump();
     });
     child.on('error', (error) => options.logger?.warn({ err: error, pid: child.pid }, 'render process error'));
@@ -123,6 +129,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
       });
     },
     pids: () => [...slots].flatMap((slot) => (slot.child.pid ? [slot.child.pid] : [])),
+    rendered: () => rendered,
     async close() {
       closing = true;
       for (const job of queue.splice(0)) job.reject(new Error('the render pool is closed'));

@@ -8,6 +8,7 @@ import { renderContractPdf, renderSignedContractPdf } from './contract';
 import { renderDeliveryConfirmationPdf } from './delivery-confirmation';
 import { renderExpiryNoticePdf } from './expiry-notice';
 import { renderForceMajeureNoticePdf } from './force-majeure-notice';
+import { renderWrittenStatementPdf } from './legal-documents';
 import { renderOutageNoticePdf, renderRestorationNoticePdf } from './outage-notice';
 import { renderPaymentNoticePdf } from './payment-notice';
 import { renderRenewalNoticePdf } from './renewal-notice';
@@ -26,6 +27,8 @@ export const TEMPLATES = {
   restoration_notice: renderRestorationNoticePdf,
   force_majeure_notice: renderForceMajeureNoticePdf,
   suspension_notice: renderSuspensionNoticePdf,
+  /** a written statement filed as text with a case action (up to 20,000 characters) */
+  written_statement: renderWrittenStatementPdf,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -33,15 +33,15 @@ import { appendAudit } from '../db/audit';
 import type { ContractRow } from '../db/contracts';
 import { storeDocument } from '../db/documents';
 import { loadCalendarAt } from '../db/calendar';
-import { findOpenSuspension, insertOutage, isOpenSuspensionConflict, listHolidayOverrides, openCase } from '../db/legal';
+import { findOpenSuspension, insertOutage, insertOutageContracts, isOpenSuspensionConflict, listHolidayOverrides, openCase, type NewCase } from '../db/legal';
 import type { Db, Queryable } from '../db/pool';
 import { sha256Hex } from '../pdf';
-import { renderWrittenStatementPdf } from '../pdf/legal-documents';
+import { IN_PROCESS_RENDERER, type PdfRenderer } from '../pdf/renderer';
 import type { Logger } from '../platform/logger';
 import { oweStart, startOwed, type OwedStartOutcome, type StartRequest } from './workflow-starts';
 import { breachCase, type BreachCaseInput } from '../workflows/breach-case';
 import { forceMajeure, type ForceMajeureInput } from '../workflows/force-majeure';
-import { outageNotice, type OutageNoticeInput } from '../workflows/outage-notice';
+import { outageNotice, type OutageNoticeByIdInput } from '../workflows/outage-notice';
 import { suspension, type SuspensionInput } from '../workflows/suspension';
 import { contentViolation, type ViolationCaseInput } from '../workflows/violation';
 import { AppError } from '../domain/errors';
@@ -163,6 +163,53 @@ export async function serveBreachNotice(
 
 // ---------------------------------------------------------------- outage
 
+/** What opens each case of an outage: the same for every contract it affects. */
+export type OutageOpening = {
+  outageId: string;
+  workflowId: string;
+  cause: TOutageRequest['cause'];
+  description: string;
+  startedAt: string;
+  learnedAt: string;
+  scope: 'all' | 'listed';
+  held: boolean;
+  reportedAt: string;
+  actor: Actor;
+  /** the outage's notice deadline (ref: the outage id); each case holds it under its own id */
+  notice: DeadlineState;
+};
+
+/** The case of one affected contract, keyed by the outage and the contract number: opening it again opens nothing. */
+export function outageCase(o: OutageOpening, contract: { id: string; number: string }): NewCase {
+  const id = outageCaseId(o.outageId, contract.number);
+  return {
+    id,
+    kind: 'outage',
+    contractId: contract.id,
+    status: o.held ? 'held' : 'pending',
+    servedBy: null,
+    clause: CLAUSES.outage,
+    description: o.description,
+    openedAt: o.reportedAt,
+    actor: o.actor,
+    due: { kind: 'outage_notice', dueAt: o.notice.dueAt, explanation: o.notice.explanation },
+    workflowId: o.workflowId,
+    outageId: o.outageId,
+    data: { outageId: o.outageId, cause: o.cause, startedAt: o.startedAt, learnedAt: o.learnedAt, scope: o.scope, holdForReview: o.held },
+    event: { type: 'reported', at: o.reportedAt, data: { outageId: o.outageId, learnedAt: o.learnedAt, noticeDueAt: o.notice.dueAt, holdForReview: o.held } },
+    deadlines: { open: [{ ...o.notice, ref: id }], closed: [] },
+    audit: { data: { outageId: o.outageId } },
+  };
+}
+
+/**
+ * Outages up to this many contracts open their cases in the reporting
+ * request (the answer shows them); larger ones are opened by the workflow's
+ * first pages (each case's audit takes its contract's chain lock, and one
+ * transaction cannot hold 20,000 of them).
+ */
+export const OUTAGE_CASES_IN_REQUEST = 200;
+
 export async function reportOutage(
   deps: CaseServiceDeps,
   input: { contracts: ContractRow[]; request: TOutageRequest; scope: 'all' | 'listed'; actor: Actor },
@@ -172,23 +219,26 @@ export async function reportOutage(
   const workflowId = outageWorkflowId(outageId);
   const learnedAt = iso(request.learnedAt);
   // Art.5 §8 in hours from the moment of learning; the strictest affected contract sets the outage's deadline
-  const hours = Math.min(...input.contracts.map((c) => c.terms.legal.outageNoticeHours));
+  const hours = input.contracts.reduce((min, c) => Math.min(min, c.terms.legal.outageNoticeHours), Infinity);
   const due = computeDeadline(actBasis(learnedAt, { unit: 'hours', amount: hours }, { zh: '通知甲方', en: 'notifying Party A' }, { zh: '乙方获知服务中断', en: 'Party B learning of the interruption' }));
   const held = request.holdForReview === true;
-  const cases = input.contracts.map((c) => ({ caseId: outageCaseId(outageId, c.number), contractId: c.id }));
-  const workflowInput: OutageNoticeInput = {
+  const reportedAt = new Date().toISOString();
+  // the outage and how many contracts it affects, never the list (it grows with the outage: the workflow reads it in pages)
+  const workflowInput: OutageNoticeByIdInput = {
     outageId,
     startedAt: iso(request.startedAt),
     learnedAt,
     cause: request.cause,
     description: request.description,
-    cases,
+    contracts: input.contracts.length,
+    scope: input.scope,
+    reportedAt,
     notice: deadlineFrom('outage_notice', outageId, due),
     holdForReview: held,
     actor,
   };
+  const opening: OutageOpening = { ...workflowInput, workflowId, held, notice: workflowInput.notice };
   await openWithWorkflow(deps, outageNotice, { workflowId, args: [workflowInput] }, async (tx) => {
-    const now = new Date().toISOString();
     await insertOutage(tx, {
       id: outageId,
       startedAt: workflowInput.startedAt,
@@ -200,31 +250,13 @@ export async function reportOutage(
       noticeDueAt: due.dueAt,
       noticeExplanation: due.explanation,
       heldBy: held ? actor.id : null,
-      heldAt: held ? now : null,
+      heldAt: held ? reportedAt : null,
       holdReason: held ? 'held for review when reported' : null,
       reportedBy: actor.id,
       workflowId,
     });
-    for (const c of cases) {
-      await openCase(tx, {
-        id: c.caseId,
-        kind: 'outage',
-        contractId: c.contractId,
-        status: held ? 'held' : 'pending',
-        servedBy: null,
-        clause: CLAUSES.outage,
-        description: request.description,
-        openedAt: now,
-        actor,
-        due: { kind: 'outage_notice', dueAt: due.dueAt, explanation: due.explanation },
-        workflowId,
-        outageId,
-        data: { outageId, cause: request.cause, startedAt: workflowInput.startedAt, learnedAt, scope: input.scope, holdForReview: held },
-        event: { type: 'reported', at: now, data: { outageId, learnedAt, noticeDueAt: due.dueAt, holdForReview: held } },
-        deadlines: { open: [deadlineFrom('outage_notice', c.caseId, due)], closed: [] },
-        audit: { data: { outageId } },
-      });
-    }
+    await insertOutageContracts(tx, outageId, input.contracts.map((c) => c.id));
+    if (input.contracts.length <= OUTAGE_CASES_IN_REQUEST) for (const c of input.contracts) await openCase(tx, outageCase(opening, c));
   });
   return outageId;
 }
@@ -424,13 +456,18 @@ export async function extensionPeriod(db: Queryable, caseId: string, extensionNu
 
 // ---------------------------------------------------------------- written documents
 
-/** The PDF bytes of a written document: the upload as is, or the statement's text rendered. */
+/**
+ * The PDF bytes of a written document: the upload as is, or the statement's
+ * text rendered by `pdf` (the API's render pool: a 20,000-character statement
+ * is seconds of CPU that must not hold the event loop every request shares).
+ */
 export async function writtenDocumentContent(
   doc: TWrittenDocument,
   meta: { documentId: string; title: string; contractNumber: string; caseId: string; submittedBy: string; at: string },
+  pdf: PdfRenderer = IN_PROCESS_RENDERER,
 ): Promise<Buffer> {
   if (doc.pdfBase64 !== undefined) return Buffer.from(doc.pdfBase64, 'base64');
-  return renderWrittenStatementPdf({
+  return pdf.render('written_statement', {
     documentId: meta.documentId,
     title: meta.title,
     contractNumber: meta.contractNumber,
@@ -446,17 +483,20 @@ export async function writtenDocumentContent(
  * Stores a written document filed with a case action (a cure confirmation,
  * an objection, a settlement, proof of force majeure) with its audit event.
  * Its id carries the content's hash, so a retried request stores it once.
+ * A statement given as text is rendered by `deps.pdf` (the API passes its
+ * render pool; in this process when unset).
  */
 export async function fileWrittenDocument(
-  db: Db,
+  deps: { db: Db; pdf?: PdfRenderer },
   input: { contract: ContractRow; caseId: string; role: string; defaultTitle: string; doc: TWrittenDocument; party: 'A' | 'B' | null; actor: Actor; actorName: string },
 ): Promise<CaseDocumentRef> {
+  const { db } = deps;
   const title = input.doc.title ?? input.defaultTitle;
   const at = new Date().toISOString();
   const submittedBy = input.party ? `${PARTY_LABELS[input.party]}（${input.party === 'A' ? input.contract.partyAName : input.contract.partyBName}）` : input.actorName;
   const sourceHash = sha256Hex(Buffer.from(input.doc.pdfBase64 ?? `text:${title}:${input.doc.text}`));
   const id = documentId(input.contract.id, input.role, `${input.caseId}:${sourceHash.slice(0, 16)}`);
-  const content = await writtenDocumentContent(input.doc, { documentId: id, title, contractNumber: input.contract.number, caseId: input.caseId, submittedBy, at });
+  const content = await writtenDocumentContent(input.doc, { documentId: id, title, contractNumber: input.contract.number, caseId: input.caseId, submittedBy, at }, deps.pdf);
   const sha256 = sha256Hex(content);
   return db.withTransaction(async (tx) => {
     const stored = await storeDocument(tx, { id, contractId: input.contract.id, kind: input.role, title, sha256, content });

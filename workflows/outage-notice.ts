@@ -8,10 +8,17 @@
  *
  * Workflow id: outage-<outageId>. The outage row and one case per affected
  * contract exist before the workflow starts (POST /api/outages).
+ *
+ * Since `outage-batches-v1` the input holds the outage and how many contracts
+ * it affects, and the workflow walks the cases in Postgres page by page,
+ * continuing as new as it goes (outage-notice-pages.ts): an "all" outage over
+ * every contract fits. Runs started before carry the case list in their input
+ * (it broke Temporal's 2 MB payload limit at about 600 contracts) and keep
+ * the code below, `outageNoticeWithCases`, unchanged for their replay.
  */
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Actor, DeadlineState } from '../domain/contract';
-import { OUTAGE_ALERT_LEAD_HOURS, type OutageCause, type OutageStatus } from '../domain/legal';
+import type { Actor } from '../domain/contract';
+import { OUTAGE_ALERT_LEAD_HOURS, type OutageStatus } from '../domain/legal';
 import { outageActs, type OutageCaseRef } from './activity-proxies';
 import { chunk, createSerial, invalidInput, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
 import { DeadlineBook } from './deadline-book';
@@ -27,7 +34,11 @@ import {
   type ReleaseOutageInput,
   type ResolveOutageInput,
 } from './messages/outage-notice';
+import { outageNoticeInPages, type OutageBaseInput, type OutageNoticeByIdInput } from './outage-notice-pages';
 import { nowIso, waitUntil } from './shared';
+import { outageVersion } from './versions';
+
+export type { OutageNoticeByIdInput } from './outage-notice-pages';
 
 /** The steps an outage's cases go through that the outage's own updates and timers record. */
 type OutageCaseStep = 'held' | 'released' | 'unsent_alert' | 'late';
@@ -36,21 +47,20 @@ type OutageCaseStep = 'held' | 'released' | 'unsent_alert' | 'late';
 const NOTICE_BATCH = 25;
 const HOUR_MS = 3_600_000;
 
-export type OutageNoticeInput = {
-  outageId: string;
-  startedAt: string;
-  learnedAt: string;
-  cause: OutageCause;
-  description: string;
-  cases: OutageCaseRef[];
-  /** computeDeadline, hours from learnedAt (ref: the outage id) */
-  notice: DeadlineState;
-  holdForReview: boolean;
-  /** who reported the outage */
-  actor: Actor;
-};
+/** The input of runs started before `outage-batches-v1`: every affected case in the input. */
+export type OutageNoticeWithCasesInput = OutageBaseInput & { cases: OutageCaseRef[] };
+
+/** What starts an outage's workflow: since `outage-batches-v1` the outage and its count of contracts, no list. */
+export type OutageNoticeInput = OutageNoticeByIdInput | OutageNoticeWithCasesInput;
 
 export async function outageNotice(input: OutageNoticeInput): Promise<OutageView> {
+  // decided at the first activation, before any await (workflows/versions.ts)
+  if (outageVersion(input).pages) return outageNoticeInPages(input as OutageNoticeByIdInput);
+  return outageNoticeWithCases(input as OutageNoticeWithCasesInput);
+}
+
+/** The outage workflow as it ran before `outage-batches-v1` (its case list in the input): kept as it was, for those runs' replay. */
+async function outageNoticeWithCases(input: OutageNoticeWithCasesInput): Promise<OutageView> {
   const workflowId = workflowInfo().workflowId;
   const { outageId } = input;
   const dueMs = Date.parse(input.notice.dueAt);

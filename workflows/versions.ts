@@ -88,3 +88,18 @@ export type RecountVersion = {
 export function recountVersion(): RecountVersion {
   return { settlesWhileFalling: patched('recount-settles-while-falling') };
 }
+
+export type OutageVersion = {
+  /**
+   * the input holds the outage and its count of contracts, not the case list;
+   * the cases are read from Postgres page by page and the run continues as
+   * new as it goes (outage-notice-pages.ts). A run whose input carries the
+   * list (started before) keeps the list: no marker is asked for it.
+   */
+  pages: boolean;
+};
+
+/** Call first thing in `outageNotice`, before any await. */
+export function outageVersion(input: object): OutageVersion {
+  return { pages: !('cases' in input) && patched('outage-batches-v1') };
+}

@@ -8,7 +8,6 @@
  * judged by the case's workflow, on the clock its timers run on; the API
  * refuses early what the stored case already rules out.
  */
-import { listActiveContractIds } from '../../db/lifecycle';
 import { z } from 'zod';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -39,7 +38,7 @@ import {
 } from '../../domain/legal';
 import { otherParty, type PartyCode } from '../../domain/terms';
 import { findContract, type ContractRow } from '../../db/contracts';
-import { findCase, findOutage, listCaseDocuments, listCaseEvents, listCases, listOutages, type CaseRow } from '../../db/legal';
+import { findCase, findOutage, listCaseDocuments, listCaseEvents, listCases, listContractsInService, listOutages, type CaseRow } from '../../db/legal';
 import type { User } from '../../db/users';
 import { declareForceMajeure, extensionPeriod, fileWrittenDocument, recordViolation, reportOutage, serveBreachNotice, suspendContract } from '../../services/cases';
 import { cureBreachUpdate, objectBreachUpdate, settleBreachUpdate, withdrawBreachUpdate } from '../../workflows/messages/breach-case';
@@ -216,8 +215,8 @@ async function loadOutage(deps: AppDeps, rawId: string | undefined) {
 
 async function contractsInService(deps: AppDeps, ids: string[] | 'all'): Promise<ContractRow[]> {
   if (ids === 'all') {
-    const contracts = await Promise.all((await listActiveContractIds(deps.db)).map((id) => findContract(deps.db, id)));
-    const inService = contracts.filter((c): c is ContractRow => c !== null);
+    // one query, however many (loading each by id would take a connection per contract at once)
+    const inService = await listContractsInService(deps.db);
     if (inService.length === 0) throw new AppError('INVALID_STATE', 'no contract is in service: nobody to notify');
     return inService;
   }
@@ -301,7 +300,7 @@ export function caseRoutes(deps: AppDeps) {
       allow: ({ row, user }) => requirePartyA(user, breachingParty(row), 'curing'),
       update: cureBreachUpdate,
       args: async ({ row, contract, body, user, actor }) => ({
-        confirmation: await fileWrittenDocument(deps.db, {
+        confirmation: await fileWrittenDocument(deps, {
           contract, caseId: row.id, role: 'cure_confirmation', defaultTitle: '纠正违约书面确认', doc: body.confirmation, party: breachingParty(row), actor, actorName: user.name,
         }),
         note: body.note,
@@ -320,7 +319,7 @@ export function caseRoutes(deps: AppDeps) {
       // the objection is written: an uploaded document, or the reason itself as the written statement
       args: async ({ row, contract, body, user, actor }) => ({
         reason: body.reason,
-        document: await fileWrittenDocument(deps.db, {
+        document: await fileWrittenDocument(deps, {
           contract, caseId: row.id, role: 'objection', defaultTitle: '书面异议', doc: body.document ?? { text: body.reason }, party: breachingParty(row), actor, actorName: user.name,
         }),
         actor,
@@ -348,7 +347,7 @@ export function caseRoutes(deps: AppDeps) {
       args: async ({ row, contract, body, user, actor }) => ({
         summary: body.summary,
         document: body.document
-          ? await fileWrittenDocument(deps.db, { contract, caseId: row.id, role: 'settlement', defaultTitle: '和解协议', doc: body.document, party: null, actor, actorName: user.name })
+          ? await fileWrittenDocument(deps, { contract, caseId: row.id, role: 'settlement', defaultTitle: '和解协议', doc: body.document, party: null, actor, actorName: user.name })
           : undefined,
         actor,
       }),
@@ -555,7 +554,7 @@ export function caseRoutes(deps: AppDeps) {
       allow: ({ row, user }) => requirePartyA(user, row.servedBy ?? 'A', 'filing the proof'),
       update: fileForceMajeureProofUpdate,
       args: async ({ row, contract, body, user, actor }) => ({
-        document: await fileWrittenDocument(deps.db, {
+        document: await fileWrittenDocument(deps, {
           contract, caseId: row.id, role: 'force_majeure_proof', defaultTitle: '不可抗力书面证明', doc: body.document, party: row.servedBy ?? 'A', actor, actorName: user.name,
         }),
         note: body.note,

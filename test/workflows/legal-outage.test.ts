@@ -5,8 +5,11 @@
  * who and when) at 24 hours.
  */
 import { describe, expect, it } from 'vitest';
+import { REFERENCE_TERMS } from '../../domain/terms';
 import { getOutageQuery } from '../../workflows/messages/outage-notice';
+import { OUTAGE_PAGES_PER_RUN, OUTAGE_STEP_PAGE } from '../../workflows/outage-notice-pages';
 import type { Harness } from '../support/harness';
+import { recordHistoryIfAsked } from '../support/histories';
 import { activeContract, HOUR_MS, notificationsOf, ownServer, serverNow, sleepUntil, waitFor } from './legal-helpers';
 
 const OUTAGE = { cause: 'network', description: '核心网设备故障导致短信下发中断，正在抢修。' };
@@ -18,6 +21,18 @@ async function report(h: Harness, body: Record<string, unknown>) {
 }
 
 const outage = async (h: Harness, id: string) => (await h.api('legal').get(`/api/outages/${encodeURIComponent(id)}`).expect(200)).body as Record<string, any>;
+/** Every run of the workflow, first run first (each continued run names the one before). */
+async function runsOf(h: Harness, workflowId: string) {
+  const runs: { runId: string | undefined; history: Awaited<ReturnType<ReturnType<Harness['env']['client']['workflow']['getHandle']>['fetchHistory']>> }[] = [];
+  let runId: string | undefined;
+  for (;;) {
+    const history = await h.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.unshift({ runId, history });
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    if (!runId) return runs;
+  }
+}
+
 const act = (h: Harness, role: Parameters<Harness['api']>[0], id: string, what: string, body?: unknown) => h.api(role).post(`/api/outages/${encodeURIComponent(id)}/${what}`, body);
 
 describe('outage notified at once', () => {
@@ -64,8 +79,10 @@ describe('outage notified at once', () => {
     expect((await notificationsOf(h, { contractId: c1.id, reason: 'restoration_notice' })).map((n) => n.audience)).toContain('party_a_contact');
     expect((await act(h, 'operations', created.id, 'resolution', { restoredAt: new Date(await serverNow(h)).toISOString() })).status).toBe(409);
     // (no handle.result() here: waiting for a result lets the time-skipping server run the clock ahead)
-    const state = await h.env.client.workflow.getHandle(created.workflowId).query(getOutageQuery);
+    const handle = h.env.client.workflow.getHandle(created.workflowId);
+    const state = await handle.query(getOutageQuery);
     expect(state).toMatchObject({ status: 'restored', notifiedBy: h.users.operations });
+    await recordHistoryIfAsked('outage-notice-v2', handle);
   });
 
   it('affects every contract in service with "all", and refuses bad reports with 400, 403 and 409', async () => {
@@ -171,5 +188,87 @@ describe('outage notice held past 24 h (time-skipped)', () => {
     expect(released.body.cases[0].details.notice.onTime).toBe(false);
     const { rows } = await h.database.db.query(`SELECT status FROM deadlines WHERE workflow_id = $1`, [created.workflowId]);
     expect(rows).toEqual([{ status: 'lapsed' }]);
+    await recordHistoryIfAsked('outage-notice-late-v2', h.env.client.workflow.getHandle(created.workflowId));
   });
+});
+
+describe('an "all" outage over 20,000 contracts (time-skipped)', () => {
+  const server = ownServer();
+  const CONTRACTS = 20_000;
+  it('starts with a small input, walks the cases in pages across continued runs, and reaches each contract exactly once at 20 h and at 24 h', async () => {
+    const h = server.get();
+    // contracts in service, written in one statement: the outage path reads the contract rows and writes cases, it needs no lifecycle workflow
+    const inserted = await h.database.db.query(
+      `WITH ids AS (SELECT gen_random_uuid()::text AS id, g FROM generate_series(1, $1::int) g)
+       INSERT INTO contracts (id, number, owner_id, status, terms, party_a_name, party_b_name, effective_at, term_ends_at, workflow_id)
+       SELECT id, 'SMS-OUTAGE-' || lpad(g::text, 6, '0'), $2, 'active', $3::jsonb, $4, $5, now(), now() + interval '3 years', 'contract-' || id FROM ids`,
+      [CONTRACTS, h.users.sales, JSON.stringify(REFERENCE_TERMS), REFERENCE_TERMS.partyA.name, REFERENCE_TERMS.partyB.name],
+    );
+    expect(inserted.rowCount).toBe(CONTRACTS);
+    const active = (await h.database.db.query(`SELECT count(*)::int AS n FROM contracts WHERE status = 'active'`)).rows[0]!.n as number;
+    expect(active).toBe(CONTRACTS);
+
+    const learned = await serverNow(h);
+    const t0 = Date.now();
+    const created = await report(h, { ...OUTAGE, startedAt: new Date(learned).toISOString(), learnedAt: new Date(learned).toISOString(), all: true, holdForReview: true });
+    const reportMs = Date.now() - t0;
+    expect(created).toMatchObject({ scope: 'all', status: 'held' });
+    const countOf = async (sql: string, params: unknown[] = [created.id]) => (await h.database.db.query(sql, params)).rows[0]!.n as number;
+    /** per case of the outage: how many events of the type, over how many distinct cases */
+    const eventsOf = async (type: string) =>
+      (
+        await h.database.db.query(
+          `SELECT count(*)::int AS events, count(DISTINCT e.case_id)::int AS cases FROM case_events e JOIN legal_cases c ON c.id = e.case_id WHERE c.outage_id = $1 AND e.type = $2`,
+          [created.id, type],
+        )
+      ).rows[0] as { events: number; cases: number };
+
+    expect(await countOf(`SELECT count(*)::int AS n FROM outage_contracts WHERE outage_id = $1`)).toBe(CONTRACTS);
+    // too many to open in the reporting request: the workflow's first pages open the cases
+    const t1 = Date.now();
+    await waitFor(async () => (await countOf(`SELECT count(*)::int AS n FROM legal_cases WHERE outage_id = $1`)) === CONTRACTS, 'every case opened', 120_000);
+    const openMs = Date.now() - t1;
+    expect(await eventsOf('reported')).toEqual({ events: CONTRACTS, cases: CONTRACTS });
+    expect(await countOf(`SELECT count(*)::int AS n FROM audit_events WHERE type = 'case.opened' AND data->>'outageId' = $1`)).toBe(CONTRACTS);
+
+    // the workflow's input is the outage, not its 20,000 cases
+    const [first] = await runsOf(h, created.workflowId);
+    const payloads = first!.history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const inputBytes = payloads.reduce((sum, p) => sum + (p.data?.length ?? 0) + Object.values(p.metadata ?? {}).reduce((m, v) => m + v.length, 0), 0);
+    expect(inputBytes).toBeLessThan(10_000);
+
+    const t2 = Date.now();
+    await sleepUntil(h, learned + 20 * HOUR_MS + 60_000);
+    await waitFor(async () => (await eventsOf('unsent_alert')).events >= CONTRACTS, 'every case to record the 20-hour alert', 120_000);
+    const alertMs = Date.now() - t2;
+    await sleepUntil(h, learned + 25 * HOUR_MS);
+    const late = await waitFor(async () => {
+      const o = await outage(h, created.id);
+      return o.status === 'late' && (await notificationsOf(h, { reason: 'outage_notice_late' })).length >= 2 && o;
+    }, 'the outage marked late', 120_000);
+    const lateMs = Date.now() - t2 - alertMs;
+
+    // exactly once per contract: as many events as cases, each case once, however many pages and runs it took
+    expect(await eventsOf('unsent_alert')).toEqual({ events: CONTRACTS, cases: CONTRACTS });
+    expect(await eventsOf('late')).toEqual({ events: CONTRACTS, cases: CONTRACTS });
+    expect(await countOf(`SELECT count(*)::int AS n FROM legal_cases WHERE outage_id = $1 AND status = 'late' AND 'party_b_breach' = ANY (flags)`)).toBe(CONTRACTS);
+    expect(await countOf(`SELECT count(DISTINCT contract_id)::int AS n FROM audit_events WHERE type = 'case.outage_late' AND data->>'outageId' = $1`)).toBe(CONTRACTS);
+    expect(await countOf(`SELECT count(*)::int AS n FROM audit_events WHERE type = 'case.outage_late' AND data->>'outageId' = $1`)).toBe(CONTRACTS);
+    expect(await countOf(`SELECT count(*)::int AS n FROM audit_events WHERE type IN ('outage.unsent_alert', 'outage.late') AND data->>'outageId' = $1`)).toBe(2);
+    const staff = (await notificationsOf(h, {})).filter((n) => n.id.startsWith(`${created.workflowId}:`));
+    expect(staff.map((n) => n.reason).sort()).toEqual(['outage_notice_late', 'outage_notice_late', 'outage_notice_unsent', 'outage_notice_unsent']);
+    expect(late.lateAt).toBeTruthy();
+
+    // three steps (open, alert, late) of 20,000 cases in pages of OUTAGE_STEP_PAGE: more pages than one run takes, so the workflow continued as new
+    const runs = await runsOf(h, created.workflowId);
+    expect(3 * Math.ceil(CONTRACTS / OUTAGE_STEP_PAGE)).toBeGreaterThan(OUTAGE_PAGES_PER_RUN);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    const state = await h.env.client.workflow.getHandle(created.workflowId).query(getOutageQuery);
+    expect(state).toMatchObject({ status: 'late', contracts: CONTRACTS, hold: { by: { id: h.users.operations } } });
+    const biggest = Math.max(...runs.map((r) => r.history.events!.length));
+    console.log(
+      `[outage 20k] report ${reportMs} ms; cases opened ${openMs} ms; 20-hour alert to every case ${alertMs} ms; late ${lateMs} ms; input ${inputBytes} bytes; ${runs.length} runs, at most ${biggest} events each`,
+    );
+    await recordHistoryIfAsked('outage-notice-continued-v2', h.env.client.workflow.getHandle(created.workflowId));
+  }, 240_000);
 });
