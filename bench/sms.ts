@@ -7,7 +7,8 @@
  * 2. end to end through the dispatcher: one POST /api/contracts/:id/messages
  *    with N recipients (two-part UCS-2 text), through the dispatch workflow
  *    on the Temporal dev server, the send activity (Postgres state per part)
- *    and the SMPP transport, to an SMSC simulator in this process: timed from
+ *    and the SMPP transport, to an SMSC simulator in this process (`--smsc
+ *    process`: in a process of its own, as an SMSC is): timed from
  *    the POST until the simulator accepted every part, and until every
  *    message is `delivered` in Postgres (receipts written back).
  * 3. beside it, in the same run, a raw SMPP client (the `smpp` package: one
@@ -39,7 +40,9 @@ import { temporalExecutable } from '../platform/temporal-binaries';
 import { createSmsGateway } from '../sms/gateway';
 import { parseSmppUrl } from '../sms/protocol';
 import { planParts, type SubmitPart } from '../sms/smpp-client';
-import { startSmscSimulator, type SmscSimulator } from '../tools/smsc/simulator';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { startSmscSimulator } from '../tools/smsc/simulator';
 import { createWorker } from '../worker';
 import { resolveAdminUrl, withAdminClient } from '../test/support/postgres';
 
@@ -48,6 +51,8 @@ const { values: args } = parseArgs({
     messages: { type: 'string', default: '10000' },
     'lint-seconds': { type: 'string', default: '2' },
     window: { type: 'string', default: '10' },
+    /** where the SMSC simulator runs: inside this one, or (`process`) in a process of its own, as an SMSC is */
+    smsc: { type: 'string', default: 'inline' },
   },
 });
 const MESSAGES = Number(args.messages);
@@ -57,6 +62,44 @@ const SIGNATURE = REFERENCE_TERMS.sms.signature;
 const CONTENT = `${SIGNATURE}地震速报：阿拉善盟发生3.2级地震，震源深度10千米。请各旗县做好地震应急值守工作，保持通讯畅通，如遇紧急情况及时上报。`.slice(0, 100);
 
 const say = (line: string) => console.log(`[bench:sms] ${line}`);
+
+/** The simulator as the bench uses it: where it listens, how many submits it accepted. */
+type Smsc = { url: () => string; acceptedCount: () => Promise<number>; stop: () => Promise<void> };
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** The simulator in a process of its own (tools/smsc/simulator.ts, as `npm start` runs it), counted through its control API. */
+async function simulatorProcess(receiptDelayMs: number): Promise<Smsc> {
+  const [port, controlPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/smsc/simulator.ts', '--port', String(port), '--control-port', String(controlPort), '--receipt-delay-ms', String(receiptDelayMs)], {
+    stdio: 'ignore',
+  });
+  const control = `http://127.0.0.1:${controlPort}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${control}/healthz`).then((r) => r.ok, () => false)) break;
+    if (i > 300 || child.exitCode !== null) throw new Error('the SMSC simulator process did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: () => `smpp://test:secret@127.0.0.1:${port}`,
+    acceptedCount: async () => ((await (await fetch(`${control}/count`)).json()) as { accepted: number }).accepted,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    },
+  };
+}
+
+async function simulatorInline(receiptDelayMs: number): Promise<Smsc> {
+  const smsc = await startSmscSimulator({ port: 0, receiptDelayMs });
+  return { url: () => smsc.url(), acceptedCount: async () => smsc.acceptedCount(), stop: () => smsc.stop() };
+}
 const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -86,7 +129,7 @@ function benchLint(seconds: number): { messages: number; perSecond: number; part
 }
 
 /** A bare SMPP client: bind, then submit_sm with at most `window` awaiting their response. */
-async function rawSend(smsc: SmscSimulator, parts: SubmitPart[], window: number): Promise<number> {
+async function rawSend(smsc: Smsc, parts: SubmitPart[], window: number): Promise<number> {
   const endpoint = parseSmppUrl(smsc.url());
   const session = connect({ host: endpoint.host, port: endpoint.port });
   session.on('error', () => undefined);
@@ -158,7 +201,7 @@ async function main(): Promise<void> {
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
   const db = createDb({ connectionString: url.toString(), max: 10 });
-  const smsc = await startSmscSimulator({ port: 0, receiptDelayMs: 20 });
+  const smsc = args.smsc === 'inline' ? await simulatorInline(20) : await simulatorProcess(20);
   let env: TestWorkflowEnvironment | undefined;
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
@@ -222,13 +265,13 @@ async function main(): Promise<void> {
     const delivered = async (submissionId: string) =>
       (await db.query(`SELECT count(*)::int AS n FROM sms_messages WHERE submission_id = $1 AND status = 'delivered'`, [submissionId])).rows[0]!.n as number;
     const runDispatch = async (key: string, numbers: string[]) => {
-      const partsBefore = smsc.acceptedCount();
+      const partsBefore = await smsc.acceptedCount();
       const t0 = performance.now();
       const res = await call(customer, `/api/contracts/${contract.id}/messages`, { category: 'notification', content: CONTENT, recipients: numbers, idempotencyKey: key });
       const answered = performance.now() - t0;
       const wanted = numbers.length * (res.partsPerMessage as number);
       // a counter, not state(): copying everything the simulator recorded every 5 ms would load the path being timed
-      while (smsc.acceptedCount() - partsBefore < wanted) await new Promise((r) => setTimeout(r, 5));
+      while ((await smsc.acceptedCount()) - partsBefore < wanted) await new Promise((r) => setTimeout(r, 5));
       const accepted = performance.now() - t0;
       while ((await delivered(res.submissionId as string)) < numbers.length) await new Promise((r) => setTimeout(r, 20));
       const settled = performance.now() - t0;
@@ -254,7 +297,7 @@ async function main(): Promise<void> {
     say(`  raw: ${Math.round(rawMs)} ms: ${fmt(rawRate)} messages/s, ${fmt(rate(parts.length, rawMs))} parts/s`);
 
     console.log(`
-  SMS throughput (${fmt(MESSAGES)} messages of ${e2e.partsPerMessage} UCS-2 parts, SMPP window ${WINDOW}, simulator in process)
+  SMS throughput (${fmt(MESSAGES)} messages of ${e2e.partsPerMessage} UCS-2 parts, SMPP window ${WINDOW}, simulator ${args.smsc === 'inline' ? 'in this process' : 'in a process of its own'})
     lint + segment alone            ${fmt(lint.perSecond).padStart(10)} messages/s
     end to end, to the SMSC         ${fmt(e2eRate).padStart(10)} messages/s   (POST → dispatch workflow → activity → SMPP → simulator)
     end to end, delivered           ${fmt(rate(MESSAGES, e2e.settled)).padStart(10)} messages/s   (… and every receipt written back)

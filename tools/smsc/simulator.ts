@@ -25,6 +25,7 @@
  *   POST /receipts  {stat, destination?, delayMs?}   receipts with stat DELIVRD/UNDELIV/EXPIRED/…
  *   POST /reset                                  forget counts and faults
  *   GET  /state                                  counts, reassembled messages, receipts, sessions
+ *   GET  /count                                  how many submits it accepted (cheap to poll)
  *
  * The numbers it sees are test data; it logs counts and ids only.
  */
@@ -552,6 +553,7 @@ function createControlServer(smsc: SmscSimulator): HttpServer {
       try {
         if (req.method === 'GET' && path === '/healthz') return send(res, 200, { ok: true });
         if (req.method === 'GET' && path === '/state') return send(res, 200, smsc.state());
+        if (req.method === 'GET' && path === '/count') return send(res, 200, { accepted: smsc.acceptedCount() });
         if (req.method !== 'POST') return send(res, 404, { error: 'not found' });
         const body = await readJson(req);
         switch (path) {
