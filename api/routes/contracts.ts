@@ -1,4 +1,4 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import {
   toDeadlineView,
@@ -49,12 +49,18 @@ const ZContractListQuery = z.strictObject({
 const STAFF = ['sales', 'legal', 'finance', 'operations', 'admin'] as const;
 const EVERYONE = [...STAFF, 'customer'] as const;
 
-/** Queries the workflow for its live state; null when it cannot answer within the time (the read model serves then). */
-async function queryLiveState(handle: WorkflowHandle, deps: AppDeps): Promise<ContractStateView | null> {
+/**
+ * Queries the workflow for its live state; null when it cannot answer within
+ * the time (the read model serves then). A contract whose start is still owed
+ * (created a moment ago: the start follows the response) has no workflow to
+ * ask yet, which is expected, not worth a warning.
+ */
+async function queryLiveState(handle: WorkflowHandle, deps: AppDeps, startOwed: boolean): Promise<ContractStateView | null> {
   try {
     return await deps.temporal.connection.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(getContractStateQuery));
   } catch (error) {
-    deps.logger.warn({ workflowId: handle.workflowId, err: (error as Error).message }, 'live query failed; serving the read model');
+    const expected = startOwed && error instanceof WorkflowNotFoundError;
+    deps.logger[expected ? 'debug' : 'warn']({ workflowId: handle.workflowId, err: (error as Error).message }, 'live query failed; serving the read model');
     return null;
   }
 }
@@ -119,7 +125,7 @@ async function liveDeadlines(
  */
 export async function contractDetail(deps: AppDeps, contract: ContractRow, live?: ContractStateView | null, options: { justCreated?: boolean } = {}) {
   const now = Date.now();
-  const lifecycle = live === undefined ? queryLiveState(deps.temporal.workflow.getHandle(contract.workflowId), deps) : Promise.resolve(live);
+  const lifecycle = live === undefined ? queryLiveState(deps.temporal.workflow.getHandle(contract.workflowId), deps, contract.workflowStartedAt === null) : Promise.resolve(live);
   const none = <T,>(read: () => Promise<T[]>): Promise<T[]> => (options.justCreated ? Promise.resolve([]) : read());
   const [state, { deadlines, source }, signatures, documents, audit, notifications, owner, invoices, cases] = await Promise.all([
     lifecycle,
