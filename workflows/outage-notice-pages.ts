@@ -23,23 +23,14 @@
  * running outage-notice.ts `outageNoticeWithCases`.
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Actor, DeadlineState } from '../domain/contract';
-import { OUTAGE_ALERT_LEAD_HOURS, type OutageCause, type OutageStatus } from '../domain/legal';
+import type { Actor } from '../domain/contract';
 import { outageActs, type Activities } from './activity-proxies';
-import { createSerial, invalidInput, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
+import { createSerial, invalidState } from './case-support';
 import { DeadlineBook } from './deadline-book';
 import { getDeadlinesQuery } from './messages/deadlines';
-import {
-  getOutageQuery,
-  holdOutageNoticeUpdate,
-  releaseOutageNoticeUpdate,
-  resolveOutageUpdate,
-  type HoldOutageInput,
-  type OutageHold,
-  type OutageView,
-  type ReleaseOutageInput,
-  type ResolveOutageInput,
-} from './messages/outage-notice';
+import { getOutageQuery, holdOutageNoticeUpdate, releaseOutageNoticeUpdate, resolveOutageUpdate, type OutageView } from './messages/outage-notice';
+import * as rules from './outage-rules';
+import type { LateDetails, OutageBaseInput, OutageMove, OutageNotices, OutageState } from './outage-rules';
 import { nowIso, waitUntil } from './shared';
 
 /** Cases per page of a step that only writes (held, released, unsent_alert, late): one transaction each. */
@@ -48,44 +39,20 @@ export const OUTAGE_STEP_PAGE = 200;
 export const OUTAGE_NOTICE_PAGE = 25;
 /** Pages a run schedules before it continues as new at its next page (each page is about six history events). */
 export const OUTAGE_PAGES_PER_RUN = 100;
-const HOUR_MS = 3_600_000;
 
 type AdvanceInput = Parameters<Activities['advanceOutageCases']>[0];
-type NoticePageInput = Parameters<Activities['sendOutageNoticePage']>[0];
 type Opening = Parameters<Activities['openOutageCases']>[0]['opening'];
 type Page = { after: string | null; limit: number };
-
-/** What every outage workflow gets (the outage as reported). */
-export type OutageBaseInput = {
-  outageId: string;
-  startedAt: string;
-  learnedAt: string;
-  cause: OutageCause;
-  description: string;
-  /** computeDeadline, hours from learnedAt (ref: the outage id) */
-  notice: DeadlineState;
-  holdForReview: boolean;
-  /** who reported the outage */
-  actor: Actor;
-};
 
 /** A step the workflow runs by itself, page by page; a continued run resumes it at `after`. */
 type FanOut =
   | { kind: 'open'; after: string | null }
   | { kind: 'cases'; step: AdvanceInput['step']; outage: AdvanceInput['outage']; after: string | null; then: { lateAlert: LateDetails } | null }
-  | { kind: 'notices'; notices: Omit<NoticePageInput, 'page'>; after: string | null };
+  | { kind: 'notices'; notices: OutageNotices; after: string | null };
 
 /** The state a run hands the next one (continue-as-new): small whatever the outage's size. */
-export type OutageCarried = {
-  status: OutageStatus;
-  hold: OutageHold | null;
-  lastHold: OutageHold | null;
-  alertedAt: string | null;
-  lateAt: string | null;
-  notifiedAt: string | null;
-  notifiedBy: string | null;
+export type OutageCarried = Omit<OutageState, 'restoredAt'> & {
   releasedBy: Actor | null;
-  sending: boolean;
   fanOut: FanOut | null;
   /** the runs before this one */
   runs: number;
@@ -100,42 +67,16 @@ export type OutageNoticeByIdInput = OutageBaseInput & {
   carried?: OutageCarried;
 };
 
-type LateDetails = ReturnType<typeof lateDetails>;
-
-/** The late record of each case: Party B's breach, who held the notice (or reported the outage late) and when. */
-function lateDetails(input: OutageBaseInput, at: string, responsible: OutageHold | null) {
-  return {
-    dueAt: input.notice.dueAt,
-    markedAt: at,
-    breachBy: 'B',
-    responsible: responsible ? { id: responsible.by.id, role: responsible.by.role } : { id: input.actor.id, role: input.actor.role },
-    heldSince: responsible?.at ?? null,
-    holdReason: responsible?.reason ?? null,
-    reason: responsible ? '通知被暂缓审核，至期限届满仍未发出' : '登记中断时已超过通知期限',
-    clause: '第五条第8款',
-  };
-}
-
 export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise<OutageView> {
   const workflowId = workflowInfo().workflowId;
   const { outageId, carried } = input;
   const dueMs = Date.parse(input.notice.dueAt);
-  const alertMs = dueMs - OUTAGE_ALERT_LEAD_HOURS * HOUR_MS;
+  const alertMs = rules.alertMsOf(dueMs);
   const book = new DeadlineBook();
   book.put(input.notice);
   const serial = createSerial();
-  const reportedHold: OutageHold | null = input.holdForReview ? { by: input.actor, at: nowIso(), reason: 'held for review when reported' } : null;
-  let hold: OutageHold | null = carried ? carried.hold : reportedHold;
-  let lastHold: OutageHold | null = carried ? carried.lastHold : reportedHold;
-  let status: OutageStatus = carried?.status ?? (hold ? 'held' : 'pending');
-  let alertedAt = carried?.alertedAt ?? null;
-  let lateAt = carried?.lateAt ?? null;
-  let notifiedAt = carried?.notifiedAt ?? null;
-  let notifiedBy = carried?.notifiedBy ?? null;
-  let restoredAt: string | null = null;
+  const state: OutageState = rules.initialState(input, carried);
   let releasedBy = carried?.releasedBy ?? null;
-  /** the notices are going out (or Party B is being marked late on the way): too late to hold them */
-  let sending = carried?.sending ?? false;
   // the first step opens the cases (those of a small outage were opened with its report: nothing to do)
   let fanOut: FanOut | null = carried ? carried.fanOut : { kind: 'open', after: null };
   const opening: Opening = {
@@ -155,30 +96,22 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
   const stillOpening = () => {
     if (fanOut?.kind === 'open') throw invalidState(`outage ${outageId} is still opening the cases of its ${input.contracts} contracts: retry shortly`);
   };
-  const closedNotice = notifiedAt !== null ? status : fanOut?.kind === 'notices' ? fanOut.notices.transition.to : null;
+  const closedNotice = state.notifiedAt !== null ? state.status : fanOut?.kind === 'notices' ? fanOut.notices.transition.to : null;
   if (closedNotice) book.close('outage_notice', outageId, closedNotice === 'notified' ? 'met' : 'lapsed');
   let pagesThisRun = 0;
 
-  const view = (): OutageView => ({
-    outageId,
-    status,
-    notice: input.notice,
-    alertAt: new Date(alertMs).toISOString(),
-    hold,
-    lastHold,
-    alertedAt,
-    lateAt,
-    notifiedAt,
-    notifiedBy,
-    restoredAt,
-    contracts: input.contracts,
-  });
+  const view = (): OutageView => rules.outageView(input, state, input.contracts);
 
   setHandler(getOutageQuery, view);
   setHandler(getDeadlinesQuery, () => book.open);
 
+  /** The outage's own change of a step, given with the step's first page. */
+  const outageOf = (move: OutageMove): AdvanceInput['outage'] => ({ patch: move.patch, actor: move.actor, auditType: move.auditType, contracts: input.contracts });
+
   /** Moves every case the same way, page by page (inside an update: never continues as new halfway). */
-  async function everyCase(step: AdvanceInput['step'], outage: AdvanceInput['outage']): Promise<void> {
+  async function everyCase(move: OutageMove): Promise<void> {
+    const { step } = move;
+    const outage = outageOf(move);
     let page: Page = { after: null, limit: OUTAGE_STEP_PAGE };
     for (;;) {
       const done = await outageActs.advanceOutageCases({ outageId, page, step, ...(page.after === null && outage ? { outage } : {}) });
@@ -188,38 +121,18 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
     }
   }
 
-  /** The case step of the outage: keyed `step` or `step:instant` (a step that can happen more than once). */
-  const caseStep = (type: 'held' | 'released' | 'unsent_alert' | 'late', key: string, at: string, actor: Actor, data: Record<string, unknown>, more: Partial<AdvanceInput['step']> = {}): AdvanceInput['step'] => ({
-    event: { key, type, at, actor, data },
-    audit: { type: `case.outage_${type}`, data: { outageId } },
-    ...more,
-  });
-
   setHandler(
     holdOutageNoticeUpdate,
     async (request) => {
       const at = nowIso();
-      hold = { by: request.actor, at, reason: request.reason };
-      lastHold = hold;
-      const wasLate = status === 'late';
-      if (!wasLate) status = 'held';
-      await serial(() =>
-        everyCase(caseStep('held', `held:${at}`, at, request.actor, { reason: request.reason }, { from: ['pending', 'held', 'late'], to: wasLate ? 'late' : 'held' }), {
-          patch: { status, heldBy: request.actor.id, heldAt: at, holdReason: request.reason },
-          actor: request.actor,
-          auditType: 'outage.held',
-          contracts: input.contracts,
-        }),
-      );
+      const wasLate = rules.applyHold(state, request, at);
+      await serial(() => everyCase(rules.heldMove(outageId, request, at, state.status, wasLate)));
       return view();
     },
     {
-      validator: (_request: HoldOutageInput) => {
+      validator: (_request) => {
         stillOpening();
-        if (notifiedAt !== null || sending) {
-          throw invalidState(`the interruption notices of outage ${outageId} ${sending ? 'are being sent' : `were already sent at ${notifiedAt}`}: nothing to hold`);
-        }
-        if (hold) throw invalidState(`the interruption notices of outage ${outageId} are already held (by ${hold.by.id} since ${hold.at})`);
+        rules.validateHold(outageId, state);
       },
     },
   );
@@ -228,25 +141,18 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
     releaseOutageNoticeUpdate,
     async (request) => {
       const at = nowIso();
-      const held = hold!;
+      const held = state.hold!;
       releasedBy = request.actor;
-      hold = null;
-      await serial(() =>
-        everyCase(caseStep('released', `released:${at}`, at, request.actor, { note: request.note ?? null, heldBy: held.by.id, heldAt: held.at }), {
-          patch: {},
-          actor: request.actor,
-          auditType: 'outage.released',
-          contracts: input.contracts,
-        }),
-      );
+      state.hold = null;
+      await serial(() => everyCase(rules.releasedMove(outageId, request, at, held)));
       // the main loop sends the notices; the caller gets the outcome
-      await condition(() => notifiedAt !== null);
+      await condition(() => state.notifiedAt !== null);
       return view();
     },
     {
-      validator: (_request: ReleaseOutageInput) => {
+      validator: (_request) => {
         stillOpening();
-        if (!hold) throw invalidState(`the interruption notices of outage ${outageId} are not held${notifiedAt ? ` (sent at ${notifiedAt})` : ''}`);
+        rules.validateRelease(outageId, state);
       },
     },
   );
@@ -256,32 +162,9 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
     async (request) => {
       const at = nowIso();
       const restored = new Date(request.restoredAt).toISOString();
-      const notifiedStatus = status;
-      status = 'restored';
-      restoredAt = restored;
+      const notifiedStatus = rules.applyRestored(state, restored);
       const description = request.description ?? input.description;
-      const notices: Omit<NoticePageInput, 'page'> = {
-        outageId,
-        workflowId,
-        kind: 'restoration_notice',
-        cause: input.cause,
-        description,
-        startedAt: input.startedAt,
-        learnedAt: input.learnedAt,
-        restoredAt: restored,
-        issuedAt: at,
-        actor: request.actor,
-        transition: {
-          from: [notifiedStatus],
-          to: 'restored',
-          close: true,
-          eventType: 'restored',
-          auditType: 'case.outage_restored',
-          data: { restoration: { restoredAt: restored, noticeSentAt: at, by: request.actor.id } },
-        },
-        subject: '服务恢复通知',
-        body: `此前通知的短信服务中断已于 ${restored} 恢复。${description}`,
-      };
+      const notices = rules.restorationNotices(workflowId, input, { at, actor: request.actor, restored, description, from: notifiedStatus }, {});
       await serial(async () => {
         let page: Page = { after: null, limit: OUTAGE_NOTICE_PAGE };
         for (;;) {
@@ -291,26 +174,17 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
           page = { after: done.last, limit: OUTAGE_NOTICE_PAGE };
         }
       });
-      await serial(() => outageActs.recordOutageProgress({ outageId, outage: { status: 'restored', restoredAt: restored }, cases: [], actor: request.actor, auditType: 'outage.restored' }));
+      await serial(() => outageActs.recordOutageProgress(rules.restoredProgress(outageId, restored, request.actor)));
       return view();
     },
-    {
-      validator: (request: ResolveOutageInput) => {
-        if (status === 'restored') throw invalidState(`outage ${outageId} was already resolved (restored at ${restoredAt})`);
-        if (notifiedAt === null) {
-          throw invalidState(`the interruption notices of outage ${outageId} were not sent yet${hold ? ' (held for review: release them first)' : ''}`);
-        }
-        const restored = Date.parse(request.restoredAt);
-        if (restored < Date.parse(input.startedAt)) throw invalidInput('restoredAt must not be before the outage started');
-        if (restored > Date.now() + 60_000) throw invalidInput('restoredAt must not be in the future');
-      },
-    },
+    { validator: (request) => rules.validateResolve(input, state, request) },
   );
 
   /** Hands the run over to a fresh one when its history has grown, and no update is in flight (one would be cut off). */
   async function checkpoint(): Promise<void> {
     if (pagesThisRun < OUTAGE_PAGES_PER_RUN && !workflowInfo().continueAsNewSuggested) return;
     if (!allHandlersFinished()) return;
+    const { status, hold, lastHold, alertedAt, lateAt, notifiedAt, notifiedBy, sending } = state;
     const next: OutageCarried = { status, hold, lastHold, alertedAt, lateAt, notifiedAt, notifiedBy, releasedBy, sending, fanOut, runs: (carried?.runs ?? 0) + 1 };
     await continueAsNew<(input: OutageNoticeByIdInput) => Promise<OutageView>>({ ...input, carried: next });
   }
@@ -336,7 +210,7 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
           continue;
         }
         fanOut = null;
-        if (current.then) await alertLate(current.then.lateAlert);
+        if (current.then) await outageActs.alertStaff(rules.lateAlert(workflowId, input, current.then.lateAlert));
       } else {
         const page: Page = { after: current.after, limit: OUTAGE_NOTICE_PAGE };
         const done = await serial(() => outageActs.sendOutageNoticePage({ ...current.notices, page }));
@@ -347,66 +221,38 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
         }
         const { issuedAt: at, actor } = current.notices;
         const to = current.notices.transition.to as 'notified' | 'notified_late';
-        await serial(() => outageActs.recordOutageProgress({ outageId, outage: { status: to, notifiedAt: at, notifiedBy: actor.id }, cases: [], actor, auditType: `outage.${to}` }));
+        await serial(() => outageActs.recordOutageProgress(rules.notifiedProgress(outageId, to, at, actor)));
         fanOut = null;
-        status = to;
-        notifiedAt = at;
-        notifiedBy = actor.id;
-        sending = false;
+        rules.applyNotified(state, to, at, actor);
       }
     }
   }
 
+  /** The step every case records, page by page (`then`: what follows its last page). */
+  const casesFanOut = (move: OutageMove, then: { lateAlert: LateDetails } | null): FanOut => ({ kind: 'cases', step: move.step, outage: outageOf(move), after: null, then });
+
   /** 20 hours and still unsent: operations and legal are alerted, and each case records it. */
   async function beginAlert(): Promise<void> {
     const at = nowIso();
-    alertedAt = at;
-    const heldBy = hold?.by.id ?? null;
-    await outageActs.alertStaff({
-      id: `${workflowId}:unsent-alert`,
-      audiences: ['operations', 'legal'],
-      reason: 'outage_notice_unsent',
-      subject: `服务中断通知尚未发出：${OUTAGE_ALERT_LEAD_HOURS} 小时后逾期`,
-      body: `中断 ${outageId}（${input.contracts} 个合同）的通知尚未发出${heldBy ? `（由 ${heldBy} 暂缓审核）` : ''}，须于 ${input.notice.explanation}`,
-    });
-    fanOut = {
-      kind: 'cases',
-      step: caseStep('unsent_alert', 'unsent_alert', at, LEGAL_SYSTEM_ACTOR, { audiences: ['operations', 'legal'], heldBy, noticeDueAt: input.notice.dueAt }),
-      outage: { patch: { alertedAt: at }, actor: LEGAL_SYSTEM_ACTOR, auditType: 'outage.unsent_alert', contracts: input.contracts },
-      after: null,
-      then: null,
-    };
+    state.alertedAt = at;
+    const heldBy = state.hold?.by.id ?? null;
+    await outageActs.alertStaff(rules.unsentAlert(workflowId, input, input.contracts, heldBy));
+    fanOut = casesFanOut(rules.unsentAlertMove(input, at, heldBy), null);
   }
 
-  /** 24 hours and still unsent: Party B is late; each case records who held the notice (or reported the outage late) and when. */
+  /** 24 hours and still unsent: Party B is late; each case records who held the notice (or reported the outage late) and when; then staff are alerted. */
   function beginLate(): void {
     const at = nowIso();
-    lateAt = at;
-    status = 'late';
-    const late = lateDetails(input, at, hold ?? lastHold);
-    fanOut = {
-      kind: 'cases',
-      step: caseStep('late', 'late', at, LEGAL_SYSTEM_ACTOR, late, { from: ['pending', 'held'], to: 'late', addFlags: ['notice_late', 'party_b_breach'], data: { late } }),
-      outage: { patch: { status: 'late', lateAt: at }, actor: LEGAL_SYSTEM_ACTOR, auditType: 'outage.late', contracts: input.contracts },
-      after: null,
-      then: { lateAlert: late },
-    };
-  }
-
-  async function alertLate(late: LateDetails): Promise<void> {
-    await outageActs.alertStaff({
-      id: `${workflowId}:late`,
-      audiences: ['operations', 'legal'],
-      reason: 'outage_notice_late',
-      subject: `服务中断通知逾期（乙方违约）：${outageId}`,
-      body: `中断 ${outageId} 的通知未在获知后 ${input.notice.explanation} 发出，已记为乙方违约。责任人：${late.responsible.id}${late.heldSince ? `（自 ${late.heldSince} 起暂缓）` : ''}。`,
-    });
+    state.lateAt = at;
+    state.status = 'late';
+    const late = rules.lateDetails(input, at, state.hold ?? state.lastHold);
+    fanOut = casesFanOut(rules.lateMove(outageId, at, late), { lateAlert: late });
   }
 
   /** The notices go out (marking Party B late first when the deadline has passed unmarked). */
   function beginNotices(actor: Actor): void {
-    sending = true;
-    if (Date.now() > dueMs && lateAt === null) {
+    state.sending = true;
+    if (Date.now() > dueMs && state.lateAt === null) {
       beginLate();
       return;
     }
@@ -414,56 +260,32 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
     const onTime = Date.now() <= dueMs;
     const to = onTime ? 'notified' : 'notified_late';
     book.close('outage_notice', outageId, onTime ? 'met' : 'lapsed');
-    fanOut = {
-      kind: 'notices',
-      notices: {
-        outageId,
-        workflowId,
-        kind: 'outage_notice',
-        cause: input.cause,
-        description: input.description,
-        startedAt: input.startedAt,
-        learnedAt: input.learnedAt,
-        issuedAt: at,
-        actor,
-        transition: {
-          from: ['pending', 'held', 'late'],
-          to,
-          due: null,
-          eventType: to,
-          auditType: 'case.outage_notified',
-          data: { notice: { sentAt: at, onTime, sentBy: actor.id, dueAt: input.notice.dueAt } },
-        },
-        subject: '服务中断通知',
-        body: `乙方于 ${input.learnedAt} 获知短信服务中断（开始于 ${input.startedAt}）：${input.description}`,
-      },
-      after: null,
-    };
+    fanOut = { kind: 'notices', notices: rules.interruptionNotices(workflowId, input, { at, actor, onTime, to }, {}), after: null };
   }
 
-  while (notifiedAt === null) {
+  while (state.notifiedAt === null) {
     if (fanOut) {
       await runFanOut();
       continue;
     }
-    if (!hold || sending) {
+    if (!state.hold || state.sending) {
       beginNotices(releasedBy ?? input.actor);
       continue;
     }
-    if (alertedAt === null) {
-      if (await waitUntil(() => !hold, alertMs)) continue;
+    if (state.alertedAt === null) {
+      if (await waitUntil(() => !state.hold, alertMs)) continue;
       await beginAlert();
       continue;
     }
-    if (lateAt === null) {
-      if (await waitUntil(() => !hold, dueMs)) continue;
+    if (state.lateAt === null) {
+      if (await waitUntil(() => !state.hold, dueMs)) continue;
       beginLate();
       continue;
     }
-    await condition(() => !hold);
+    await condition(() => !state.hold);
   }
   await checkpoint();
-  await condition(() => status === 'restored');
+  await condition(() => state.status === 'restored');
   await condition(allHandlersFinished);
   return view();
 }

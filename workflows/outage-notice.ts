@@ -18,34 +18,21 @@
  */
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Actor } from '../domain/contract';
-import { OUTAGE_ALERT_LEAD_HOURS, type OutageStatus } from '../domain/legal';
 import { outageActs, type OutageCaseRef } from './activity-proxies';
-import { chunk, createSerial, invalidInput, invalidState, LEGAL_SYSTEM_ACTOR } from './case-support';
+import { chunk, createSerial } from './case-support';
 import { DeadlineBook } from './deadline-book';
 import { getDeadlinesQuery } from './messages/deadlines';
-import {
-  getOutageQuery,
-  holdOutageNoticeUpdate,
-  releaseOutageNoticeUpdate,
-  resolveOutageUpdate,
-  type HoldOutageInput,
-  type OutageHold,
-  type OutageView,
-  type ReleaseOutageInput,
-  type ResolveOutageInput,
-} from './messages/outage-notice';
-import { outageNoticeInPages, type OutageBaseInput, type OutageNoticeByIdInput } from './outage-notice-pages';
+import { getOutageQuery, holdOutageNoticeUpdate, releaseOutageNoticeUpdate, resolveOutageUpdate, type OutageView } from './messages/outage-notice';
+import { outageNoticeInPages, type OutageNoticeByIdInput } from './outage-notice-pages';
+import * as rules from './outage-rules';
+import type { OutageBaseInput, OutageMove, OutageState } from './outage-rules';
 import { nowIso, waitUntil } from './shared';
 import { outageVersion } from './versions';
 
 export type { OutageNoticeByIdInput } from './outage-notice-pages';
 
-/** The steps an outage's cases go through that the outage's own updates and timers record. */
-type OutageCaseStep = 'held' | 'released' | 'unsent_alert' | 'late';
-
 /** Contracts per notice activity: a retry redoes at most this many (each step is keyed, so nothing twice). */
 const NOTICE_BATCH = 25;
-const HOUR_MS = 3_600_000;
 
 /** The input of runs started before `outage-batches-v1`: every affected case in the input. */
 export type OutageNoticeWithCasesInput = OutageBaseInput & { cases: OutageCaseRef[] };
@@ -59,48 +46,32 @@ export async function outageNotice(input: OutageNoticeInput): Promise<OutageView
   return outageNoticeWithCases(input as OutageNoticeWithCasesInput);
 }
 
-/** The outage workflow as it ran before `outage-batches-v1` (its case list in the input): kept as it was, for those runs' replay. */
+/**
+ * The outage workflow as it ran before `outage-batches-v1` (its case list in
+ * the input): its commands kept as they were, for those runs' replay (the
+ * rules, texts and moves it shares with the paged one: outage-rules.ts).
+ */
 async function outageNoticeWithCases(input: OutageNoticeWithCasesInput): Promise<OutageView> {
   const workflowId = workflowInfo().workflowId;
   const { outageId } = input;
   const dueMs = Date.parse(input.notice.dueAt);
-  const alertMs = dueMs - OUTAGE_ALERT_LEAD_HOURS * HOUR_MS;
+  const alertMs = rules.alertMsOf(dueMs);
   const book = new DeadlineBook();
   book.put(input.notice);
   const serial = createSerial();
-  let hold: OutageHold | null = input.holdForReview ? { by: input.actor, at: nowIso(), reason: 'held for review when reported' } : null;
-  let lastHold: OutageHold | null = hold;
-  let status: OutageStatus = hold ? 'held' : 'pending';
-  let alertedAt: string | null = null;
-  let lateAt: string | null = null;
-  let notifiedAt: string | null = null;
-  let notifiedBy: string | null = null;
-  let restoredAt: string | null = null;
+  const state: OutageState = rules.initialState(input);
   let releasedBy: Actor | null = null;
-  /** the notices are going out: too late to hold them */
-  let sending = false;
 
-  const view = (): OutageView => ({
-    outageId,
-    status,
-    notice: input.notice,
-    alertAt: new Date(alertMs).toISOString(),
-    hold,
-    lastHold,
-    alertedAt,
-    lateAt,
-    notifiedAt,
-    notifiedBy,
-    restoredAt,
-    contracts: input.cases.length,
-  });
-  /** A case's event for a step of the outage, keyed `step` or `step:instant` (a step that can happen more than once). */
-  const caseEvent = (c: OutageCaseRef, step: OutageCaseStep, key: OutageCaseStep | `${OutageCaseStep}:${string}`, at: string, actor: Actor, data: Record<string, unknown>, more: Record<string, unknown> = {}) => ({
-    caseId: c.caseId,
-    event: { key, type: step, at, actor, data },
-    audit: { type: `case.outage_${step}` as const, data: { outageId } },
-    ...more,
-  });
+  const view = (): OutageView => rules.outageView(input, state, input.cases.length);
+  /** Moves every case of the outage the same way, with the outage's own change. */
+  const everyCase = (move: OutageMove) =>
+    outageActs.recordOutageProgress({
+      outageId,
+      outage: move.patch,
+      actor: move.actor,
+      auditType: move.auditType,
+      cases: input.cases.map((c) => ({ caseId: c.caseId, ...move.step })),
+    });
 
   setHandler(getOutageQuery, view);
   setHandler(getDeadlinesQuery, () => book.open);
@@ -109,56 +80,26 @@ async function outageNoticeWithCases(input: OutageNoticeWithCasesInput): Promise
     holdOutageNoticeUpdate,
     async (request) => {
       const at = nowIso();
-      hold = { by: request.actor, at, reason: request.reason };
-      lastHold = hold;
-      const wasLate = status === 'late';
-      if (!wasLate) status = 'held';
-      await serial(() =>
-        outageActs.recordOutageProgress({
-          outageId,
-          outage: { status, heldBy: request.actor.id, heldAt: at, holdReason: request.reason },
-          actor: request.actor,
-          auditType: 'outage.held',
-          cases: input.cases.map((c) => ({ ...caseEvent(c, 'held', `held:${at}`, at, request.actor, { reason: request.reason }), from: ['pending', 'held', 'late'], to: wasLate ? 'late' : 'held' })),
-        }),
-      );
+      const wasLate = rules.applyHold(state, request, at);
+      await serial(() => everyCase(rules.heldMove(outageId, request, at, state.status, wasLate)));
       return view();
     },
-    {
-      validator: (_request: HoldOutageInput) => {
-        if (notifiedAt !== null || sending) {
-          throw invalidState(`the interruption notices of outage ${outageId} ${sending ? 'are being sent' : `were already sent at ${notifiedAt}`}: nothing to hold`);
-        }
-        if (hold) throw invalidState(`the interruption notices of outage ${outageId} are already held (by ${hold.by.id} since ${hold.at})`);
-      },
-    },
+    { validator: (_request) => rules.validateHold(outageId, state) },
   );
 
   setHandler(
     releaseOutageNoticeUpdate,
     async (request) => {
       const at = nowIso();
-      const held = hold!;
+      const held = state.hold!;
       releasedBy = request.actor;
-      hold = null;
-      await serial(() =>
-        outageActs.recordOutageProgress({
-          outageId,
-          outage: {},
-          actor: request.actor,
-          auditType: 'outage.released',
-          cases: input.cases.map((c) => caseEvent(c, 'released', `released:${at}`, at, request.actor, { note: request.note ?? null, heldBy: held.by.id, heldAt: held.at })),
-        }),
-      );
+      state.hold = null;
+      await serial(() => everyCase(rules.releasedMove(outageId, request, at, held)));
       // the main loop sends the notices; the caller gets the outcome
-      await condition(() => notifiedAt !== null);
+      await condition(() => state.notifiedAt !== null);
       return view();
     },
-    {
-      validator: (_request: ReleaseOutageInput) => {
-        if (!hold) throw invalidState(`the interruption notices of outage ${outageId} are not held${notifiedAt ? ` (sent at ${notifiedAt})` : ''}`);
-      },
-    },
+    { validator: (_request) => rules.validateRelease(outageId, state) },
   );
 
   setHandler(
@@ -166,168 +107,70 @@ async function outageNoticeWithCases(input: OutageNoticeWithCasesInput): Promise
     async (request) => {
       const at = nowIso();
       const restored = new Date(request.restoredAt).toISOString();
-      const notifiedStatus = status;
-      status = 'restored';
-      restoredAt = restored;
+      const notifiedStatus = rules.applyRestored(state, restored);
       const description = request.description ?? input.description;
       for (const batch of chunk(input.cases, NOTICE_BATCH)) {
         await serial(() =>
-          outageActs.sendOutageNotices({
-            outageId,
-            workflowId,
-            kind: 'restoration_notice',
-            cases: batch,
-            cause: input.cause,
-            description,
-            startedAt: input.startedAt,
-            learnedAt: input.learnedAt,
-            restoredAt: restored,
-            issuedAt: at,
-            actor: request.actor,
-            transition: {
-              from: [notifiedStatus],
-              to: 'restored',
-              close: true,
-              eventType: 'restored',
-              auditType: 'case.outage_restored',
-              data: { restoration: { restoredAt: restored, noticeSentAt: at, by: request.actor.id } },
-            },
-            subject: '服务恢复通知',
-            body: `此前通知的短信服务中断已于 ${restored} 恢复。${description}`,
-          }),
+          outageActs.sendOutageNotices(rules.restorationNotices(workflowId, input, { at, actor: request.actor, restored, description, from: notifiedStatus }, { cases: batch })),
         );
       }
-      await serial(() => outageActs.recordOutageProgress({ outageId, outage: { status: 'restored', restoredAt: restored }, cases: [], actor: request.actor, auditType: 'outage.restored' }));
+      await serial(() => outageActs.recordOutageProgress(rules.restoredProgress(outageId, restored, request.actor)));
       return view();
     },
-    {
-      validator: (request: ResolveOutageInput) => {
-        if (status === 'restored') throw invalidState(`outage ${outageId} was already resolved (restored at ${restoredAt})`);
-        if (notifiedAt === null) {
-          throw invalidState(`the interruption notices of outage ${outageId} were not sent yet${hold ? ' (held for review: release them first)' : ''}`);
-        }
-        const restored = Date.parse(request.restoredAt);
-        if (restored < Date.parse(input.startedAt)) throw invalidInput('restoredAt must not be before the outage started');
-        if (restored > Date.now() + 60_000) throw invalidInput('restoredAt must not be in the future');
-      },
-    },
+    { validator: (request) => rules.validateResolve(input, state, request) },
   );
 
   /** 20 hours and still unsent: operations and legal are alerted. */
   async function alertUnsent(): Promise<void> {
     const at = nowIso();
-    alertedAt = at;
-    const heldBy = hold?.by.id ?? null;
-    await outageActs.alertStaff({
-      id: `${workflowId}:unsent-alert`,
-      audiences: ['operations', 'legal'],
-      reason: 'outage_notice_unsent',
-      subject: `服务中断通知尚未发出：${OUTAGE_ALERT_LEAD_HOURS} 小时后逾期`,
-      body: `中断 ${outageId}（${input.cases.length} 个合同）的通知尚未发出${heldBy ? `（由 ${heldBy} 暂缓审核）` : ''}，须于 ${input.notice.explanation}`,
-    });
-    await serial(() =>
-      outageActs.recordOutageProgress({
-        outageId,
-        outage: { alertedAt: at },
-        actor: LEGAL_SYSTEM_ACTOR,
-        auditType: 'outage.unsent_alert',
-        cases: input.cases.map((c) => caseEvent(c, 'unsent_alert', 'unsent_alert', at, LEGAL_SYSTEM_ACTOR, { audiences: ['operations', 'legal'], heldBy, noticeDueAt: input.notice.dueAt })),
-      }),
-    );
+    state.alertedAt = at;
+    const heldBy = state.hold?.by.id ?? null;
+    await outageActs.alertStaff(rules.unsentAlert(workflowId, input, input.cases.length, heldBy));
+    await serial(() => everyCase(rules.unsentAlertMove(input, at, heldBy)));
   }
 
   /** 24 hours and still unsent: Party B is late; the record names who held the notice (or who reported the outage late) and when. */
   async function markLate(): Promise<void> {
     const at = nowIso();
-    lateAt = at;
-    status = 'late';
-    const responsible = hold ?? lastHold;
-    const late = {
-      dueAt: input.notice.dueAt,
-      markedAt: at,
-      breachBy: 'B',
-      responsible: responsible ? { id: responsible.by.id, role: responsible.by.role } : { id: input.actor.id, role: input.actor.role },
-      heldSince: responsible?.at ?? null,
-      holdReason: responsible?.reason ?? null,
-      reason: responsible ? '通知被暂缓审核，至期限届满仍未发出' : '登记中断时已超过通知期限',
-      clause: '第五条第8款',
-    };
-    await serial(() =>
-      outageActs.recordOutageProgress({
-        outageId,
-        outage: { status: 'late', lateAt: at },
-        actor: LEGAL_SYSTEM_ACTOR,
-        auditType: 'outage.late',
-        cases: input.cases.map((c) => ({ ...caseEvent(c, 'late', 'late', at, LEGAL_SYSTEM_ACTOR, late), from: ['pending', 'held'], to: 'late', addFlags: ['notice_late', 'party_b_breach'], data: { late } })),
-      }),
-    );
-    await outageActs.alertStaff({
-      id: `${workflowId}:late`,
-      audiences: ['operations', 'legal'],
-      reason: 'outage_notice_late',
-      subject: `服务中断通知逾期（乙方违约）：${outageId}`,
-      body: `中断 ${outageId} 的通知未在获知后 ${input.notice.explanation} 发出，已记为乙方违约。责任人：${late.responsible.id}${late.heldSince ? `（自 ${late.heldSince} 起暂缓）` : ''}。`,
-    });
+    state.lateAt = at;
+    state.status = 'late';
+    const late = rules.lateDetails(input, at, state.hold ?? state.lastHold);
+    await serial(() => everyCase(rules.lateMove(outageId, at, late)));
+    await outageActs.alertStaff(rules.lateAlert(workflowId, input, late));
   }
 
   async function sendNotices(actor: Actor): Promise<void> {
-    sending = true;
+    state.sending = true;
     const at = nowIso();
     const onTime = Date.now() <= dueMs;
-    if (!onTime && lateAt === null) await markLate();
-    const to: OutageStatus = onTime ? 'notified' : 'notified_late';
+    if (!onTime && state.lateAt === null) await markLate();
+    const to = onTime ? 'notified' : 'notified_late';
     book.close('outage_notice', outageId, onTime ? 'met' : 'lapsed');
     for (const batch of chunk(input.cases, NOTICE_BATCH)) {
-      await serial(() =>
-        outageActs.sendOutageNotices({
-          outageId,
-          workflowId,
-          kind: 'outage_notice',
-          cases: batch,
-          cause: input.cause,
-          description: input.description,
-          startedAt: input.startedAt,
-          learnedAt: input.learnedAt,
-          issuedAt: at,
-          actor,
-          transition: {
-            from: ['pending', 'held', 'late'],
-            to,
-            due: null,
-            eventType: to,
-            auditType: 'case.outage_notified',
-            data: { notice: { sentAt: at, onTime, sentBy: actor.id, dueAt: input.notice.dueAt } },
-          },
-          subject: '服务中断通知',
-          body: `乙方于 ${input.learnedAt} 获知短信服务中断（开始于 ${input.startedAt}）：${input.description}`,
-        }),
-      );
+      await serial(() => outageActs.sendOutageNotices(rules.interruptionNotices(workflowId, input, { at, actor, onTime, to }, { cases: batch })));
     }
-    await serial(() => outageActs.recordOutageProgress({ outageId, outage: { status: to, notifiedAt: at, notifiedBy: actor.id }, cases: [], actor, auditType: `outage.${to}` }));
-    status = to;
-    notifiedAt = at;
-    notifiedBy = actor.id;
-    sending = false;
+    await serial(() => outageActs.recordOutageProgress(rules.notifiedProgress(outageId, to, at, actor)));
+    rules.applyNotified(state, to, at, actor);
   }
 
-  while (notifiedAt === null) {
-    if (!hold) {
+  while (state.notifiedAt === null) {
+    if (!state.hold) {
       await sendNotices(releasedBy ?? input.actor);
       break;
     }
-    if (alertedAt === null) {
-      if (await waitUntil(() => !hold, alertMs)) continue;
+    if (state.alertedAt === null) {
+      if (await waitUntil(() => !state.hold, alertMs)) continue;
       await alertUnsent();
       continue;
     }
-    if (lateAt === null) {
-      if (await waitUntil(() => !hold, dueMs)) continue;
+    if (state.lateAt === null) {
+      if (await waitUntil(() => !state.hold, dueMs)) continue;
       await markLate();
       continue;
     }
-    await condition(() => !hold);
+    await condition(() => !state.hold);
   }
-  await condition(() => status === 'restored');
+  await condition(() => state.status === 'restored');
   await condition(allHandlersFinished);
   return view();
 }
