@@ -26,6 +26,7 @@ import { invoiceRoutes } from './routes/invoices';
 import { digestRoutes } from './routes/digests';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { smsRoutes } from './routes/sms';
+import { smsTemplateRoutes } from './routes/sms-templates';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -33,7 +34,7 @@ export type { AppDeps } from './deps';
 
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
-  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...calendarRoutes(deps), ...calendarFeedRoutes(deps), ...contractImportRoutes(deps), ...inboxRoutes(deps)];
+  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...smsTemplateRoutes(deps), ...calendarRoutes(deps), ...calendarFeedRoutes(deps), ...contractImportRoutes(deps), ...inboxRoutes(deps)];
 }
 
 export function createApp(given: AppDeps): Express {

@@ -173,6 +173,8 @@ export type SubmissionRow = {
   requestedBy: string;
   /** Party B's own message (a lifecycle notice): no quota, sent whatever the contract's status */
   system?: boolean;
+  /** the approved template the message was filled from (migration 025); absent for free text */
+  templateId?: string | null;
   createdAt: string;
 };
 
@@ -184,7 +186,7 @@ export type UnlistedInput =
 
 const SUBMISSION = rowReader<SubmissionRow>({
   id: true, contractId: true, customer: true, idempotencyKey: true, requestHash: true, category: true, content: true, appendedUnsubscribe: true, encoding: true,
-  partsPerMessage: true, sourceAddr: true, keywordListVersion: true, contractYear: true, unlisted: true, requestedBy: true, system: true, createdAt: true,
+  partsPerMessage: true, sourceAddr: true, keywordListVersion: true, contractYear: true, unlisted: true, requestedBy: true, system: true, templateId: true, createdAt: true,
 });
 
 export async function findSubmission(db: Queryable, id: string): Promise<SubmissionRow | null> {
@@ -201,11 +203,12 @@ export async function findSubmissionByKey(db: Queryable, contractId: string, ide
 export async function insertSubmission(tx: Queryable, s: Omit<SubmissionRow, 'createdAt'>): Promise<boolean> {
   const { rowCount } = await tx.query(
     `INSERT INTO sms_submissions (id, contract_id, customer, idempotency_key, request_hash, category, content, appended_unsubscribe, encoding,
-       parts_per_message, source_addr, keyword_list_version, contract_year, unlisted, requested_by, system)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING`,
+       parts_per_message, source_addr, keyword_list_version, contract_year, unlisted, requested_by, system, template_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT DO NOTHING`,
     [
       s.id, s.contractId, s.customer, s.idempotencyKey, s.requestHash, s.category, s.content, s.appendedUnsubscribe, s.encoding,
       s.partsPerMessage, s.sourceAddr, s.keywordListVersion, s.contractYear, JSON.stringify(s.unlisted), s.requestedBy, s.system ?? false,
+      s.templateId ?? null,
     ],
   );
   return rowCount === 1;

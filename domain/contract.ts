@@ -22,6 +22,8 @@ export const DEADLINE_KINDS = [
   'force_majeure_proof',
   'delivery_confirmation',
   'rectification',
+  /** the appendix: a signature or template application's review (domain/sms/templates.ts), a read-model deadline without a workflow */
+  'sms_review',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 

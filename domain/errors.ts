@@ -18,6 +18,12 @@ export const ERROR_STATUS = {
   ORGANISATION_FROZEN: 409,
   /** Art.4 §9: the contract's service is suspended pending rectification; `suspension` gives the case, reason, source and the end of the rectification period */
   CONTRACT_SUSPENDED: 409,
+  /** the appendix: a message names a template that is not approved (applied for and waiting, or rejected); `template` gives its id and status */
+  SMS_TEMPLATE_NOT_APPROVED: 409,
+  /** the contract's terms (`sms.freeText`) allow this category only from an approved template */
+  SMS_FREE_TEXT_NOT_ALLOWED: 409,
+  /** a signature or template application was already decided: `review` gives the decision */
+  ALREADY_REVIEWED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,

@@ -129,6 +129,16 @@ export const ZContractTerms = z
       marketingWindowEnd: ZClock,
       /** an approved 24-hour sending permit (24小时开通申请) */
       permit24h: z.boolean(),
+      /**
+       * the appendix: signatures and templates are reviewed within this many
+       * working days of the application (domain/sms/templates.ts); 1 when absent
+       */
+      templateReviewWorkingDays: z.number().int().min(1).max(30).optional(),
+      /**
+       * which categories may be sent as free text (without an approved
+       * template); absent: notifications (and alerts) yes, marketing no
+       */
+      freeText: z.strictObject({ notification: z.boolean().optional(), marketing: z.boolean().optional() }).optional(),
     }),
     /** Art.4 §10(5), Art.5 §8, Art.9, Art.10 */
     legal: z.strictObject({

@@ -40,6 +40,8 @@ import { contractYearOf } from '../domain/billing';
 import type { Actor } from '../domain/contract';
 import { applyFrequencyCap, fitQuota, REJECTION_MESSAGES, screenRecipients, type QuotaFit, type RecipientInput, type RecipientOutcome } from '../domain/sms/dispatch';
 import { lintMessage, type LintIssue } from '../domain/sms/lint';
+import { fillTemplate, freeTextAllowed, templateTermsOf } from '../domain/sms/templates';
+import { findTemplate } from '../db/sms-templates';
 import { SYSTEM_SMS_CUSTOMER, SYSTEM_SMS_SIGNATURE, systemNoticeKey, systemNoticeText } from '../domain/sms/system';
 import { noticeSmsText, type NoticeSms } from '../domain/sms/notices';
 import { nextSendingInstant, type SmsCategory } from '../domain/sms/windows';
@@ -51,8 +53,14 @@ import { getSmsDispatchQuery, type SmsDispatchView } from '../workflows/messages
 import type { SmsDispatchInput } from '../workflows/sms-dispatch';
 
 export type SubmitMessagesRequest = {
-  category: SmsCategory;
-  content: string;
+  /** with a template: its category when absent (an alert may be sent from a notification template) */
+  category?: SmsCategory | undefined;
+  /** free text, with the bound signature; or, instead, `templateId` and `variables` */
+  content?: string | undefined;
+  /** an approved template of the contract (the appendix; domain/sms/templates.ts) */
+  templateId?: string | undefined;
+  /** the template's variables by name */
+  variables?: Record<string, string> | undefined;
   recipients: RecipientInput[];
   idempotencyKey: string;
   appendUnsubscribe?: boolean | undefined;
@@ -127,9 +135,10 @@ export async function submitMessages(
   }
   if (!system) await refuseIfSuspended(deps, contract);
 
+  const { content, category, templateId } = system ? freeText(request) : await messageText(deps, contract, request);
   const lint = lintMessage({
-    content: request.content,
-    category: request.category,
+    content,
+    category,
     signature: system ? SYSTEM_SMS_SIGNATURE : contract.terms.sms.signature,
     appendUnsubscribe: request.appendUnsubscribe ?? false,
   });
@@ -142,7 +151,7 @@ export async function submitMessages(
   const partsPerMessage = lint.segments.parts;
   const contentHash = contentHashOf(lint.content);
   const customer = system ? SYSTEM_SMS_CUSTOMER : contract.partyAName;
-  const screened = screenRecipients(request.recipients, request.category);
+  const screened = screenRecipients(request.recipients, category);
   const contractYear = contract.effectiveAt ? contractYearOf(contract.effectiveAt, Date.now()).index : 1;
   const totalParts = system ? 0 : await quotaOf(deps, contract, contractYear);
 
@@ -160,7 +169,7 @@ export async function submitMessages(
       customer,
       recipients: candidates.filter((c) => !suppressed.has(c.e164)).map((c) => c.e164),
       contentHash,
-      category: request.category,
+      category,
       sameContentMs: deps.settings.caps.sameContentMs,
       alertDedupMs: deps.settings.caps.alertDedupMs,
     });
@@ -185,7 +194,7 @@ export async function submitMessages(
             break;
           }
           // contractual notices are not capped: each one is owed
-          const cap = system ? ({ outcome: 'ok' } as const) : applyFrequencyCap(request.category, history.get(s.e164), deps.settings.caps);
+          const cap = system ? ({ outcome: 'ok' } as const) : applyFrequencyCap(category, history.get(s.e164), deps.settings.caps);
           if (cap.outcome === 'duplicate') {
             unlisted.push({ index: s.index, input: s.input, outcome: 'duplicate', recipient: s.e164, duplicateOf: null });
           } else if (cap.outcome === 'rejected') {
@@ -218,7 +227,7 @@ export async function submitMessages(
       customer,
       idempotencyKey: request.idempotencyKey,
       requestHash,
-      category: request.category,
+      category,
       content: lint.content,
       appendedUnsubscribe: lint.appendedUnsubscribe,
       encoding: lint.segments.encoding,
@@ -229,14 +238,15 @@ export async function submitMessages(
       unlisted,
       requestedBy: actor.id,
       system,
+      templateId,
     };
     await insertSubmission(tx, submission);
-    await insertMessages(tx, { submissionId, contractId: contract.id, customer, category: request.category, contentHash, parts: partsPerMessage, contractYear, messages, system });
+    await insertMessages(tx, { submissionId, contractId: contract.id, customer, category, contentHash, parts: partsPerMessage, contractYear, messages, system });
     await debitQuota(tx, contract.id, contractYear, fit.parts);
     const workflowInput: SmsDispatchInput = {
       submissionId,
       contractId: contract.id,
-      category: request.category,
+      category,
       // Party B's own notices keep to the 08:00–22:00 window whatever permit the customer holds
       sms: system ? { ...contract.terms.sms, permit24h: false } : contract.terms.sms,
       messages: accepted,
@@ -250,7 +260,8 @@ export async function submitMessages(
       after: { submissionId, accepted, debitedParts: fit.parts },
       data: {
         ...(system ? { system: true } : {}),
-        category: request.category,
+        ...(templateId ? { templateId } : {}),
+        category,
         recipients: request.recipients.length,
         partsPerMessage,
         rejected: messages.filter((m) => m.decision === 'rejected').length + unlisted.filter((u) => u.outcome === 'rejected').length,
@@ -268,7 +279,7 @@ export async function submitMessages(
     const started = (await startOwed(deps, outcome.owed)) !== 'owed';
     if (started) view = await queryDispatch(deps, deps.temporal.workflow.getHandle(submissionId));
     // the workflow decides on Temporal's clock; until it answers (or if it cannot be started now) the API's clock stands in
-    const plan = view ?? localPlan(contract, request.category);
+    const plan = view ?? localPlan(contract, category);
     if (plan.held) await holdMessages(deps.db, submissionId, plan.sendAt);
     const messages = await listSubmissionMessages(deps.db, submissionId);
     return {
@@ -278,6 +289,47 @@ export async function submitMessages(
   }
   const messages = await listSubmissionMessages(deps.db, submissionId);
   return { response: await buildResponse(deps, contract, { ...outcome.submission, createdAt: new Date().toISOString() }, messages, null, false), created: true };
+}
+
+function freeText(request: SubmitMessagesRequest): { content: string; category: SmsCategory; templateId: null } {
+  if (request.content === undefined || request.category === undefined) throw new AppError('VALIDATION_FAILED', 'body is invalid', { issues: [{ path: 'body.content', message: 'a message needs its category and content, or a templateId' }] });
+  return { content: request.content, category: request.category, templateId: null };
+}
+
+/**
+ * The text to send: free text where the terms allow it for the category
+ * (`sms.freeText`), else the approved template filled with its variables
+ * (each value checked, the whole text linted again).
+ */
+async function messageText(deps: SmsServiceDeps, contract: ContractRow, request: SubmitMessagesRequest): Promise<{ content: string; category: SmsCategory; templateId: string | null }> {
+  if (request.templateId === undefined) {
+    const message = freeText(request);
+    if (!freeTextAllowed(templateTermsOf(contract.terms.sms), message.category)) {
+      throw new AppError('SMS_FREE_TEXT_NOT_ALLOWED', `contract ${contract.number} sends ${message.category} messages only from an approved template (terms sms.freeText); send with templateId and variables`, {
+        freeText: templateTermsOf(contract.terms.sms).freeText,
+      });
+    }
+    return message;
+  }
+  const template = await findTemplate(deps.db, request.templateId);
+  if (!template || template.contractId !== contract.id) throw new AppError('NOT_FOUND', `template ${request.templateId} not found under contract ${contract.number}`);
+  if (template.status !== 'approved') {
+    throw new AppError('SMS_TEMPLATE_NOT_APPROVED', `template ${template.id} is ${template.status === 'applied' ? 'waiting for review' : 'rejected'}: only an approved template can be sent`, {
+      template: { id: template.id, name: template.name, status: template.status, reason: template.reason, reviewDueAt: template.reviewDueAt },
+    });
+  }
+  const category = request.category ?? template.category;
+  if (category !== template.category && !(category === 'alert' && template.category === 'notification')) {
+    throw new AppError('BUSINESS_RULE', `template ${template.id} is a ${template.category} template; it cannot send a ${category} message`, { issues: [{ path: 'body.category', message: `must be ${template.category} (the template's)` }] });
+  }
+  const filled = fillTemplate({ content: template.content, category: template.category, signature: contract.terms.sms.signature, urlVariables: template.urlVariables, values: request.variables ?? {} });
+  if (!filled.ok) {
+    throw new AppError('BUSINESS_RULE', `the template's variables break ${filled.issues.length} rule${filled.issues.length === 1 ? '' : 's'}; nothing was sent`, {
+      issues: filled.issues.map((issue) => ({ path: issue.variable ? `body.variables.${issue.variable}` : 'body.variables', message: `${issue.code}: ${issue.messageEn}` })),
+      template: { id: template.id, issues: filled.issues.map(({ lint: _lint, ...issue }) => issue) },
+    });
+  }
+  return { content: filled.text, category, templateId: template.id };
 }
 
 type Plan = { held: boolean; sendAt: string; reason: string | null; reasonZh: string | null };

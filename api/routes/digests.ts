@@ -24,6 +24,7 @@ const KIND_LABELS: Record<DeadlineKind, string> = {
   force_majeure_proof: '不可抗力证明期限',
   delivery_confirmation: '业务受理单确认期限',
   rectification: '整改期限',
+  sms_review: '短信签名/模板审核期限',
 };
 
 /** A sales owner sees their own group of the digest; the other roles see all of it. */

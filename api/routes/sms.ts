@@ -32,9 +32,14 @@ const ZIdempotencyKey = z
 const ZRecipientNumber = z.string().max(40, 'must be at most 40 characters');
 
 export const ZSubmitMessagesRequest = z.strictObject({
-  category: z.enum(SMS_CATEGORIES),
-  /** the text with the bound signature 【…】 (at most 1,000 characters: 15 UCS-2 parts) */
-  content: z.string().min(1, 'must not be empty').max(1_000, 'must be at most 1,000 characters'),
+  /** required with `content`; with `templateId`, the template's category when absent */
+  category: z.enum(SMS_CATEGORIES).optional(),
+  /** free text with the bound signature 【…】 (at most 1,000 characters: 15 UCS-2 parts), where the terms allow free text for the category */
+  content: z.string().min(1, 'must not be empty').max(1_000, 'must be at most 1,000 characters').optional(),
+  /** instead of `content`: an approved template of the contract (GET /api/contracts/:id/sms-templates?status=approved) */
+  templateId: z.string().trim().min(1).max(64).optional(),
+  /** the template's variables by name, each value at most 35 characters */
+  variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/, 'must be a variable name'), z.string().max(200, 'must be at most 200 characters')).optional(),
   /**
    * Chinese mobile numbers, as strings or { number, member }. 10,000 numbers
    * as strings fit the default 256 kB body limit; as objects, raise BODY_LIMIT.
@@ -48,7 +53,16 @@ export const ZSubmitMessagesRequest = z.strictObject({
   appendUnsubscribe: z.boolean().optional(),
   /** a batch larger than the quota left: send what fits (in request order) instead of refusing it whole */
   allowPartial: z.boolean().optional(),
-});
+})
+  .superRefine((body, ctx) => {
+    if (body.templateId === undefined) {
+      if (body.content === undefined) ctx.addIssue({ code: 'custom', path: ['content'], message: 'is required (or send templateId and variables)' });
+      if (body.category === undefined) ctx.addIssue({ code: 'custom', path: ['category'], message: 'is required with content' });
+      if (body.variables !== undefined) ctx.addIssue({ code: 'custom', path: ['variables'], message: 'are sent with a templateId only' });
+    } else if (body.content !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'must not be sent with a templateId: the template is the text' });
+    }
+  });
 export type TSubmitMessagesRequest = z.infer<typeof ZSubmitMessagesRequest>;
 
 const ZMessageListQuery = z.strictObject({

@@ -31,6 +31,8 @@ const HolidayCalendarPage = lazyPage(() => import('./pages/holidays/HolidayCalen
 const LegalPage = lazyPage(() => import('./pages/legal/LegalPage'), 'LegalPage');
 const OutagesPage = lazyPage(() => import('./pages/outages/OutagesPage'), 'OutagesPage');
 const InboxPage = lazyPage(() => import('./pages/inbox/InboxPage'), 'InboxPage');
+const SmsTemplatesPage = lazyPage(() => import('./pages/sms-templates/SmsTemplatesPage'), 'SmsTemplatesPage');
+const SmsReviewsPage = lazyPage(() => import('./pages/sms-templates/SmsReviewsPage'), 'SmsReviewsPage');
 
 type NavItem = { to: string; label: MessageKey | ((role: Role) => MessageKey); show: (role: Role) => boolean };
 const NAV: NavItem[] = [
@@ -41,6 +43,8 @@ const NAV: NavItem[] = [
   { to: '/legal', label: (role) => (role === 'legal' || role === 'admin' ? 'nav.legal' : 'nav.cases'), show: features.legal },
   { to: '/outages', label: 'nav.outages', show: features.outages },
   { to: '/compose', label: 'nav.compose', show: features.compose },
+  { to: '/sms-templates', label: 'nav.smsTemplates', show: features.smsTemplates },
+  { to: '/sms-reviews', label: 'nav.smsReviews', show: features.smsReviews },
   { to: '/digest', label: (role) => (can(role, 'get', '/api/digests/latest') ? 'nav.digest' : 'nav.calendar'), show: features.digest },
   { to: '/holiday-calendar', label: 'nav.holidays', show: features.holidayCalendar },
 ];
@@ -59,6 +63,8 @@ const PAGES: PageDef[] = [
   { pattern: '/digest', show: features.digest, render: () => <DigestPage /> },
   { pattern: '/holiday-calendar', show: features.holidayCalendar, render: () => <HolidayCalendarPage /> },
   { pattern: '/inbox', show: features.inbox, render: () => <InboxPage /> },
+  { pattern: '/sms-templates', show: features.smsTemplates, render: () => <SmsTemplatesPage /> },
+  { pattern: '/sms-reviews', show: features.smsReviews, render: () => <SmsReviewsPage /> },
 ];
 
 function LangToggle() {

@@ -31,4 +31,8 @@ export const features = {
   holidayCalendar: (role: Role) => can(role, 'get', '/api/holiday-calendar'),
   /** the work queue: for those who can act on items (a customer operator's inbox is always empty) */
   inbox: (role: Role) => can(role, 'get', '/api/inbox') && can(role, 'post', '/api/inbox/:id/acknowledge'),
+  /** signatures and templates (the appendix): the customer applies; operations review */
+  smsTemplates: (role: Role) => can(role, 'post', '/api/contracts/:id/sms-templates'),
+  smsReviews: (role: Role) => can(role, 'get', '/api/sms-reviews'),
+  sendFromTemplate: (role: Role) => can(role, 'post', '/api/contracts/:id/messages') && can(role, 'get', '/api/contracts/:id/sms-templates'),
 };

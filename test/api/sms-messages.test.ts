@@ -12,7 +12,8 @@ let contractId: string;
 
 beforeAll(async () => {
   rig = await startSmsRig();
-  contractId = (await activeContract(rig.h, { sms: { permit24h: true } })).id;
+  // marketing as free text is allowed only where the terms say so (the default is templates only): this suite sends it
+  contractId = (await activeContract(rig.h, { sms: { permit24h: true, freeText: { marketing: true } } })).id;
   // marketing goes out 09:00–20:00 whatever the permit: run inside that window
   await skipToShanghai(rig.h, '10:00');
 });

@@ -69,7 +69,8 @@ describe('a notification submitted at 22:30', () => {
 describe('a marketing message submitted at 20:30', () => {
   ownRig();
   it('waits until 09:00, past the 08:00 opening of other messages (time-skipped)', async () => {
-    const c = await activeContract(rig.h);
+    // marketing free text, which the terms must allow (the default is templates only)
+    const c = await activeContract(rig.h, { sms: { freeText: { marketing: true } } });
     const at = await skipToShanghai(rig.h, '20:30');
     const opening = nextShanghai(at, '09:00');
     const sub = await submit(c.id, {

@@ -91,6 +91,14 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/contracts/:id/ledger': ['customer', 'finance', 'operations', 'sales', 'admin'],
   'POST /api/contracts/:id/opt-outs': ['customer', 'operations', 'admin'],
   'GET /api/contracts/:id/opt-outs': ['customer', 'operations', 'legal', 'admin'],
+  // signatures and templates (the appendix): the customer applies, everyone reads, operations review
+  'POST /api/contracts/:id/sms-signatures': ['customer', 'admin'],
+  'GET /api/contracts/:id/sms-signatures': ALL,
+  'POST /api/contracts/:id/sms-templates': ['customer', 'admin'],
+  'GET /api/contracts/:id/sms-templates': ALL,
+  'GET /api/sms-reviews': ['operations', 'admin'],
+  'POST /api/sms-signatures/:id/review': ['operations', 'admin'],
+  'POST /api/sms-templates/:id/review': ['operations', 'admin'],
   // the work queue: everyone reads their inbox (a customer operator's is empty); staff act on their items
   'GET /api/inbox': ALL,
   'GET /api/inbox/unread-count': ALL,

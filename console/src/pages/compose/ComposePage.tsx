@@ -4,12 +4,17 @@
  * (domain/sms): the bound signature, forbidden symbols and categories
  * highlighted in place, the unsubscribe suffix, part count and quota cost,
  * and the time the message will actually leave given the sending window.
- * Recipients are pasted or read from a CSV file.
+ * Recipients are pasted or read from a CSV file. A message can also be sent
+ * from an approved template, its variables filled in and checked as you type
+ * (domain/sms/templates.ts): free text goes out only where the contract's
+ * terms allow it for the category (by default notifications, not marketing).
  */
 import { useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import type { ContractDetailView, ContractListView } from '../../../../api/routes/contracts.types';
 import type { QuotaView } from '../../../../api/routes/invoices.types';
 import type { SubmissionView } from '../../../../api/routes/sms.types';
+import type { SmsTemplateList } from '../../../../api/routes/sms-templates.types';
+import { fillTemplate, freeTextAllowed, templateTermsOf } from '../../../../domain/sms/templates';
 import { lintMessage } from '../../../../domain/sms/lint';
 import { normalizeRecipient } from '../../../../domain/sms/phone';
 import { formatShanghai, nextSendingInstant, type SmsCategory } from '../../../../domain/sms/windows';
@@ -37,6 +42,13 @@ export function ComposePage() {
   );
   const quota = useLoad((signal) => (chosenId && features.quota(user.role) ? apiGet<QuotaView>(`/api/contracts/${chosenId}/quota`, { signal }) : Promise.resolve(null)), [chosenId]);
 
+  const templates = useLoad(
+    (signal) => (chosenId && features.sendFromTemplate(user.role) ? apiGet<SmsTemplateList>(`/api/contracts/${chosenId}/sms-templates?status=approved`, { signal }) : Promise.resolve(null)),
+    [chosenId],
+  );
+  const [mode, setMode] = useState<'free' | 'template'>('free');
+  const [templateId, setTemplateId] = useState('');
+  const [values, setValues] = useState<Record<string, string>>({});
   const [category, setCategory] = useState<SmsCategory>('notification');
   const [content, setContent] = useState('');
   const [appendUnsubscribe, setAppendUnsubscribe] = useState(true);
@@ -48,7 +60,18 @@ export function ComposePage() {
   const now = useNow();
 
   const terms = detail.data?.terms ?? null;
-  const lint = useMemo(() => (terms ? lintMessage({ content, category, signature: terms.sms.signature, appendUnsubscribe }) : null), [content, category, terms, appendUnsubscribe]);
+  const template = mode === 'template' ? (templates.data?.items.find((x) => x.id === templateId) ?? templates.data?.items[0] ?? null) : null;
+  const filled = useMemo(
+    () =>
+      template && terms
+        ? fillTemplate({ content: template.content, category: template.category, signature: terms.sms.signature, urlVariables: template.urlVariables, values: Object.fromEntries(template.variables.map((v) => [v, values[v] ?? ''])) })
+        : null,
+    [template, terms, values],
+  );
+  const freeLint = useMemo(() => (terms ? lintMessage({ content, category, signature: terms.sms.signature, appendUnsubscribe }) : null), [content, category, terms, appendUnsubscribe]);
+  const lint = mode === 'template' ? (filled?.lint ?? null) : freeLint;
+  const templateOk = mode !== 'template' || (filled?.ok ?? false);
+  const freeTextRefused = mode === 'free' && terms !== null && !freeTextAllowed(templateTermsOf(terms.sms), category);
 
   const recipients = useMemo(() => {
     const lines = [...parsePasted(pasted), ...(csv?.lines ?? [])];
@@ -64,7 +87,7 @@ export function ComposePage() {
     return { valid: [...valid.values()], invalid, duplicates };
   }, [pasted, csv, lang]);
 
-  const sending = terms ? nextSendingInstant({ now: new Date(now), category, sms: terms.sms }) : null;
+  const sending = terms ? nextSendingInstant({ now: new Date(now), category: template?.category ?? category, sms: terms.sms }) : null;
   const parts = lint?.segments.parts ?? 0;
   const cost = parts * recipients.valid.length;
   const canSend = features.sendMessages(user.role);
@@ -79,13 +102,12 @@ export function ComposePage() {
   const attempt = useRef<{ body: string; key: string } | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!lint?.ok || recipients.valid.length === 0 || !detail.data) return;
-    const body = {
-      category,
-      content,
-      recipients: recipients.valid.map((r) => ({ number: r.e164, member: r.member })),
-      ...(category === 'marketing' ? { appendUnsubscribe } : {}),
-    };
+    if (!lint?.ok || !templateOk || recipients.valid.length === 0 || !detail.data) return;
+    const to = recipients.valid.map((r) => ({ number: r.e164, member: r.member }));
+    const body =
+      mode === 'template' && template
+        ? { templateId: template.id, variables: Object.fromEntries(template.variables.map((v) => [v, values[v] ?? ''])), recipients: to }
+        : { category, content, recipients: to, ...(category === 'marketing' ? { appendUnsubscribe } : {}) };
     const serialized = JSON.stringify([detail.data.id, body]);
     if (!attempt.current || attempt.current.body !== serialized) attempt.current = { body: serialized, key: newIdempotencyKey() };
     const key = attempt.current.key;
@@ -126,6 +148,65 @@ export function ComposePage() {
                 ))}
               </select>
             </label>
+            {features.sendFromTemplate(user.role) && (
+              <fieldset className="field wide">
+                <legend>{t('compose.mode')}</legend>
+                <div className="segmented">
+                  {(['free', 'template'] as const).map((m) => (
+                    <label key={m} className={`radio pill ${mode === m ? 'active' : ''}`} data-testid={`compose-mode-${m}`}>
+                      <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
+                      <span>{t(`compose.mode.${m}`)}</span>
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+            )}
+            {mode === 'template' && (
+              <div className="field wide" data-testid="compose-template-box">
+                {templates.data && templates.data.items.length === 0 ? (
+                  <p className="muted">{t('compose.noTemplates')}</p>
+                ) : (
+                  <>
+                    <label className="field wide">
+                      <span>{t('compose.template')}</span>
+                      <select
+                        value={template?.id ?? ''}
+                        onChange={(e) => {
+                          setTemplateId(e.target.value);
+                          setValues({});
+                        }}
+                        data-testid="compose-template"
+                      >
+                        {(templates.data?.items ?? []).map((x) => (
+                          <option key={x.id} value={x.id}>
+                            {x.name} · {t(`tpl.category.${x.category}`)}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                    {template && <p className="preview-text small">{template.content}</p>}
+                    {template?.variables.map((v) => (
+                      <label key={v} className="field">
+                        <span>{'${' + v + '}'}</span>
+                        <input value={values[v] ?? ''} onChange={(e) => setValues({ ...values, [v]: e.target.value })} maxLength={200} data-testid={`compose-var-${v}`} />
+                      </label>
+                    ))}
+                    {filled && !filled.ok && (
+                      <ul className="issues" data-testid="template-fill-issues">
+                        {filled.issues
+                          .filter((issue) => issue.code !== 'VARIABLE_EMPTY')
+                          .map((issue, i) => (
+                            <li key={`${issue.code}-${i}`} className="issue" data-code={issue.code}>
+                              {lang === 'zh' ? issue.message : issue.messageEn}
+                            </li>
+                          ))}
+                      </ul>
+                    )}
+                  </>
+                )}
+              </div>
+            )}
+            {mode === 'free' && (
             <fieldset className="field wide">
               <legend>{t('compose.category')}</legend>
               <div className="segmented">
@@ -137,6 +218,9 @@ export function ComposePage() {
                 ))}
               </div>
             </fieldset>
+            )}
+            {freeTextRefused && <Notice kind="warn">{t('compose.freeTextRefused')}</Notice>}
+            {mode === 'free' && (
             <div className="field wide">
               <label htmlFor="compose-content">
                 {t('compose.content')}
@@ -153,7 +237,8 @@ export function ComposePage() {
                 </div>
               )}
             </div>
-            {category === 'marketing' && (
+            )}
+            {mode === 'free' && category === 'marketing' && (
               <label className="check field wide">
                 <input type="checkbox" checked={appendUnsubscribe} onChange={(e) => setAppendUnsubscribe(e.target.checked)} />
                 <span>{t('compose.appendUnsubscribe')}</span>
@@ -233,6 +318,13 @@ export function ComposePage() {
               {quota.data?.contractYear ? <span className="block muted">{t('compose.quota', { total: quota.data.totalSms.toLocaleString() })}</span> : null}
             </p>
           </Section>
+          {mode === 'template' && filled?.ok && (
+            <Section title={t('compose.filled')} id="filled">
+              <p className="preview-text" data-testid="filled-content">
+                {filled.text}
+              </p>
+            </Section>
+          )}
           {lint && lint.appendedUnsubscribe && (
             <Section title={t('compose.preview')} id="preview">
               <p className="preview-text" data-testid="final-content">
@@ -242,7 +334,7 @@ export function ComposePage() {
           )}
           {canSend && (
             <div className="form-actions">
-              <button type="submit" className="btn btn-primary" disabled={busy || !lint?.ok || recipients.valid.length === 0} title={!lint?.ok ? t('compose.sendDisabled') : undefined} data-testid="send">
+              <button type="submit" className="btn btn-primary" disabled={busy || !lint?.ok || !templateOk || freeTextRefused || recipients.valid.length === 0} title={!lint?.ok ? t('compose.sendDisabled') : undefined} data-testid="send">
                 {busy ? t('compose.sending') : t('compose.send')}
               </button>
             </div>
