@@ -41,6 +41,8 @@ export function inboxRoutes(deps: AppDeps) {
       path: `/api/inbox/:id/${action === 'acknowledge' ? 'acknowledge' : 'close'}`,
       roles: STAFF,
       summary,
+      // nothing to send: no body, or an empty object
+      body: z.strictObject({}).optional(),
       handler: async ({ params, user, requestId }): Promise<WorkItemView> =>
         actOnWorkItem(deps.db, { id: itemIdOf(params.id), action, actor: actorOf(user, requestId), at: new Date().toISOString() }),
     });

@@ -39,7 +39,10 @@ export const ZSubmitMessagesRequest = z.strictObject({
   /** instead of `content`: an approved template of the contract (GET /api/contracts/:id/sms-templates?status=approved) */
   templateId: z.string().trim().min(1).max(64).optional(),
   /** the template's variables by name, each value at most 35 characters */
-  variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/, 'must be a variable name'), z.string().max(200, 'must be at most 200 characters')).optional(),
+  variables: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/, 'must be a variable name'), z.string().max(200, 'must be at most 200 characters'))
+    .refine((values) => Object.keys(values).length <= 32, 'must name at most 32 variables')
+    .optional(),
   /**
    * Chinese mobile numbers, as strings or { number, member }. 10,000 numbers
    * as strings fit the default 256 kB body limit; as objects, raise BODY_LIMIT.
