@@ -3,6 +3,7 @@ import { createLedgerBilling } from '../billing';
 import type { InvoiceSpec, PaymentRecord } from '../domain/billing';
 import { contractYearOf, invoiceStatusOf } from '../domain/billing';
 import type { Actor } from '../domain/contract';
+import { reasonDetails } from '../domain/error-reasons';
 import type { TopUpPricing } from '../domain/top-ups';
 import { appendAudit } from '../db/audit';
 import { findContract } from '../db/contracts';
@@ -44,7 +45,7 @@ export function createBillingActivities({ db, billing = createLedgerBilling() }:
     async recordPayment(input: { contractId: string; invoiceNumber: string; payment: PaymentRecord; actor: Actor }): Promise<InvoiceRow> {
       return db.withTransaction(async (tx) => {
         const before = await findInvoice(tx, input.invoiceNumber);
-        if (!before) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} not found`, 'NOT_FOUND');
+        if (!before) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} not found`, 'NOT_FOUND', reasonDetails('invoice.not_found', { number: input.invoiceNumber }));
         if (!(await insertPayment(tx, { contractId: input.contractId, invoiceNumber: input.invoiceNumber, payment: input.payment }))) return before;
         const after = await addToInvoice(tx, input.invoiceNumber, input.payment.amountFen, input.payment.paidAt);
         await appendAudit(tx, {

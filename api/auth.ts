@@ -6,7 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { findUserByToken, type Role, type User } from '../db/users';
 import type { Db } from '../db/pool';
 import type { ContractRow } from '../db/contracts';
-import { AppError } from './errors';
+import { refusal } from '../domain/error-reasons';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { mayOnContract, type ContractAction } from './policy';
 
@@ -39,11 +39,11 @@ export function authenticate(db: Db, options: AuthenticateOptions = {}) {
     options.limiter ?? createRateLimiter({ limit: options.failureLimit ?? AUTH_FAILURE_LIMIT, windowMs: options.failureWindowMs ?? AUTH_FAILURE_WINDOW_MS });
   const refuse = (res: Response, retryAfterSeconds: number) => {
     res.set('Retry-After', String(retryAfterSeconds));
-    return new AppError('RATE_LIMITED', `too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`);
+    return refusal('rate.limited', { retryAfterSeconds }, `too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`);
   };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.get('authorization');
-    if (!header) throw new AppError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <token>');
+    if (!header) throw refusal('auth.required', {}, 'authentication required: send Authorization: Bearer <token>');
     const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const state = limiter.check(client);
     if (state.blocked) throw refuse(res, state.retryAfterSeconds);
@@ -52,10 +52,9 @@ export function authenticate(db: Db, options: AuthenticateOptions = {}) {
     if (!user) {
       const after = limiter.fail(client);
       if (after.blocked) throw refuse(res, after.retryAfterSeconds);
-      throw new AppError(
-        'UNAUTHENTICATED',
-        token ? 'the bearer token is unknown, expired or revoked (or its user deactivated)' : 'authentication required: send Authorization: Bearer <token>',
-      );
+      throw token
+        ? refusal('auth.token_invalid', {}, 'the bearer token is unknown, expired or revoked (or its user deactivated)')
+        : refusal('auth.required', {}, 'authentication required: send Authorization: Bearer <token>');
     }
     res.locals.user = user;
     next();
@@ -64,7 +63,7 @@ export function authenticate(db: Db, options: AuthenticateOptions = {}) {
 
 export function requireRole(user: User, roles: readonly Role[]): void {
   if (!roles.includes(user.role)) {
-    throw new AppError('FORBIDDEN', `this action needs one of the roles: ${roles.join(', ')} (you are ${user.role})`);
+    throw refusal('role.forbidden', { roles: [...roles], role: user.role }, `this action needs one of the roles: ${roles.join(', ')} (you are ${user.role})`);
   }
 }
 
@@ -79,8 +78,8 @@ export function canSeeContract(user: User, contract: Pick<ContractRow, 'partyANa
  * not change answers 403 naming who may.
  */
 export function assertContractAccess(user: User, contract: Pick<ContractRow, 'partyAName' | 'partyACreditCode' | 'ownerId'>, action: ContractAction = 'read'): void {
-  if (!mayOnContract(user, 'read', contract)) throw new AppError('NOT_FOUND', 'contract not found');
+  if (!mayOnContract(user, 'read', contract)) throw refusal('contract.not_found', {}, 'contract not found');
   if (action !== 'read' && !mayOnContract(user, action, contract)) {
-    throw new AppError('FORBIDDEN', user.role === 'sales' ? "only the contract's owner, legal, finance or an admin may act on this contract" : 'your role may not do this on this contract');
+    throw refusal('contract.forbidden', {}, user.role === 'sales' ? "only the contract's owner, legal, finance or an admin may act on this contract" : 'your role may not do this on this contract');
   }
 }

@@ -6,13 +6,15 @@ import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { isDatabaseUnavailable, isTransactionConflict } from '../db/pool';
 import { AppError, type FieldIssue } from '../domain/errors';
+import { notFoundReason } from '../domain/error-reasons';
 import type { Logger } from '../platform/logger';
 import { businessFailureOf, isTemporalUnavailable } from '../platform/temporal';
 import { WorkflowStartOwedError } from '../services/workflow-starts';
 
 export { AppError, type FieldIssue } from '../domain/errors';
 
-export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+/** "<what> not found", with its reason (contract.not_found, or record.not_found naming the kind of record). */
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`, undefined, notFoundReason(what));
 
 export function zodIssues(error: ZodError, prefix: string): FieldIssue[] {
   return error.issues.map((issue) => ({
@@ -42,7 +44,7 @@ export function toAppError(error: unknown): AppError | null {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', bodyError.message ?? 'unsupported encoding');
   }
   const business = businessFailureOf(error);
-  if (business) return new AppError(business.code, business.message);
+  if (business) return new AppError(business.code, business.message, undefined, business.reason ?? undefined);
   if (isDatabaseUnavailable(error)) return new AppError('UNAVAILABLE', 'the database is not reachable right now; retry shortly');
   // e.g. two appends to the audit chain crossing row locks (docs/security.md): nothing was written, a retry runs
   if (isTransactionConflict(error)) return new AppError('UNAVAILABLE', 'a concurrent change got in the way; retry shortly');
@@ -66,6 +68,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (appError.code === 'UNAVAILABLE') res.set('Retry-After', '5');
-    res.status(appError.status).json({ error: { code: appError.code, message: appError.message, ...appError.details, requestId } });
+    // the reason and its parameters (domain/error-reasons.ts) let clients word the refusal in their own language
+    const reason = appError.reason ? { reason: appError.reason.id, params: appError.reason.params } : {};
+    res.status(appError.status).json({ error: { code: appError.code, message: appError.message, ...appError.details, ...reason, requestId } });
   };
 }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { claimIdempotencyKey, completeIdempotencyKey, findIdempotencyKey, releaseIdempotencyKey } from '../db/idempotency';
 import type { Db } from '../db/pool';
+import { refusal } from '../domain/error-reasons';
 import { stableStringify } from '../domain/stable-json';
 import { AppError } from './errors';
 
@@ -50,14 +51,14 @@ export function idempotency(db: Db) {
         return idempotency(db)(req, res, next);
       }
       if (row.requestHash !== requestHash) {
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used with a different request body or route');
+        throw refusal('idempotency.key_reused', {}, 'this Idempotency-Key was already used with a different request body or route');
       }
       if (row.completedAt) {
         res.set('Idempotent-Replayed', 'true').status(row.statusCode ?? 200).json(row.response);
         return;
       }
       if (Date.now() > deadline) {
-        throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress; retry later');
+        throw refusal('idempotency.in_progress', {}, 'a request with this Idempotency-Key is still in progress; retry later');
       }
       await sleep(POLL_MS);
     }

@@ -20,8 +20,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { createWriteBudget, type WriteBudget } from '../db/rate-limits';
 import type { Db } from '../db/pool';
 import type { User } from '../db/users';
+import { refusal } from '../domain/error-reasons';
 import type { WriteRateLimits } from '../platform/config';
-import { AppError } from './errors';
 
 type Budgets = { user: WriteBudget; organisation: WriteBudget; userHeavy: WriteBudget; organisationHeavy: WriteBudget };
 
@@ -61,7 +61,7 @@ export function writeLimits(db: Db, limits: WriteRateLimits) {
         const retryAfterSeconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
         res.set('Retry-After', String(retryAfterSeconds));
         const whose = scope === 'user' ? 'you' : 'your organisation';
-        throw new AppError('RATE_LIMITED', `too many ${what}: ${whose} may make ${budget.pointsPerMinute} a minute; retry in ${retryAfterSeconds} s`, {
+        throw refusal('rate.limited', { retryAfterSeconds }, `too many ${what}: ${whose} may make ${budget.pointsPerMinute} a minute; retry in ${retryAfterSeconds} s`, {
           scope,
           limitPerMinute: budget.pointsPerMinute,
           retryAfterSeconds,

@@ -40,13 +40,17 @@ export const isErrorCode = (value: unknown): value is ErrorCode =>
 
 export type FieldIssue = { path: string; message: string };
 
-/** An error a client caused, with its stable code (the console translates it) and, for bad input, every issue. */
+/** Why, as data: a reason id of domain/error-reasons.ts with its parameters (build one with `refusal` there). */
+export type AppErrorReason = { id: string; params: Record<string, unknown> };
+
+/** An error a client caused, with its stable code (the console translates it), for bad input every issue, and where known its reason with parameters. */
 export class AppError extends Error {
   override readonly name = 'AppError';
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: { issues?: FieldIssue[]; [key: string]: unknown },
+    readonly reason?: AppErrorReason,
   ) {
     super(message);
   }

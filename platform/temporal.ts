@@ -13,6 +13,7 @@ import {
 import { ActivityFailure, ApplicationFailure, defaultPayloadConverter, type DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { ACTOR_ASSERTION_HEADER, assertionKeyFromHex, signAssertion } from '../domain/actor-assertion';
+import { reasonOfDetails, type ErrorReason } from '../domain/error-reasons';
 import { isErrorCode, type ErrorCode } from '../domain/errors';
 import type { Config } from './config';
 
@@ -86,17 +87,21 @@ export function withWorkflowInterceptors(client: Client, added: WorkflowClientIn
 }
 
 /** A business failure thrown by a workflow (validator or handler), as an error code and message. */
-export function businessFailureOf(error: unknown): { code: ErrorCode; message: string } | null {
+export function businessFailureOf(error: unknown): { code: ErrorCode; message: string; reason: ErrorReason | null } | null {
   if (error instanceof WorkflowUpdateFailedError) {
     const cause = error.cause;
+    // the refusal's reason and parameters travel as the failure's first detail (domain/error-reasons.ts reasonDetails)
+    const of = (failure: ApplicationFailure) => reasonOfDetails(failure.details?.[0]);
     // a write the tables refused inside an activity the update ran keeps its error code
     if (cause instanceof ActivityFailure && cause.cause instanceof ApplicationFailure && isErrorCode(cause.cause.type)) {
-      return { code: cause.cause.type, message: cause.cause.message };
+      return { code: cause.cause.type, message: cause.cause.message, reason: of(cause.cause) };
     }
-    if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) return { code: cause.type, message: cause.message };
-    if (cause instanceof ApplicationFailure) return { code: 'BUSINESS_RULE', message: cause.message };
+    if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) return { code: cause.type, message: cause.message, reason: of(cause) };
+    if (cause instanceof ApplicationFailure) return { code: 'BUSINESS_RULE', message: cause.message, reason: null };
   }
-  if (error instanceof WorkflowNotFoundError) return { code: 'INVALID_STATE', message: 'the contract process is no longer running' };
+  if (error instanceof WorkflowNotFoundError) {
+    return { code: 'INVALID_STATE', message: 'the contract process is no longer running', reason: { id: 'contract.process_ended', params: {} } };
+  }
   return null;
 }
 

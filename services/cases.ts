@@ -45,6 +45,7 @@ import { outageNotice, type OutageNoticeByIdInput } from '../workflows/outage-no
 import { suspension, type SuspensionInput } from '../workflows/suspension';
 import { contentViolation, type ViolationCaseInput } from '../workflows/violation';
 import { AppError } from '../domain/errors';
+import { refusal } from '../domain/error-reasons';
 
 export type CaseServiceDeps = { db: Db; temporal: Client; taskQueue: string; logger: Logger };
 
@@ -377,9 +378,12 @@ export async function declareForceMajeure(
 
 /** The refusal of a second suspension while one is open (409). */
 function alreadySuspended(contract: ContractRow, caseId: string | null): AppError {
-  return new AppError('INVALID_STATE', `contract ${contract.number} is already suspended${caseId ? ` (case ${caseId})` : ''}: confirm the rectification or extend that suspension`, {
-    ...(caseId ? { caseId } : {}),
-  });
+  return refusal(
+    'contract.already_suspended',
+    { number: contract.number, caseId },
+    `contract ${contract.number} is already suspended${caseId ? ` (case ${caseId})` : ''}: confirm the rectification or extend that suspension`,
+    { ...(caseId ? { caseId } : {}) },
+  );
 }
 
 const rectificationPeriod = (db: Queryable, ref: string, from: string, days: number, trigger: { zh: string; en: string }) =>

@@ -7,6 +7,7 @@
  */
 import type { Actor } from '../domain/contract';
 import { AppError } from '../domain/errors';
+import { refusal } from '../domain/error-reasons';
 import { mayApplyWorkItemAction, statesOfFilter, WORK_ITEM_ACTIONS, workItemLink, type WorkItemAction, type WorkItemFilter } from '../domain/work-items';
 import { appendAudit } from '../db/audit';
 import type { Db } from '../db/pool';
@@ -56,7 +57,7 @@ export async function actOnWorkItem(db: Db, input: { id: number; action: WorkIte
   const owner: InboxOwner = { userId: input.actor.id, role: input.actor.role };
   return db.withTransaction(async (tx) => {
     const before = STAFF(owner) ? await findInboxItem(tx, owner, input.id, true) : null;
-    if (!before) throw new AppError('NOT_FOUND', `work item ${input.id} not found in your inbox`);
+    if (!before) throw refusal('record.not_found', { kind: 'work_item' }, `work item ${input.id} not found in your inbox`);
     if (!mayApplyWorkItemAction(input.action, before.state)) {
       const done = before.state === 'done' ? ` (closed ${before.closedReason === 'resolved' ? 'by the system: its cause was resolved' : `by ${before.doneBy}`})` : '';
       throw new AppError('INVALID_STATE', `work item ${input.id} is ${before.state}${done}: ${input.action} needs it to be ${WORK_ITEM_ACTIONS[input.action].from.join(' or ')}`, {

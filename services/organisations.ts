@@ -8,7 +8,7 @@
  * contract stored without a code binds by Party A's exact name, and a
  * contract without a code is checked by its name (db/organisations.ts).
  */
-import { AppError } from '../domain/errors';
+import { refusal, type FrozenRefusal } from '../domain/error-reasons';
 import type { Queryable } from '../db/pool';
 import type { FreezeView, OrganisationFreeze } from '../domain/legal';
 import { findOrganisationFreeze, listFrozenOrganisations } from '../db/organisations';
@@ -51,8 +51,26 @@ export async function organisationFreezes(db: Queryable): Promise<(organisation:
   };
 }
 
+/** What the refusals name, as the reason's parameter (domain/error-reasons.ts). */
+const REFUSED: Record<string, FrozenRefusal> = {
+  'no new contract can be made with it': 'new_contract',
+  'no contract of it can be imported': 'import',
+  'no supplemental agreement can be made with it': 'amendment',
+  'no supplemental agreement can be signed with it': 'amendment_signing',
+};
+
 /** Refuses (409 ORGANISATION_FROZEN) when the organisation was frozen; `refused` says what is refused, e.g. "no new contract". */
 export async function assertOrganisationOpen(db: Queryable, organisation: OrganisationOf, refused: string): Promise<void> {
   const freeze = await findOrganisationFreeze(db, organisation);
-  if (freeze) throw new AppError('ORGANISATION_FROZEN', frozenMessage(freeze, organisation, refused), { freeze: freezeView(freeze) });
+  if (freeze) {
+    const reason = {
+      organisation: organisation.name,
+      caseId: freeze.caseId,
+      contractNumber: freeze.contractNumber,
+      frozenAt: freeze.frozenAt,
+      matchedBy: freeze.matchedBy,
+      refused: REFUSED[refused] ?? 'other',
+    } as const;
+    throw refusal('organisation.frozen', reason, frozenMessage(freeze, organisation, refused), { freeze: freezeView(freeze) });
+  }
 }

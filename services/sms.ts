@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { AppError } from '../domain/errors';
+import { refusal } from '../domain/error-reasons';
 import { stableStringify } from '../domain/stable-json';
 import { appendAudit } from '../db/audit';
 import type { ContractRow } from '../db/contracts';
@@ -107,8 +108,9 @@ async function refuseIfSuspended(deps: SmsServiceDeps, contract: ContractRow): P
   // a lapsed period stays the end to show: the service stays suspended until legal extends it or the contract ends
   const lapsed = open.data.lapsed as { dueAt?: string } | undefined;
   const until = open.due?.dueAt ?? lapsed?.dueAt ?? null;
-  throw new AppError(
-    'CONTRACT_SUSPENDED',
+  throw refusal(
+    'contract.suspended',
+    { number: contract.number, caseId: open.id, reason, until, lapsed: open.status === 'lapsed' },
     `contract ${contract.number} is suspended pending rectification (Art.4 §9, case ${open.id}): ${reason}; ` +
       (open.status === 'lapsed' ? `the rectification period ended ${until} and legal decides on termination or extension` : `the rectification period ends ${until}`),
     { suspension: { caseId: open.id, status: open.status, reason, source, suspendedAt: open.openedAt, rectificationDueAt: until, explanation: open.due?.explanation ?? null } },

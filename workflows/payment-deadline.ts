@@ -4,7 +4,7 @@
  * accumulate, a repeated reference counts once, an overpayment is refused),
  * and when the deadline lapses unpaid walk the overdue escalation ladder.
  */
-import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import { applyPayment, ladderSchedule, paymentBasis, OVERDUE_LADDER, type EscalationRung, type InvoiceKind, type PaymentRecord } from '../domain/billing';
 import type { HolidayOverride } from '../domain/calendar';
 import { lapsedBeforeKnown, OVERDUE_AT_ENTRY, reminderStillDue, servedAt, supersededAt } from '../domain/catch-up';
@@ -17,6 +17,7 @@ import { DeadlineBook, deadlineFrom } from './deadline-book';
 import { calendarChangedSignal } from './messages/calendar';
 import { getDeadlinesQuery } from './messages/deadlines';
 import { getInvoiceStateQuery, recordPaymentUpdate, type InvoiceState, type RecordPaymentInput } from './messages/payment-deadline';
+import { refuse } from './refusals';
 import { calendarVersion } from './versions';
 import { nowIso, reminderInstants } from './shared';
 
@@ -91,16 +92,17 @@ export async function paymentDeadline(input: PaymentDeadlineInput): Promise<Invo
     {
       validator: (request: RecordPaymentInput) => {
         if (Date.parse(request.paidAt) > Date.now() + 60_000) {
-          throw ApplicationFailure.nonRetryable('paidAt must not be in the future', 'VALIDATION_FAILED');
+          throw refuse('input.in_future', { field: 'paidAt' }, 'paidAt must not be in the future');
         }
         const result = applyPayment(
           { amountFen: input.amountFen, payments },
           { reference: request.reference, amountFen: request.amountFen, paidAt: request.paidAt, method: request.method, recordedBy: request.actor.id },
         );
         if (result.outcome === 'overpayment') {
-          throw ApplicationFailure.nonRetryable(
+          throw refuse(
+            'payment.overpayment',
+            { invoiceNumber: input.invoiceNumber, outstandingFen: result.outstandingFen, givenFen: request.amountFen },
             `overpayment refused: invoice ${input.invoiceNumber} has ${formatYuan(result.outstandingFen)} CNY outstanding, the payment is ${formatYuan(request.amountFen)} CNY`,
-            'CONFLICT',
           );
         }
       },

@@ -21,6 +21,8 @@ import '../domain/calendar';
 import '../domain/catch-up';
 import '../domain/contract';
 import '../domain/delivery';
+import '../domain/error-reasons';
+import '../domain/errors';
 import '../domain/legal';
 import '../domain/lifecycle';
 import '../domain/money';

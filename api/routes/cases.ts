@@ -50,6 +50,7 @@ import { assertContractAccess, canSeeContract } from '../auth';
 import { organisationScopeOf, ownerScopeOf } from '../policy';
 import { workflowStartDeps, type AppDeps } from '../deps';
 import { AppError, notFound } from '../errors';
+import { refusal } from '../../domain/error-reasons';
 import { defineRoute, type RouteDef } from '../http';
 
 /** The cases list: open ones by default, filtered by kind, contract or owner. */
@@ -102,7 +103,7 @@ const breachingParty = (row: CaseRow): PartyCode => otherParty(row.servedBy ?? '
 
 function requireCaseStatus(row: CaseRow, allowed: readonly string[], action: string): void {
   if (!allowed.includes(row.status)) {
-    throw new AppError('INVALID_STATE', `case ${row.id} is ${row.status}: ${action} is possible only while it is ${allowed.join(' or ')}`);
+    throw refusal('case.invalid_state', { caseId: row.id, status: row.status, allowed: [...allowed] }, `case ${row.id} is ${row.status}: ${action} is possible only while it is ${allowed.join(' or ')}`);
   }
 }
 
@@ -115,7 +116,7 @@ async function runUpdate<Ret, Arg>(deps: AppDeps, workflowId: string, update: Up
   try {
     return await deps.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args });
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new AppError('INVALID_STATE', `${what} is closed: its process has ended`);
+    if (error instanceof WorkflowNotFoundError) throw refusal('case.closed', {}, `${what} is closed: its process has ended`);
     throw error;
   }
 }
@@ -281,7 +282,9 @@ export function caseRoutes(deps: AppDeps) {
       handler: async ({ body, user, res, requestId, contract }) => {
         const now = Date.now();
         notInFuture(body.servedAt, 'body.servedAt', now);
-        if (!contract.effectiveAt) throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: it never took effect, so it cannot be breached`);
+        if (!contract.effectiveAt) {
+          throw refusal('contract.never_effective', { number: contract.number, status: contract.status }, `contract ${contract.number} is ${contract.status}: it never took effect, so it cannot be breached`);
+        }
         if (body.servedAt && Date.parse(body.servedAt) < Date.parse(contract.effectiveAt)) {
           throw invalid('body.servedAt', `must not be before the contract took effect (${contract.effectiveAt})`);
         }
@@ -458,8 +461,10 @@ export function caseRoutes(deps: AppDeps) {
         }
         const now = Date.now();
         notInFuture(body.learnedAt, 'body.learnedAt', now);
-        if (contract.status === 'frozen') throw new AppError('INVALID_STATE', `contract ${contract.number} is already frozen for good (Art.8 §5)`);
-        if (contract.status !== 'active') throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: there is no account in service`);
+        if (contract.status === 'frozen') throw refusal('contract.already_frozen', { number: contract.number }, `contract ${contract.number} is already frozen for good (Art.8 §5)`);
+        if (contract.status !== 'active') {
+          throw refusal('contract.not_in_term', { number: contract.number, status: contract.status, terminating: false }, `contract ${contract.number} is ${contract.status}: there is no account in service`);
+        }
         const caseId = await recordViolation(services(), { contract, request: body, actor: actorOf(user, requestId), now });
         res.status(201).location(`/api/cases/${encodeURIComponent(caseId)}`);
         return caseDetail(deps, caseId);
@@ -495,8 +500,10 @@ export function caseRoutes(deps: AppDeps) {
       summary: 'suspend the service pending rectification (authority notice, report or own finding): every submission is refused until the rectification is confirmed; notice PDF to Party A; rectification period by the Civil Code count (terms, or 10 days)',
       body: ZSuspensionRequest,
       handler: async ({ body, user, res, requestId, contract }) => {
-        if (contract.status === 'frozen') throw new AppError('INVALID_STATE', `contract ${contract.number} is already frozen for good (Art.8 §5)`);
-        if (contract.status !== 'active') throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: there is no service in force to suspend`);
+        if (contract.status === 'frozen') throw refusal('contract.already_frozen', { number: contract.number }, `contract ${contract.number} is already frozen for good (Art.8 §5)`);
+        if (contract.status !== 'active') {
+          throw refusal('contract.not_in_term', { number: contract.number, status: contract.status, terminating: false }, `contract ${contract.number} is ${contract.status}: there is no service in force to suspend`);
+        }
         const caseId = await suspendContract(services(), { contract, request: body, actor: actorOf(user, requestId), now: await workflowNow() });
         res.status(201).location(`/api/cases/${encodeURIComponent(caseId)}`);
         return caseDetail(deps, caseId);
@@ -538,7 +545,7 @@ export function caseRoutes(deps: AppDeps) {
       handler: async ({ body, user, res, requestId, contract }) => {
         requirePartyA(user, body.declaredBy, 'declaring force majeure');
         notInFuture(body.occurredAt, 'body.occurredAt', Date.now());
-        if (!contract.effectiveAt) throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: it never took effect`);
+        if (!contract.effectiveAt) throw refusal('contract.never_effective', { number: contract.number, status: contract.status }, `contract ${contract.number} is ${contract.status}: it never took effect`);
         const caseId = await declareForceMajeure(services(), { contract, request: body, actor: actorOf(user, requestId) });
         res.status(201).location(`/api/cases/${encodeURIComponent(caseId)}`);
         return caseDetail(deps, caseId);

@@ -7,11 +7,11 @@
  */
 import { z } from 'zod';
 import type { Actor } from '../../domain/contract';
+import { refusal } from '../../domain/error-reasons';
 import { WORK_ITEM_FILTERS, type WorkItemAction } from '../../domain/work-items';
 import type { User } from '../../db/users';
 import { actOnWorkItem, inboxOf, unreadCountOf } from '../../services/inbox';
 import type { AppDeps } from '../deps';
-import { AppError } from '../errors';
 import { defineRoute } from '../http';
 import type { InboxView, UnreadCountView, WorkItemView } from './inbox.types';
 
@@ -30,7 +30,7 @@ const actorOf = (user: User, requestId: string): Actor => ({ id: user.id, role: 
 /** The path's item id: a positive whole number, or no such item. */
 function itemIdOf(raw: string | undefined): number {
   const id = Number(raw);
-  if (!raw || !/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(id) || id < 1) throw new AppError('NOT_FOUND', `work item ${raw ?? ''} not found in your inbox`);
+  if (!raw || !/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(id) || id < 1) throw refusal('record.not_found', { kind: 'work_item' }, `work item ${raw ?? ''} not found in your inbox`);
   return id;
 }
 

@@ -12,6 +12,7 @@ import { ownerScopeOf } from '../policy';
 import type { AppDeps } from '../deps';
 import { lifecycleHandle } from '../contract-access';
 import { AppError } from '../errors';
+import { refusal } from '../../domain/error-reasons';
 import { defineRoute } from '../http';
 
 export const invoiceView = (invoice: InvoiceRow, now: number) => ({
@@ -124,7 +125,11 @@ export function invoiceRoutes(deps: AppDeps) {
           const counted = await findPayment(deps.db, contract.id, body.reference);
           if (!counted) return null;
           if (counted.amountFen !== body.amountFen) {
-            throw new AppError('CONFLICT', `payment reference ${body.reference} was already recorded with another amount (${counted.amountFen} fen)`);
+            throw refusal(
+              'payment.amount_mismatch',
+              { reference: body.reference, recordedFen: counted.amountFen, givenFen: body.amountFen },
+              `payment reference ${body.reference} was already recorded with another amount (${counted.amountFen} fen)`,
+            );
           }
           return { duplicate: true, invoice: invoiceView((await findInvoice(deps.db, counted.invoiceNumber))!, Date.now()) };
         };
@@ -134,8 +139,10 @@ export function invoiceRoutes(deps: AppDeps) {
         if (!invoice || invoice.contractId !== contract.id || invoice.status === 'paid') {
           const raced = await alreadyCounted();
           if (raced) return raced;
-          if (invoice?.status === 'paid' && invoice.contractId === contract.id) throw new AppError('CONFLICT', `invoice ${invoice.number} is already paid in full`);
-          throw body.invoiceNumber ? new AppError('NOT_FOUND', `invoice ${body.invoiceNumber} not found on this contract`) : new AppError('CONFLICT', 'this contract has no unpaid invoice');
+          if (invoice?.status === 'paid' && invoice.contractId === contract.id) throw refusal('invoice.already_paid', { number: invoice.number }, `invoice ${invoice.number} is already paid in full`);
+          throw body.invoiceNumber
+            ? refusal('invoice.not_found', { number: body.invoiceNumber }, `invoice ${body.invoiceNumber} not found on this contract`)
+            : refusal('invoice.none_unpaid', {}, 'this contract has no unpaid invoice');
         }
         const { invoiceNumber: _ignored, ...payment } = body;
         const result = await deps.temporal.workflow
@@ -156,7 +163,9 @@ export function invoiceRoutes(deps: AppDeps) {
       body: ZTopUpRequest,
       handler: async ({ body, user, res, requestId, contract }) => {
         const topUp = priceTopUpRequest(contract.terms, body, user.role);
-        if (contract.status !== 'active') throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: top-ups are bought during the term only`);
+        if (contract.status !== 'active') {
+          throw refusal('contract.not_in_term', { number: contract.number, status: contract.status, terminating: false }, `contract ${contract.number} is ${contract.status}: top-ups are bought during the term only`);
+        }
         const result = await (await lifecycleHandle(deps, contract)).executeUpdate(requestTopUpUpdate, { args: [{ ...topUp, actor: { id: user.id, role: user.role, requestId } }] });
         res.status(202);
         return {

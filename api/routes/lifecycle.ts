@@ -16,6 +16,7 @@ import { assertOrganisationOpen } from '../../services/organisations';
 import type { AppDeps } from '../deps';
 import { lifecycleHandle } from '../contract-access';
 import { AppError } from '../errors';
+import { refusal } from '../../domain/error-reasons';
 import { defineRoute } from '../http';
 import { contractDetail } from './contracts';
 
@@ -31,7 +32,7 @@ export async function deliveryConfirmationView(deps: Pick<AppDeps, 'db'>, contra
 export function lifecycleRoutes(deps: AppDeps) {
   const actorOf = (user: { id: string; role: string }, requestId: string) => ({ id: user.id, role: user.role, requestId });
   const requireActive = (status: string, number: string, what: string) => {
-    if (status !== 'active') throw new AppError('INVALID_STATE', `contract ${number} is ${status}: ${what} is only possible during the term`);
+    if (status !== 'active') throw refusal('contract.not_in_term', { number, status, terminating: false }, `contract ${number} is ${status}: ${what} is only possible during the term`);
   };
   /** Art.8 §5, appendix: Party A's organisation frozen for a content violation (on this contract or another) never opens again. */
   const refuseFrozenOrganisation = (contract: ContractRow, refused: string) =>
@@ -93,7 +94,7 @@ export function lifecycleRoutes(deps: AppDeps) {
       body: ZSignAmendmentRequest,
       handler: async ({ params, body, user, requestId, contract }) => {
         const seq = ZSeq.safeParse(params.seq);
-        if (!seq.success) throw new AppError('NOT_FOUND', 'supplemental agreement not found');
+        if (!seq.success) throw refusal('amendment.not_found', { seq: null }, 'supplemental agreement not found');
         await refuseFrozenOrganisation(contract, 'no supplemental agreement can be signed with it');
         requireActive(contract.status, contract.number, 'signing a supplemental agreement');
         return (await lifecycleHandle(deps, contract)).executeUpdate(signAmendmentUpdate, { args: [{ ...body, seq: seq.data, actor: actorOf(user, requestId) }] });
@@ -121,7 +122,13 @@ export function lifecycleRoutes(deps: AppDeps) {
         requireActive(contract.status, contract.number, 'confirming the delivery form');
         // "not in the future" and "not before the delivery" are checked by the lifecycle, against the time its deadline runs on
         const recorded = (await deliveryView(deps.db, contract)).confirmation;
-        if (recorded) throw new AppError('CONFLICT', `the delivery form was already confirmed on ${recorded.confirmedAt}${recorded.signer ? ` by ${recorded.signer}` : ''}`);
+        if (recorded) {
+          throw refusal(
+            'delivery.already_confirmed',
+            { confirmedAt: recorded.confirmedAt, signer: recorded.signer ?? null },
+            `the delivery form was already confirmed on ${recorded.confirmedAt}${recorded.signer ? ` by ${recorded.signer}` : ''}`,
+          );
+        }
         const actor = actorOf(user, requestId);
         const { document, ...confirmation } = body;
         // the scan is stored (and audited as filed) first, as cases file their written documents

@@ -5,6 +5,7 @@ import { deactivateUser, DEFAULT_TOKEN_TTL_MS, findUser, issueToken, issueTokenW
 import type { Actor } from '../../domain/contract';
 import { ZCreditCode } from '../../domain/credit-code';
 import { AppError } from '../../domain/errors';
+import { refusal } from '../../domain/error-reasons';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http';
 
@@ -91,7 +92,7 @@ export function userRoutes(deps: AppDeps) {
           }
           return result;
         });
-        if (!changed) throw new AppError('NOT_FOUND', `no customer operator ${params.id}`);
+        if (!changed) throw refusal('record.not_found', { kind: 'customer_operator' }, `no customer operator ${params.id}`);
         return changed.after;
       },
     }),
@@ -139,7 +140,7 @@ export function userRoutes(deps: AppDeps) {
       secrets: ['token'],
       handler: async ({ params, body, user, res, requestId }) => {
         const target = await findUser(deps.db, params.id!);
-        if (!target) throw new AppError('NOT_FOUND', `user ${params.id} not found`);
+        if (!target) throw refusal('record.not_found', { kind: 'user' }, `user ${params.id} not found`);
         res.status(201);
         return issueAudited(target.id, body, { id: user.id, role: user.role, requestId }, `issued by ${user.id}`);
       },
@@ -157,7 +158,7 @@ export function userRoutes(deps: AppDeps) {
           if (changed) await appendAudit(tx, { type: 'user.deactivated', actor: { id: user.id, role: user.role, requestId }, data: { userId: params.id, reason: body.reason } });
           return changed;
         });
-        if (!done) throw new AppError('NOT_FOUND', `no active user ${params.id}`);
+        if (!done) throw refusal('record.not_found', { kind: 'user' }, `no active user ${params.id}`);
         return { id: params.id, deactivated: true };
       },
     }),

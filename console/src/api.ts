@@ -1,11 +1,13 @@
 /**
  * The console's HTTP client: bearer token from the session, JSON in and out,
- * the API's error shape ({ error: { code, message, issues?, requestId } })
+ * the API's error shape ({ error: { code, message, reason?, params?, issues?, requestId } })
  * turned into an ApiError the pages can show.
  */
 import routes from 'virtual:api-routes';
 import type { MeView, RoleView } from '../../api/routes/users.types';
 import type { FieldIssue } from '../../domain/errors';
+import { reasonOfAnswer } from './error-reasons';
+import type { ErrorReason } from '../../domain/error-reasons';
 
 /** who is signed in (GET /api/me) and their role: the API's own types (type-only: nothing of the server is bundled) */
 export type User = MeView;
@@ -19,6 +21,8 @@ export class ApiError extends Error {
     message: string,
     readonly issues: FieldIssue[] = [],
     readonly requestId: string | null = null,
+    /** why, as data (domain/error-reasons.ts): the console words it in the chosen language */
+    readonly reason: ErrorReason | null = null,
   ) {
     super(message);
   }
@@ -73,7 +77,7 @@ async function send(method: string, path: string, options: RequestOptions = {}):
     throw new ApiError(0, 'NETWORK', 'network error');
   }
   if (!response.ok) {
-    let payload: { error?: { code?: string; message?: string; issues?: FieldIssue[]; requestId?: string } } = {};
+    let payload: { error?: { code?: string; message?: string; issues?: FieldIssue[]; requestId?: string; reason?: unknown; params?: unknown } } = {};
     try {
       payload = await response.json();
     } catch {
@@ -85,6 +89,7 @@ async function send(method: string, path: string, options: RequestOptions = {}):
       payload.error?.message ?? response.statusText,
       payload.error?.issues ?? [],
       payload.error?.requestId ?? response.headers.get('x-request-id'),
+      reasonOfAnswer(payload.error?.reason, payload.error?.params),
     );
     if (response.status === 401 && !options.token) onUnauthenticated();
     throw error;

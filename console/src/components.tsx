@@ -12,6 +12,8 @@ import type { Matter } from '../../domain/risk';
 import { useI18n, type MessageKey, type Translate } from './i18n';
 import { Link } from './router';
 import { localizeMessage } from './zod-messages';
+import { reasonSentence, wordsOf } from './error-reasons';
+import type { Lang } from './lang';
 
 /** Time left (or overdue) in words: "剩余 3 天" beyond 48 hours, "剩余 5 小时 12 分钟" below; never a ticking clock. */
 export function durationText(t: Translate, seconds: number): string {
@@ -159,21 +161,41 @@ const ERROR_TITLES: Record<ErrorCode | 'NETWORK', MessageKey> = {
   UNAVAILABLE: 'errorCode.UNAVAILABLE',
   NETWORK: 'errorCode.NETWORK',
 };
-/** Errors a retry may get past; retrying a missing contract or a refused act only repeats the error. */
-const TRANSIENT = new Set(['NETWORK', 'INTERNAL', 'UNAVAILABLE', 'RATE_LIMITED']);
+/** Errors a retry may get past (the network, a service down, a rate limit); retrying a missing contract or a refused act only repeats the error. */
+const TRANSIENT = new Set<string>(['NETWORK', 'UNAVAILABLE', 'RATE_LIMITED']);
 
-export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t, lang } = useI18n();
-  if (!error) return null;
+/**
+ * An error in the chosen language: the reason's own sentence (domain/error-reasons.ts) when the answer
+ * carries one, else the code's text, with the server's sentence only where the console knows its words
+ * (console/src/zod-messages.ts) or the English screen is shown. `detail` is the server's own message,
+ * for support, when the sentence shown is not it.
+ */
+export function errorText(error: unknown, lang: Lang, t: Translate, label: (key: string) => string | null): { code: ErrorCode | 'NETWORK' | null; message: string; detail: string | null } {
   const api = error instanceof ApiError ? error : null;
   const code = api && (isErrorCode(api.code) || api.code === 'NETWORK') ? (api.code as ErrorCode | 'NETWORK') : null;
-  const raw = (error as Error).message ?? String(error);
-  // the code's title in the chosen language, then the server's sentence in it where it is known
-  const message = code === 'NETWORK' ? t('error.network') : code ? `${t(ERROR_TITLES[code])}：${localizeMessage(raw, lang)}` : t('error.generic', { message: raw });
+  const raw = (error as Error)?.message ?? String(error);
+  if (code === 'NETWORK') return { code, message: t('error.network'), detail: null };
+  if (api?.reason) return { code, message: reasonSentence(api.reason, lang, wordsOf(lang, label)), detail: raw };
+  if (code) {
+    if (lang === 'en') return { code, message: `${t(ERROR_TITLES[code])}: ${raw}`, detail: null };
+    const known = localizeMessage(raw, lang);
+    return known !== raw ? { code, message: `${t(ERROR_TITLES[code])}：${known}`, detail: raw } : { code, message: t(ERROR_TITLES[code]), detail: raw };
+  }
+  // the console's own checks (forms.tsx parseError) are written in the chosen language already; an answer with no known code is not
+  if (!api || lang === 'en') return { code, message: t('error.generic', { message: raw }), detail: null };
+  return { code, message: t('error.unknown'), detail: raw };
+}
+
+export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t, lang, has } = useI18n();
+  if (!error) return null;
+  const api = error instanceof ApiError ? error : null;
+  const label = (key: string) => (has(key) ? t(key) : null);
+  const { code, message, detail } = errorText(error, lang, t, label);
   const mayRetry = !code || TRANSIENT.has(code);
   return (
-    <div className="error-box" role="alert" data-code={code ?? undefined}>
-      <p>{message}</p>
+    <div className="error-box" role="alert" data-code={code ?? undefined} data-reason={api?.reason?.id}>
+      <p data-testid="error-message">{message}</p>
       {api && api.issues.length > 0 && (
         <ul>
           {api.issues.map((issue) => (
@@ -183,10 +205,16 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
           ))}
         </ul>
       )}
-      {api?.requestId && (
-        <p className="muted small">
-          {t('common.requestId')}: {api.requestId}
-        </p>
+      {(api?.requestId || detail) && (
+        <details className="muted small" data-testid="error-details">
+          <summary>{t('error.details')}</summary>
+          {detail && <p lang="en">{detail}</p>}
+          {api?.requestId && (
+            <p>
+              {t('common.requestId')}: {api.requestId}
+            </p>
+          )}
+        </details>
       )}
       {onRetry && mayRetry && (
         <button type="button" className="btn" onClick={onRetry}>

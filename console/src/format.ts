@@ -3,7 +3,7 @@
  * browser's zone; money is integer fen, shown with the domain's formatter.
  */
 import { formatYuan } from '../../domain/money';
-import type { Lang } from './i18n';
+import type { Lang } from './lang';
 
 export { formatYuan };
 

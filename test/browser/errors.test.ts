@@ -1,8 +1,9 @@
 /**
- * The API's errors in the user's language (issue: "server errors reach the
- * Chinese screen raw and in English"): a payment reference already recorded
- * with another amount, and a contract that does not exist, read in Chinese
- * with the code's title, and a retry is offered only where it could help.
+ * The API's errors in the user's language: each refusal is worded from its
+ * reason and parameters (a payment reference already recorded with another
+ * amount, in 元; a party signing twice, with the time in Beijing time; a
+ * contract that does not exist), with no English on the Chinese screen, and a
+ * retry is offered only where it could help.
  */
 import { describe, expect, it } from 'vitest';
 import { activeContract, call, consolePerFile, screenshots } from './browser';
@@ -52,7 +53,8 @@ describe('errors in the chosen language', { timeout: 180_000 }, () => {
     const text = (await box.locator('p').first().textContent())!;
     await screenshots(page, 'error-duplicate-reference');
     expect(await box.getAttribute('data-code')).toBe('CONFLICT');
-    expect(text).toContain('付款流水号 DUP-0001 已按另一金额（100000 分）登记过');
+    expect(await box.getAttribute('data-reason')).toBe('payment.amount_mismatch');
+    expect(text).toBe('付款流水号 DUP-0001 已按另一金额（1,000.00 元）登记过，本次填写的是 500.00 元');
     expect(englishWords(text)).toEqual([]);
     await expect(box.getByRole('button', { name: '重试' }).count()).resolves.toBe(0);
     expectOnlyRefused(409);
@@ -65,9 +67,46 @@ describe('errors in the chosen language', { timeout: 180_000 }, () => {
     await box.waitFor();
     const text = (await box.locator('p').first().textContent())!;
     expect(await box.getAttribute('data-code')).toBe('NOT_FOUND');
-    expect(text).toContain('合同不存在或无权查看');
+    expect(await box.getAttribute('data-reason')).toBe('contract.not_found');
+    expect(text).toBe('合同不存在或无权查看');
     expect(englishWords(text)).toEqual([]);
     await expect(box.getByRole('button', { name: '重试' }).count()).resolves.toBe(0);
     expectOnlyRefused(404);
+  });
+
+  it('says in Chinese, with the time in Beijing time, that the party signed meanwhile, when a second signature of it is refused', async () => {
+    const sales = f.h.tokens.sales;
+    const template = await call(f.base, sales, 'GET', '/api/templates/reference');
+    const created = await call(f.base, sales, 'POST', '/api/contracts', template.body);
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+
+    const { page } = await f.newPage('sales');
+    await page.goto(`${f.base}/contracts/${id}/sign?party=A`);
+    await page.getByTestId('sign-form').waitFor();
+    await page.getByTestId('sealed').check();
+    await page.getByTestId('sign-submit').click();
+    await page.getByTestId('confirm').waitFor();
+
+    // meanwhile Party A's signature is recorded by someone else, a minute ago (by the API's clock and the workflows' alike)
+    const signedMs = Math.floor(Math.min(Date.now(), await f.h.env.currentTimeMs()) / 60_000) * 60_000 - 60_000;
+    const signedA = await call(f.base, sales, 'POST', `/api/contracts/${id}/signatures`, { party: 'A', signer: '张示例', title: '授权代表', sealed: true, signedAt: new Date(signedMs).toISOString() });
+    expect(signedA.status, JSON.stringify(signedA.body)).toBe(200);
+
+    await page.getByTestId('confirm-yes').click();
+    const box = page.locator('.error-box');
+    await box.waitFor();
+    const text = (await box.locator('p').first().textContent())!;
+    await screenshots(page, 'error-already-signed');
+    // the instant as a clock in Beijing (UTC+8) reads it, written out by hand: YYYY/MM/DD HH:MM
+    const beijing = new Date(signedMs + 8 * 3_600_000).toISOString();
+    const when = `${beijing.slice(0, 4)}/${beijing.slice(5, 7)}/${beijing.slice(8, 10)} ${beijing.slice(11, 16)}`;
+    expect(await box.getAttribute('data-code')).toBe('ALREADY_SIGNED');
+    expect(await box.getAttribute('data-reason')).toBe('signature.already_signed');
+    expect(text).toBe(`甲方已于 ${when}（北京时间）由 张示例 签署，不能重复签署`);
+    expect(englishWords(text)).toEqual([]);
+    expect(text).not.toContain('T');
+    await expect(box.getByRole('button', { name: '重试' }).count()).resolves.toBe(0);
+    expectOnlyRefused(409);
   });
 });

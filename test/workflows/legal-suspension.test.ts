@@ -155,6 +155,8 @@ describe('suspension lapsing (Art.4 §9)', () => {
     const refused = await send(h, c.id);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'CONTRACT_SUSPENDED', suspension: { status: 'lapsed', rectificationDueAt: FIVE_DAYS_END } });
+    // the console words it from its reason: the end of the period, lapsed
+    expect(refused.body.error).toMatchObject({ reason: 'contract.suspended', params: { until: FIVE_DAYS_END, lapsed: true } });
     const { rows } = await h.database.db.query('SELECT status FROM deadlines WHERE workflow_id = $1', [suspended.body.workflowId]);
     expect(rows).toEqual([{ status: 'lapsed' }]);
 

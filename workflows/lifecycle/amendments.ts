@@ -5,7 +5,7 @@
  * One is proposed, each party signs it once; with both signatures its changes
  * apply to the contract's terms and the agreement is rendered.
  */
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import type { SignatureRecord } from '../../domain/contract';
 import { applyAmendment } from '../../domain/lifecycle';
 import { PARTY_LABELS, type ContractTerms } from '../../domain/terms';
@@ -17,6 +17,7 @@ import {
   type ProposeAmendmentInput,
   type SignAmendmentInput,
 } from '../messages/contract-lifecycle';
+import { refuse } from '../refusals';
 import { nowIso } from '../shared';
 import type { ContractRun } from './state';
 
@@ -34,7 +35,7 @@ export function handleAmendments(contract: ContractRun): void {
       validator: (_request: ProposeAmendmentInput) => {
         contract.requireInTerm('a supplemental agreement');
         const pending = state.amendments.find((a) => a.status === 'proposed');
-        if (pending) throw ApplicationFailure.nonRetryable(`supplemental agreement ${pending.seq} is still awaiting signatures`, 'CONFLICT');
+        if (pending) throw refuse('amendment.pending', { seq: pending.seq }, `supplemental agreement ${pending.seq} is still awaiting signatures`);
       },
     },
   );
@@ -77,10 +78,10 @@ export function handleAmendments(contract: ContractRun): void {
       validator: (request: SignAmendmentInput) => {
         contract.requireInTerm('signing a supplemental agreement');
         const amendment = state.amendments.find((a) => a.seq === request.seq);
-        if (!amendment) throw ApplicationFailure.nonRetryable(`supplemental agreement ${request.seq} does not exist`, 'NOT_FOUND');
-        if (amendment.status !== 'proposed') throw ApplicationFailure.nonRetryable(`supplemental agreement ${request.seq} is already signed by both parties`, 'CONFLICT');
+        if (!amendment) throw refuse('amendment.not_found', { seq: request.seq }, `supplemental agreement ${request.seq} does not exist`);
+        if (amendment.status !== 'proposed') throw refuse('amendment.completed', { seq: request.seq }, `supplemental agreement ${request.seq} is already signed by both parties`);
         if (amendment.signatures[request.party]) {
-          throw ApplicationFailure.nonRetryable(`${PARTY_LABELS[request.party]} already signed supplemental agreement ${request.seq}`, 'ALREADY_SIGNED');
+          throw refuse('amendment.already_signed', { seq: request.seq, party: request.party }, `${PARTY_LABELS[request.party]} already signed supplemental agreement ${request.seq}`);
         }
       },
     },

@@ -33,6 +33,7 @@ import { waitUntilDue } from '../calendar';
 import { deadlineFrom } from '../deadline-book';
 import type { CalendarChange } from '../messages/calendar';
 import { confirmDeliveryUpdate, type ConfirmDeliveryInput } from '../messages/contract-lifecycle';
+import { refuse } from '../refusals';
 import { nowIso, reminderInstants } from '../shared';
 import type { ContractRun, LifecycleState } from './state';
 
@@ -172,21 +173,26 @@ export function handleDeliveryConfirmation(contract: ContractRun): void {
     {
       validator: (request: ConfirmDeliveryInput) => {
         if (state.status !== 'active') {
-          throw ApplicationFailure.nonRetryable(`contract ${state.number} is ${state.status}: the delivery form is confirmed during the term`, 'INVALID_STATE');
+          throw refuse('contract.not_in_term', { number: state.number, status: state.status, terminating: false }, `contract ${state.number} is ${state.status}: the delivery form is confirmed during the term`);
         }
         const delivery = state.delivery;
         if (!delivery) {
-          throw ApplicationFailure.nonRetryable(
+          throw refuse(
+            'delivery.nothing_to_confirm',
+            { number: state.number },
             `contract ${state.number} took effect before delivery confirmations were awaited: its delivery form came with the first payment and nothing is to confirm`,
-            'INVALID_STATE',
           );
         }
         if (delivery.confirmation) {
           const by = delivery.confirmation.signer ? ` by ${delivery.confirmation.signer}` : '';
-          throw ApplicationFailure.nonRetryable(`the delivery form was already confirmed on ${delivery.confirmation.confirmedAt}${by}`, 'CONFLICT');
+          throw refuse(
+            'delivery.already_confirmed',
+            { confirmedAt: delivery.confirmation.confirmedAt, signer: delivery.confirmation.signer ?? null },
+            `the delivery form was already confirmed on ${delivery.confirmation.confirmedAt}${by}`,
+          );
         }
         if (request.confirmedAt && isInFuture(request.confirmedAt, Date.now())) {
-          throw ApplicationFailure.nonRetryable('confirmedAt must not be in the future', 'VALIDATION_FAILED');
+          throw refuse('input.in_future', { field: 'confirmedAt' }, 'confirmedAt must not be in the future');
         }
         if (request.confirmedAt && Date.parse(request.confirmedAt) < Date.parse(delivery.deliveredAt)) {
           throw ApplicationFailure.nonRetryable(`confirmedAt must not be before the delivery (${delivery.deliveredAt})`, 'VALIDATION_FAILED');

@@ -7,10 +7,11 @@
  * Either way every open deadline is cancelled and the contract's payment
  * workflows with it.
  */
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import type { Actor } from '../../domain/contract';
 import { acts } from '../activity-proxies';
 import { freezeContractSignal, terminateContractUpdate, type TerminateContractInput } from '../messages/contract-lifecycle';
+import { refuse } from '../refusals';
 import { nowIso } from '../shared';
 import type { ContractRun } from './state';
 
@@ -27,7 +28,7 @@ export function handleTermination(contract: ContractRun): void {
       validator: (request: TerminateContractInput) => {
         contract.requireInTerm('termination');
         if (Date.parse(request.effectiveAt) > Date.parse(state.termEndsAt!)) {
-          throw ApplicationFailure.nonRetryable(`the effective date must not be after the term end (${state.termEndsAt})`, 'VALIDATION_FAILED');
+          throw refuse('termination.after_term_end', { termEndsAt: state.termEndsAt! }, `the effective date must not be after the term end (${state.termEndsAt})`);
         }
       },
     },

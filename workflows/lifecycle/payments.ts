@@ -5,11 +5,12 @@
  * before it takes effect) is an invoice with a payment workflow of its own
  * (workflows/payment-deadline.ts), started here.
  */
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import { invoiceNumber, paymentWorkflowId } from '../../domain/billing';
 import { acts } from '../activity-proxies';
 import { requestTopUpUpdate, type RequestTopUpInput } from '../messages/contract-lifecycle';
 import type { PaymentDeadlineInput } from '../payment-deadline';
+import { refuse } from '../refusals';
 import { nowIso } from '../shared';
 import type { ContractRun } from './state';
 
@@ -83,7 +84,7 @@ export function handleTopUps(contract: ContractRun): void {
     {
       validator: (_request: RequestTopUpInput) => {
         if (state.status !== 'active') {
-          throw ApplicationFailure.nonRetryable(`contract ${state.number} is ${state.status}: top-ups are bought during the term only`, 'INVALID_STATE');
+          throw refuse('contract.not_in_term', { number: state.number, status: state.status, terminating: false }, `contract ${state.number} is ${state.status}: top-ups are bought during the term only`);
         }
       },
     },

@@ -6,13 +6,14 @@
  * renewal year is invoiced (Art.3 §4, payments.ts), the new term end becomes
  * the deadline, and the lifecycle continues as new for the next term.
  */
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import { invoiceNumber } from '../../domain/billing';
 import { renewalFeeFen, renewalLabel, renewedTermEnd } from '../../domain/lifecycle';
 import type { Deadline } from '../../domain/periods';
 import { PARTY_LABELS } from '../../domain/terms';
 import { acts } from '../activity-proxies';
 import { objectToRenewalUpdate, type ObjectToRenewalInput } from '../messages/contract-lifecycle';
+import { refuse } from '../refusals';
 import { nowIso } from '../shared';
 import { startPayment } from './payments';
 import { termEndDeadline, type ContractRun, type LifecycleState } from './state';
@@ -39,10 +40,14 @@ export function handleRenewalObjections(contract: ContractRun): void {
       validator: (request: ObjectToRenewalInput) => {
         contract.requireInTerm('objecting to renewal');
         if (Date.now() >= Date.parse(state.termEndsAt!)) {
-          throw ApplicationFailure.nonRetryable(`the term ended at ${state.termEndsAt}: objections are no longer possible`, 'INVALID_STATE');
+          throw refuse('renewal.term_ended', { termEndsAt: state.termEndsAt! }, `the term ended at ${state.termEndsAt}: objections are no longer possible`);
         }
         if (state.objection) {
-          throw ApplicationFailure.nonRetryable(`${PARTY_LABELS[state.objection.party]} already objected to the renewal on ${state.objection.at}`, 'CONFLICT');
+          throw refuse(
+            'renewal.already_objected',
+            { party: state.objection.party, at: state.objection.at },
+            `${PARTY_LABELS[state.objection.party]} already objected to the renewal on ${state.objection.at}`,
+          );
         }
         void request;
       },

@@ -6,7 +6,7 @@
  * from the contract's creation by the Civil Code's rules (Art. 201–203), moved
  * when a State Council notice changes a day it was counted over.
  */
-import { allHandlersFinished, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { reminderStillDue } from '../../domain/catch-up';
 import { SYSTEM_ACTOR, type SignatureRecord } from '../../domain/contract';
 import { actBasis, recountDeadline, termEnd, type DeadlineBasis } from '../../domain/periods';
@@ -17,6 +17,7 @@ import { waitUntilDue } from '../calendar';
 import { deadlineFrom } from '../deadline-book';
 import { calendarChangedSignal } from '../messages/calendar';
 import { signContractUpdate, type SignContractInput } from '../messages/contract-lifecycle';
+import { refuse } from '../refusals';
 import { nowIso, reminderInstants } from '../shared';
 import { deliveryAwaited, recountDelivery } from './delivery';
 import { termEndDeadline, type ContractRun, type LifecycleState } from './state';
@@ -71,17 +72,18 @@ export function handleSignatures(contract: ContractRun): void {
     {
       validator: (request: SignContractInput) => {
         if (state.status !== 'awaiting_signatures') {
-          throw ApplicationFailure.nonRetryable(`contract ${state.number} is ${state.status}, not awaiting signatures`, 'NOT_AWAITING_SIGNATURES');
+          throw refuse('contract.not_awaiting_signatures', { number: state.number, status: state.status }, `contract ${state.number} is ${state.status}, not awaiting signatures`);
         }
         const previous = state.signatures[request.party];
         if (previous) {
-          throw ApplicationFailure.nonRetryable(
+          throw refuse(
+            'signature.already_signed',
+            { party: request.party, signedAt: previous.signedAt, signer: previous.signer },
             `${PARTY_LABELS[request.party]} (party ${request.party}) already signed on ${previous.signedAt} as ${previous.signer}`,
-            'ALREADY_SIGNED',
           );
         }
         if (request.signedAt && isInFuture(request.signedAt, Date.now())) {
-          throw ApplicationFailure.nonRetryable('signedAt must not be in the future', 'VALIDATION_FAILED');
+          throw refuse('input.in_future', { field: 'signedAt' }, 'signedAt must not be in the future');
         }
       },
     },

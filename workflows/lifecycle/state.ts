@@ -18,7 +18,7 @@
  * `condition(allHandlersFinished)`, where every update is refused (a lapse,
  * an expiry), or where nothing follows, an extra turn changes nothing.
  */
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { HolidayOverride } from '../../domain/calendar';
 import type { Actor, ContractStatus, DeadlineState, SignatureRecord } from '../../domain/contract';
 import type { DeliveryState } from '../../domain/delivery';
@@ -28,6 +28,7 @@ import { acts, bookkeeping } from '../activity-proxies';
 import { announceMoves, LegalCalendar, recountDeadlines } from '../calendar';
 import type { contractLifecycle, ContractLifecycleInput } from '../contract-lifecycle';
 import { DeadlineBook } from '../deadline-book';
+import { refuse } from '../refusals';
 import type { CalendarChange } from '../messages/calendar';
 import type { AmendmentState, ContractDocuments, ContractStateView, FreezeContractInput, RenewalObjection } from '../messages/contract-lifecycle';
 import type { LifecycleVersion } from '../versions';
@@ -151,7 +152,11 @@ export class ContractRun {
   requireInTerm(what: string): void {
     const { state } = this;
     if (!(state.status === 'active' && !state.termination && !state.freeze)) {
-      throw ApplicationFailure.nonRetryable(`contract ${state.number} is ${state.termination ? 'being terminated' : state.status}: ${what} is only possible during the term`, 'INVALID_STATE');
+      throw refuse(
+        'contract.not_in_term',
+        { number: state.number, status: state.status, terminating: state.termination !== null },
+        `contract ${state.number} is ${state.termination ? 'being terminated' : state.status}: ${what} is only possible during the term`,
+      );
     }
   }
 
