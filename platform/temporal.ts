@@ -69,6 +69,8 @@ export function actorAssertionSigner(keyHex: string, clock: () => number | Promi
  * updates: what the API acts through, so every update it sends is proven.
  */
 export function withActorAssertions(client: Client, keyHex: string, clock?: () => number | Promise<number>): Client {
+  // a stand-in that never reaches a server (an app serving only the console) has nothing to sign, and no key
+  if (!client?.options) return client;
   return withWorkflowInterceptors(client, [actorAssertionSigner(keyHex, clock)]);
 }
 
