@@ -15,13 +15,14 @@ export type StartsOptions = { concurrency: number; durationMs: number };
 
 export type StartsResult = { rows: Row[]; contractIds: string[]; bareStartsPerSecond: number; raw: Record<string, unknown> };
 
-/** Waits until every contract's PDF has been rendered (the worker's backlog is empty); seconds waited. */
+/** Waits until every contract's PDF, and every active contract's signed PDF, has been rendered (the worker's backlog is empty); seconds waited. */
 async function drainDocuments(stack: Stack, timeoutMs: number): Promise<{ seconds: number; pending: number }> {
   const t = performance.now();
   for (;;) {
     const { rows } = await stack.database.db.query<{ pending: number }>(
       `SELECT count(*)::int AS pending FROM contracts c
-        WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.contract_id = c.id AND d.kind = 'contract')`,
+        WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.contract_id = c.id AND d.kind = 'contract')
+           OR (c.status = 'active' AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.contract_id = c.id AND d.kind = 'signed_contract'))`,
     );
     const pending = rows[0]!.pending;
     if (pending === 0 || performance.now() - t > timeoutMs) return { seconds: (performance.now() - t) / 1000, pending };
@@ -129,6 +130,9 @@ export async function benchLatency(stack: Stack, contractIds: string[], options:
   /** CPU cores each process used during a route's runs (API, worker, Temporal server), summed over runs then averaged */
   const cores: Record<string, { api: number; worker: number; temporal: number; seconds: number }> = {};
   const run = async (what: string, op: (i: number) => Promise<void>, perSecond = options.perSecond): Promise<OpenLoopResult> => {
+    // each route on its own: what the previous one set going (the contract PDFs of a creation run, an activation's documents) finishes first
+    const drained = await drainDocuments(stack, 120_000);
+    if (drained.seconds > 1) say(`    (waited ${drained.seconds.toFixed(1)} s for the worker's document backlog)`);
     say(`(2) ${what}: ${perSecond}/s open loop for ${options.durationMs / 1000} s`);
     const pids = { api: stack.api.pid, worker: stack.worker.pid, temporal: stack.server.pid ?? 0 };
     const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSecondsOf(pid)]));
