@@ -13,6 +13,7 @@ import type { ActionDef } from './caseActions';
 export function ActionForm({ action, c, onDone }: { action: ActionDef; c: CaseView; onDone: (c: CaseView) => void }) {
   const { t, lang } = useI18n();
   const [text, setText] = useState('');
+  const [days, setDays] = useState(String(action.days?.initial(c) ?? ''));
   const [issue, setIssue] = useState<string | null>(null);
   const act = useAct();
   const send = (body: unknown) =>
@@ -22,7 +23,7 @@ export function ActionForm({ action, c, onDone }: { action: ActionDef; c: CaseVi
     });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = action.schema.safeParse(action.body(text));
+    const parsed = action.schema.safeParse(action.body(text, Number(days)));
     if (!parsed.success) {
       setIssue(firstIssue(parsed.error, lang));
       return;
@@ -33,6 +34,12 @@ export function ActionForm({ action, c, onDone }: { action: ActionDef; c: CaseVi
   };
   return (
     <form className="action-form" onSubmit={submit} noValidate data-action={action.id}>
+      {action.days && (
+        <label className="field">
+          <span>{t(action.days.label)}</span>
+          <input type="number" min={1} max={90} step={1} value={days} onChange={(e) => setDays(e.target.value)} disabled={act.asking !== null} data-testid="action-days" />
+        </label>
+      )}
       <label className="field">
         <span>{t(action.field)}</span>
         <textarea rows={2} value={text} onChange={(e) => setText(e.target.value)} required={!action.optional} disabled={act.asking !== null} />

@@ -12,7 +12,9 @@ import {
   ZDismissViolationRequest,
   ZObjectionRequest,
   ZProofRequest,
+  ZRectificationRequest,
   ZSettlementRequest,
+  ZSuspensionExtensionRequest,
   ZWithdrawalRequest,
 } from '../../../../domain/legal';
 import type { CaseView } from '../../../../api/routes/cases.types';
@@ -26,7 +28,9 @@ export type ActionDef = {
   route: string;
   field: MessageKey;
   schema: z.ZodType;
-  body: (text: string) => unknown;
+  body: (text: string, days: number) => unknown;
+  /** a number of days the act also takes (an extension's period), with where it starts */
+  days?: { label: MessageKey; initial: (c: CaseView) => number };
   applies: (c: CaseView, role: Role) => boolean;
   optional?: boolean;
   /** an irreversible act: its consequence, asked before it is sent */
@@ -104,6 +108,26 @@ export const ACTIONS: ActionDef[] = [
     schema: ZDismissViolationRequest,
     body: (text) => ({ reason: text }),
     applies: (c) => c.kind === 'violation' && (c.status === 'reported' || c.status === 'detected'),
+  },
+  {
+    id: 'rectification',
+    label: 'suspend.rectified',
+    route: '/api/suspensions/:id/rectification',
+    field: 'suspend.note',
+    schema: ZRectificationRequest,
+    body: (text) => ({ note: text }),
+    applies: (c) => c.kind === 'suspension' && (c.status === 'suspended' || c.status === 'lapsed'),
+    confirm: 'suspend.rectifiedConsequence',
+  },
+  {
+    id: 'extension',
+    label: 'suspend.extend',
+    route: '/api/suspensions/:id/extension',
+    field: 'legal.reason',
+    schema: ZSuspensionExtensionRequest,
+    body: (text, days) => ({ days, reason: text }),
+    days: { label: 'suspend.extendDays', initial: () => 10 },
+    applies: (c) => c.kind === 'suspension' && c.status === 'lapsed',
   },
 ];
 

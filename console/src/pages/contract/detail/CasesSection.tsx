@@ -17,11 +17,12 @@ import { ACTIONS, actionById } from '../../legal/caseActions';
 import { CaseFlags } from '../../legal/CaseFlags';
 import { ForceMajeureForm } from '../../legal/ForceMajeureForm';
 import { ProofForm } from '../../legal/ProofForm';
+import { SuspendForm } from '../../legal/SuspendForm';
 import { ViolationReportForm } from '../../legal/ViolationReportForm';
 import { ViolationReportLine } from '../../legal/ViolationReportLine';
 
 /** The case actions offered on the contract's page (the legal board offers them all); the proof has a form of its own here. */
-const CASE_ACTIONS = new Set(['confirm', 'dismiss']);
+const CASE_ACTIONS = new Set(['confirm', 'dismiss', 'rectification', 'extension']);
 const PROOF = actionById('proof');
 
 export function CasesSection({ contract, role, onChanged }: { contract: ContractDetailView; role: Role; onChanged: () => void }) {
@@ -33,6 +34,7 @@ export function CasesSection({ contract, role, onChanged }: { contract: Contract
   const active = contract.status === 'active';
   const canReport = active && can(role, 'post', '/api/contracts/:id/violations');
   const canDeclare = active && can(role, 'post', '/api/contracts/:id/force-majeure');
+  const canSuspend = active && can(role, 'post', '/api/contracts/:id/suspensions');
   const toggle = (id: string) => {
     setOpen(open === id ? null : id);
     setDone(null);
@@ -59,6 +61,11 @@ export function CasesSection({ contract, role, onChanged }: { contract: Contract
               {t('fm.declare')}
             </button>
           )}
+          {canSuspend && (
+            <button type="button" className={`btn btn-small ${open === 'suspend' ? 'active' : ''}`} onClick={() => toggle('suspend')} data-testid="suspend">
+              {t('suspend.title')}
+            </button>
+          )}
           {can(role, 'post', '/api/contracts/:id/breach-notices') && (
             <Link to={`/legal?serve=1&contract=${contractId}`} className="btn btn-small">
               {t('detail.serveBreach')}
@@ -72,6 +79,7 @@ export function CasesSection({ contract, role, onChanged }: { contract: Contract
     >
       {done && <Notice kind="ok">{done}</Notice>}
       {open === 'violation' && <ViolationReportForm contract={contract} role={role} onCancel={() => setOpen(null)} onDone={() => finish(t('violation.reported'))} />}
+      {open === 'suspend' && <SuspendForm contract={contract} onCancel={() => setOpen(null)} onDone={() => finish(t('suspend.done'))} />}
       {open === 'fm' && <ForceMajeureForm contract={contract} role={role} onCancel={() => setOpen(null)} onDone={() => finish(t('fm.declared'))} />}
       <ErrorBox error={cases.error} onRetry={cases.reload} />
       {!cases.data ? (
