@@ -103,6 +103,8 @@ export type AuditRow = {
   at: string;
   type: string;
   actorId: string;
+  /** the acting user's name, null for the system (`system:…`) or a user no longer known */
+  actorName: string | null;
   actorRole: string;
   requestId: string | null;
   before: unknown;
@@ -112,8 +114,8 @@ export type AuditRow = {
 
 export async function listAuditForContract(db: Queryable, contractId: string): Promise<AuditRow[]> {
   const { rows } = await db.query(
-    `SELECT id, at, type, actor_id, actor_role, request_id, before, after, data
-       FROM audit_events WHERE contract_id = $1 ORDER BY id`,
+    `SELECT a.id, a.at, a.type, a.actor_id, u.name AS actor_name, a.actor_role, a.request_id, a.before, a.after, a.data
+       FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id WHERE a.contract_id = $1 ORDER BY a.id`,
     [contractId],
   );
   return rows.map((row) => ({
@@ -121,6 +123,7 @@ export async function listAuditForContract(db: Queryable, contractId: string): P
     at: (row.at as Date).toISOString(),
     type: row.type,
     actorId: row.actor_id,
+    actorName: (row.actor_name as string | null) ?? null,
     actorRole: row.actor_role,
     requestId: row.request_id,
     before: row.before,

@@ -72,5 +72,14 @@ describe('suspension on screen', { timeout: 240_000 }, () => {
     // no longer refused for the suspension (held or sent by the window, as any message)
     const after = await call(f.base, f.h.tokens.customer, 'POST', `/api/contracts/${contract.id}/messages`, { ...MESSAGE, idempotencyKey: 'rectified-1' });
     expect(after.status, JSON.stringify(after.body)).toBe(202);
+
+    // the timeline tells it in words, by the person's name: no event codes, no user ids
+    await page.reload();
+    const timeline = page.getByTestId('timeline');
+    await timeline.waitFor();
+    const told = (await timeline.textContent()) ?? '';
+    for (const words of ['暂停服务', '恢复服务', '立案', '提交短信', '操作人 测试legal（法务）', '系统自动']) expect(told).toContain(words);
+    expect(told).not.toMatch(/\b[a-z_]+\.[a-z_]+\b/);
+    expect(told).not.toContain('test-legal');
   });
 });

@@ -1,5 +1,6 @@
-/** The contract's audit trail, newest first, each event summarised in words. */
+/** The contract's audit trail, newest first, each event in words (console/src/audit-words.ts), by a person's name. */
 import type { ContractDetailView } from '../../../../../api/routes/contracts.types';
+import { auditWords } from '../../../audit-words';
 import { formatDateTime, formatDue, formatYuan } from '../../../format';
 import { useI18n, type Lang } from '../../../i18n';
 
@@ -32,8 +33,10 @@ export function Timeline({ audit }: { audit: AuditRow[] }) {
         <li key={row.id} data-type={row.type}>
           <time dateTime={row.at}>{formatDateTime(row.at, lang)}</time>
           <div>
-            <strong>{tx(`audit.${row.type}`, row.type)}</strong> <span className="muted small">{summarize(row, tx, lang)}</span>
-            <div className="muted small">{t('audit.by', { actor: row.actorId, role: tx(`role.${row.actorRole}`, row.actorRole) })}</div>
+            <strong>{auditWords(row.type, lang)}</strong> <span className="muted small">{summarize(row, tx, lang)}</span>
+            <div className="muted small">
+              {row.actorId.startsWith('system') ? t('audit.bySystem') : t('audit.by', { actor: row.actorName ?? row.actorId, role: tx(`role.${row.actorRole}`, row.actorRole) })}
+            </div>
           </div>
         </li>
       ))}
