@@ -12,6 +12,7 @@ import type { AuditEventType } from '../domain/webhook-events';
 import { appendAudit } from '../db/audit';
 import { findContract } from '../db/contracts';
 import { findInvoice, grantedQuota, listPayments } from '../db/invoices';
+import { listContractsBoundByFreeze, lockOrganisation } from '../db/organisations';
 import {
   CaseNotFoundError,
   CaseStateError,
@@ -301,11 +302,20 @@ export function createLegalActivities(deps: ActivityDeps) {
     /**
      * Confirms a content violation: the case closes as confirmed and the
      * package left is recorded as forfeited, in one transaction. Freezing
-     * the account is the lifecycle's (freezeContractSignal).
+     * the account is the lifecycle's (freezeContractSignal). The forfeiture
+     * is the organisation's freeze (db/organisations.ts): it is written
+     * under the organisation's lock, the one a new contract, an import and a
+     * supplemental agreement of it take to check and write (so none of them
+     * slips in while it commits), and each other contract of the
+     * organisation still awaiting signatures or in force gets an audit
+     * event: it keeps its status but sends nothing more (services/sms.ts,
+     * activities/sms.ts).
      */
     async confirmViolation(input: { caseId: string; contractId: string; at: string; finding: string; actor: Actor }): Promise<Forfeiture> {
       try {
         return await db.withTransaction(async (tx) => {
+          const frozen = await findContract(tx, input.contractId);
+          if (frozen) await lockOrganisation(tx, { creditCode: frozen.partyACreditCode, name: frozen.partyAName });
           const forfeiture = await computeForfeiture(tx, input);
           await transitionCase(tx, {
             caseId: input.caseId,
@@ -325,6 +335,14 @@ export function createLegalActivities(deps: ActivityDeps) {
               after: { yearQuotaSms: forfeiture.yearQuotaSms, laterYears: forfeiture.laterYears, laterYearsSms: forfeiture.laterYearsSms },
               data: { caseId: input.caseId, contractYear: forfeiture.contractYear },
             });
+            for (const bound of await listContractsBoundByFreeze(tx, input.contractId)) {
+              await appendAudit(tx, {
+                type: 'contract.organisation_frozen',
+                contractId: bound.id,
+                actor: input.actor,
+                data: { caseId: input.caseId, frozenContractId: input.contractId, frozenContractNumber: frozen?.number ?? null, matchedBy: bound.matchedBy, status: bound.status },
+              });
+            }
           }
           return forfeiture;
         });

@@ -36,14 +36,16 @@
  *
  * Quota was debited at submission; messages that never reach the SMSC
  * (the number opted out since, or the dispatch was cancelled) are credited
- * back. A frozen contract sends nothing more (its package is forfeited).
+ * back. A frozen contract sends nothing more (its package is forfeited), nor
+ * does any other contract of its organisation (their parts are credited back).
  *
  * Logs carry ids and counts, never numbers or text.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { appendAudit } from '../db/audit';
-import { findContract } from '../db/contracts';
+import { findContract, type ContractRow } from '../db/contracts';
+import { findOrganisationFreeze } from '../db/organisations';
 import {
   adoptOrphanReceipts,
   claimParts,
@@ -366,6 +368,19 @@ export function createSmsActivities(deps: ActivityDeps) {
     return { chunks, released };
   }
 
+  /**
+   * Whether the contract's messages stop for good: the contract frozen (its
+   * package is forfeited: nothing credited back), or another contract of its
+   * organisation frozen (a freeze binds the organisation, db/organisations.ts;
+   * this contract keeps its package: the parts are credited back).
+   */
+  async function frozenStop(contract: ContractRow): Promise<{ reason: 'contract_frozen' | 'organisation_frozen'; refund: boolean } | null> {
+    if (contract.status === 'frozen') return { reason: 'contract_frozen', refund: false };
+    const freeze = await findOrganisationFreeze(db, { creditCode: contract.partyACreditCode, name: contract.partyAName });
+    if (!freeze) return null;
+    return freeze.contractId === contract.id ? { reason: 'contract_frozen', refund: false } : { reason: 'organisation_frozen', refund: true };
+  }
+
   /** Chunks from the submission's next open message on, each part exactly once (see the header). */
   async function sendChunk(input: SendChunkInput): Promise<{ handedOver: number; ended: number; remaining: number }> {
     // the window is on Temporal's clock: the attempt's scheduled time plus the time spent here
@@ -377,13 +392,14 @@ export function createSmsActivities(deps: ActivityDeps) {
     if (!submission) throw ApplicationFailure.nonRetryable(`submission ${input.submissionId} not found`, 'NOT_FOUND');
     const contract = await findContract(db, submission.contractId);
     // Party B's own notices (system) still go out under a frozen contract: they are owed to the parties
-    if (contract?.status === 'frozen' && !submission.system) {
+    const stop = contract && !submission.system ? await frozenStop(contract) : null;
+    if (stop) {
       const ended = await db.withTransaction(async (tx) => {
-        const n = await endUnsentMessages(tx, { submissionId: submission.id, status: 'cancelled', reason: 'contract_frozen', refund: false });
-        if (n > 0) await appendAudit(tx, { type: 'sms.cancelled', contractId: submission.contractId, actor: { id: 'system:sms', role: 'system' }, data: { submissionId: submission.id, messages: n, reason: 'contract_frozen' } });
+        const n = await endUnsentMessages(tx, { submissionId: submission.id, status: 'cancelled', reason: stop.reason, refund: stop.refund });
+        if (n > 0) await appendAudit(tx, { type: 'sms.cancelled', contractId: submission.contractId, actor: { id: 'system:sms', role: 'system' }, data: { submissionId: submission.id, messages: n, reason: stop.reason } });
         return n;
       });
-      log({ submissionId: submission.id, ended }, 'sms not sent: the contract is frozen');
+      log({ submissionId: submission.id, ended, reason: stop.reason }, 'sms not sent: the account is frozen');
       return { handedOver: 0, ended, remaining: 0 };
     }
 

@@ -47,21 +47,28 @@ export async function findSender(db: Queryable, contractId: string): Promise<str
  * (the longest registered address it starts with: replies may carry a
  * further extension), else the customer that last sent to that number.
  */
-export async function routeInbound(db: Queryable, input: { destination: string; source: string | null }): Promise<{ customer: string; contractId: string | null; how: 'sender' | 'last_message' } | null> {
+export async function routeInbound(
+  db: Queryable,
+  input: { destination: string; source: string | null },
+): Promise<{ customer: string; creditCode: string | null; contractId: string | null; how: 'sender' | 'last_message' } | null> {
   const digits = input.destination.replace(/\D/g, '');
   if (digits) {
     const { rows } = await db.query(
-      `SELECT contract_id, customer FROM sms_senders WHERE $1 LIKE source_addr || '%' ORDER BY length(source_addr) DESC LIMIT 1`,
+      `SELECT s.contract_id, s.customer, c.party_a_credit_code FROM sms_senders s JOIN contracts c ON c.id = s.contract_id
+        WHERE $1 LIKE s.source_addr || '%' ORDER BY length(s.source_addr) DESC LIMIT 1`,
       [digits],
     );
-    if (rows[0]) return { customer: rows[0].customer, contractId: rows[0].contract_id, how: 'sender' };
+    if (rows[0]) return { customer: rows[0].customer, creditCode: rows[0].party_a_credit_code ?? null, contractId: rows[0].contract_id, how: 'sender' };
   }
   if (input.source) {
+    // Party B's own notices are Party B's list: no code
     const { rows } = await db.query(
-      `SELECT customer, contract_id FROM sms_messages WHERE recipient = $1 AND released_at IS NOT NULL ORDER BY released_at DESC LIMIT 1`,
+      `SELECT m.customer, m.contract_id, CASE WHEN m.system THEN NULL ELSE c.party_a_credit_code END AS credit_code
+         FROM sms_messages m JOIN contracts c ON c.id = m.contract_id
+        WHERE m.recipient = $1 AND m.released_at IS NOT NULL ORDER BY m.released_at DESC LIMIT 1`,
       [input.source],
     );
-    if (rows[0]) return { customer: rows[0].customer, contractId: rows[0].contract_id, how: 'last_message' };
+    if (rows[0]) return { customer: rows[0].customer, creditCode: rows[0].credit_code ?? null, contractId: rows[0].contract_id, how: 'last_message' };
   }
   return null;
 }
@@ -70,34 +77,56 @@ export async function routeInbound(db: Queryable, input: { destination: string; 
 
 export type SuppressionSource = 'mo_reply' | 'complaint' | 'opt_out';
 
-/** Adds the numbers to the customer's suppression list; returns the ones that were not on it yet. */
+/**
+ * Whose suppression list (Art.4 §6): Party A's organisation, by its unified
+ * social credit code where the contract has one, else by its exact name
+ * (Party B's own list: its name, no code). A row applies to the owner when it
+ * carries the owner's code, or the owner's exact name where either carries
+ * no code (migration 028; the rule a freeze binds by, db/organisations.ts).
+ */
+export type SuppressionOwner = { creditCode: string | null; name: string };
+
+/** Adds the numbers to the owner's suppression list (under its code when it has one); returns the ones that were not on it yet. */
 export async function addSuppressions(
   db: Queryable,
-  input: { customer: string; contractId: string | null; recipients: string[]; source: SuppressionSource; detail: string | null; recordedBy: string },
+  input: { owner: SuppressionOwner; contractId: string | null; recipients: string[]; source: SuppressionSource; detail: string | null; recordedBy: string },
 ): Promise<string[]> {
   if (input.recipients.length === 0) return [];
+  const already = await findSuppressed(db, input.owner, input.recipients);
+  // a number already suppressed by the name alone is still written under the code: the opt-out follows the organisation from now on
   const { rows } = await db.query(
-    `INSERT INTO sms_suppressions (customer, recipient, source, contract_id, detail, recorded_by)
-     SELECT $1, r, $3, $4, $5, $6 FROM unnest($2::text[]) AS r
-     ON CONFLICT (customer, recipient) DO NOTHING RETURNING recipient`,
-    [input.customer, input.recipients, input.source, input.contractId, input.detail, input.recordedBy],
+    `INSERT INTO sms_suppressions (customer, credit_code, recipient, source, contract_id, detail, recorded_by)
+     SELECT $1, $2, r, $4, $5, $6, $7 FROM unnest($3::text[]) AS r
+     ON CONFLICT DO NOTHING RETURNING recipient`,
+    [input.owner.name, input.owner.creditCode, input.recipients, input.source, input.contractId, input.detail, input.recordedBy],
   );
-  return rows.map((r) => r.recipient as string);
+  return rows.map((r) => r.recipient as string).filter((recipient) => !already.has(recipient));
 }
 
-export async function findSuppressed(db: Queryable, customer: string, recipients: string[]): Promise<Set<string>> {
+export async function findSuppressed(db: Queryable, owner: SuppressionOwner, recipients: string[]): Promise<Set<string>> {
   if (recipients.length === 0) return new Set();
-  const { rows } = await db.query('SELECT recipient FROM sms_suppressions WHERE customer = $1 AND recipient = ANY($2::text[])', [customer, recipients]);
+  // two branches, each on its own index: by code, and by name
+  const { rows } = await db.query(
+    `SELECT recipient FROM sms_suppressions WHERE credit_code = $1 AND recipient = ANY($3::text[])
+     UNION
+     SELECT recipient FROM sms_suppressions WHERE customer = $2 AND recipient = ANY($3::text[]) AND (credit_code IS NULL OR $1::text IS NULL)`,
+    [owner.creditCode, owner.name, recipients],
+  );
   return new Set(rows.map((r) => r.recipient as string));
 }
 
 export type SuppressionRow = { recipient: string; source: SuppressionSource; detail: string | null; recordedBy: string; createdAt: string };
 
-export async function listSuppressions(db: Queryable, customer: string, limit: number, offset: number): Promise<{ items: SuppressionRow[]; total: number }> {
+export async function listSuppressions(db: Queryable, owner: SuppressionOwner, limit: number, offset: number): Promise<{ items: SuppressionRow[]; total: number }> {
   const { rows } = await db.query(
-    `SELECT recipient, source, detail, recorded_by, created_at, count(*) OVER () AS total FROM sms_suppressions
-      WHERE customer = $1 ORDER BY created_at DESC, recipient LIMIT $2 OFFSET $3`,
-    [customer, limit, offset],
+    `WITH mine AS (
+       SELECT DISTINCT ON (s.recipient) s.recipient, s.source, s.detail, s.recorded_by, s.created_at FROM sms_suppressions s
+        WHERE s.credit_code = $1 OR (s.customer = $2 AND (s.credit_code IS NULL OR $1::text IS NULL))
+        ORDER BY s.recipient, s.created_at
+     )
+     SELECT recipient, source, detail, recorded_by, created_at, count(*) OVER () AS total FROM mine
+      ORDER BY created_at DESC, recipient LIMIT $3 OFFSET $4`,
+    [owner.creditCode, owner.name, limit, offset],
   );
   return {
     total: rows[0] ? Number(rows[0].total) : 0,
@@ -351,12 +380,19 @@ export async function endUnsentMessages(
 ): Promise<number> {
   const { rows } = await tx.query(
     `WITH target AS (
-       SELECT m.id, m.contract_id, m.contract_year, m.debited_parts FROM sms_messages m
+       SELECT m.id, m.contract_id, m.contract_year, m.debited_parts
+         FROM sms_messages m JOIN contracts c ON c.id = m.contract_id
         WHERE ($1::text[] IS NULL OR m.id = ANY($1::text[]))
           AND ($2::text IS NULL OR m.submission_id = $2)
           AND m.status IN ('queued', 'held', 'sending')
           AND NOT EXISTS (SELECT 1 FROM sms_parts p WHERE p.message_id = m.id AND p.state <> 'pending')
-          AND (NOT $3 OR EXISTS (SELECT 1 FROM sms_suppressions s WHERE s.customer = m.customer AND s.recipient = m.recipient))
+          -- the message's suppression list (findSuppressed's rule): its organisation's code, or its exact name; Party B's own: the name
+          AND (NOT $3
+               OR EXISTS (SELECT 1 FROM sms_suppressions s
+                           WHERE s.credit_code = (CASE WHEN m.system THEN NULL ELSE c.party_a_credit_code END) AND s.recipient = m.recipient)
+               OR EXISTS (SELECT 1 FROM sms_suppressions s
+                           WHERE s.customer = m.customer AND s.recipient = m.recipient
+                             AND (s.credit_code IS NULL OR m.system OR c.party_a_credit_code IS NULL)))
         FOR UPDATE OF m
      ), ended AS (
        UPDATE sms_messages m SET status = $4, reason = $5, final_at = now(), debited_parts = CASE WHEN $6 THEN 0 ELSE m.debited_parts END

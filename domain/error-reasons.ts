@@ -36,7 +36,7 @@ export const RECORD_KINDS = [
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** What an organisation frozen for good may no longer have (Art.8 §5). */
-export const FROZEN_REFUSALS = ['new_contract', 'import', 'amendment', 'amendment_signing', 'other'] as const;
+export const FROZEN_REFUSALS = ['new_contract', 'import', 'amendment', 'amendment_signing', 'sms', 'other'] as const;
 export type FrozenRefusal = (typeof FROZEN_REFUSALS)[number];
 
 /** Each reason's parameters. Instants are ISO 8601 strings, amounts integer fen, parties 'A' or 'B'. */

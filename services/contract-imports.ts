@@ -7,12 +7,15 @@
  * them naming the importer, the file and the row, and the owed start of its
  * lifecycle workflow (which holds only what lies ahead). A dry run writes
  * nothing. The same external reference again answers with the contract it
- * already made.
+ * already made. A row of an organisation frozen for a content violation is
+ * refused when checked, and again in its transaction under the
+ * organisation's lock (a freeze committed meanwhile: services/organisations.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { paymentWorkflowId } from '../domain/billing';
 import { contractWorkflowId, type Actor, type SignatureRecord } from '../domain/contract';
 import type { AuditEventType } from '../domain/webhook-events';
+import type { OrganisationFreeze } from '../domain/legal';
 import { parseImportRow, planImport, type ImportIssue, type ImportPlan, type ImportRow } from '../domain/contract-import';
 import { appendAudit } from '../db/audit';
 import { calendarSnapshot } from '../db/calendar';
@@ -24,7 +27,7 @@ import type { Queryable } from '../db/pool';
 import { setQuotaUsed } from '../db/sms';
 import { findUser } from '../db/users';
 import { contractLifecycle, type ContractLifecycleInput } from '../workflows/contract-lifecycle';
-import { freezeView, frozenMessage, organisationFreezes, organisationOfTerms } from './organisations';
+import { freezeView, frozenMessage, lockedOrganisationFreeze, organisationFreezes, organisationOfTerms } from './organisations';
 import { oweStart, startOwed, type OwedStart, type WorkflowStartDeps } from './workflow-starts';
 import type { ImportAnswer, ImportPlanView, ImportResult } from './contract-imports.types';
 
@@ -78,17 +81,9 @@ export async function importContracts(deps: ImportDeps, request: ImportRequest):
       continue;
     }
     // an organisation frozen for a content violation never opens again (services/organisations.ts)
-    const organisation = organisationOfTerms(row.terms);
-    const freeze = frozenOrganisation(organisation);
+    const freeze = frozenOrganisation(organisationOfTerms(row.terms));
     if (freeze) {
-      results.push({
-        externalRef: row.externalRef,
-        line: row.line,
-        ok: false,
-        code: 'ORGANISATION_FROZEN',
-        freeze: freezeView(freeze),
-        errors: [{ path: `contracts.${index}.terms.partyA.creditCode`, message: frozenMessage(freeze, organisation, 'no contract of it can be imported') }],
-      });
+      results.push(frozenResult(row, index, freeze));
       continue;
     }
     const owner = await resolveOwner(row, index, request.actor, ownerOf);
@@ -112,6 +107,10 @@ export async function importContracts(deps: ImportDeps, request: ImportRequest):
     Array.from({ length: Math.min(COMMIT_CONCURRENCY, queue.length) }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const committed = await commitRow(deps, { ...next, now, calendarAt, actor: request.actor, file: request.file });
+        if ('frozen' in committed) {
+          results[next.slot] = frozenResult(next.row, next.index, committed.frozen);
+          continue;
+        }
         if (committed.existing) {
           results[next.slot] = existingResult(next.row, committed.contract);
           continue;
@@ -129,6 +128,18 @@ export async function importContracts(deps: ImportDeps, request: ImportRequest):
     dryRun: request.dryRun,
     summary: { total: results.length, ok, failed: results.length - ok, existing: already, imported },
     results,
+  };
+}
+
+/** A row refused because Party A's organisation was frozen for a content violation (services/organisations.ts). */
+function frozenResult(row: ImportRow, index: number, freeze: OrganisationFreeze): ImportResult {
+  return {
+    externalRef: row.externalRef,
+    line: row.line,
+    ok: false,
+    code: 'ORGANISATION_FROZEN',
+    freeze: freezeView(freeze),
+    errors: [{ path: `contracts.${index}.terms.partyA.creditCode`, message: frozenMessage(freeze, organisationOfTerms(row.terms), 'no contract of it can be imported') }],
   };
 }
 
@@ -183,10 +194,14 @@ type CommitInput = {
 async function commitRow(
   deps: ImportDeps,
   input: CommitInput,
-): Promise<{ existing: true; contract: ContractRow } | { existing: false; contract: ContractRow; plan: ImportPlan; owed: OwedStart }> {
+): Promise<{ existing: true; contract: ContractRow } | { existing: false; contract: ContractRow; plan: ImportPlan; owed: OwedStart } | { frozen: OrganisationFreeze }> {
   const { row, actor } = input;
   const importedAt = new Date(input.now).toISOString();
-  const outcome = await deps.db.withTransaction(async (tx) => {
+  type Written = { frozen: OrganisationFreeze } | { contract: ContractRow; plan: ImportPlan; owed: OwedStart } | null;
+  const outcome = await deps.db.withTransaction(async (tx): Promise<Written> => {
+    // the freeze checked again under the organisation's lock, with the insert: one committed since the rows were checked refuses the row
+    const freeze = await lockedOrganisationFreeze(tx, organisationOfTerms(row.terms));
+    if (freeze) return { frozen: freeze };
     const id = randomUUID();
     const workflowId = contractWorkflowId(id);
     const contract = await insertImportedContract(tx, {
@@ -265,6 +280,7 @@ async function commitRow(
     const owed = await oweStart(tx, contractLifecycle, { workflowId, args: [lifecycle] });
     return { contract, plan, owed };
   });
+  if (outcome && 'frozen' in outcome) return outcome;
   if (outcome) return { existing: false, ...outcome };
   // a concurrent import of the same reference won
   const contract = await findContractByExternalRef(deps.db, row.externalRef);

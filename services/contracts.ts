@@ -12,7 +12,7 @@ import type { ContractTerms } from '../domain/terms';
 import { appendAudit } from '../db/audit';
 import { findContractByIdempotencyKey, insertContract, type ContractRow } from '../db/contracts';
 import { contractLifecycle, type ContractLifecycleInput } from '../workflows/contract-lifecycle';
-import { assertOrganisationOpen, organisationOfTerms } from './organisations';
+import { organisationOfTerms, withOrganisationOpen } from './organisations';
 import { oweStart, startOwedSoon, type WorkflowStartDeps } from './workflow-starts';
 
 export type CreateContractInput = { terms: ContractTerms; ownerId: string; idempotencyKey: string | null; actor: Actor };
@@ -25,11 +25,10 @@ export async function createContract(
     const existing = await findContractByIdempotencyKey(deps.db, input.ownerId, input.idempotencyKey);
     if (existing) return { contract: existing, created: false };
   }
-  // an organisation frozen for a content violation never opens again (services/organisations.ts)
-  await assertOrganisationOpen(deps.db, organisationOfTerms(input.terms), 'no new contract can be made with it');
   const id = randomUUID();
   const workflowId = contractWorkflowId(id);
-  const inserted = await deps.db.withTransaction(async (tx) => {
+  // an organisation frozen for a content violation never opens again: checked under its lock, with the insert (services/organisations.ts)
+  const inserted = await withOrganisationOpen(deps.db, organisationOfTerms(input.terms), 'no new contract can be made with it', async (tx) => {
     const row = await insertContract(tx, { id, ownerId: input.ownerId, terms: input.terms, workflowId, idempotencyKey: input.idempotencyKey });
     if (!row) return null;
     await appendAudit(tx, {

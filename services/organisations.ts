@@ -7,13 +7,26 @@
  * The organisation is Party A's unified social credit code; a frozen
  * contract stored without a code binds by Party A's exact name, and a
  * contract without a code is checked by its name (db/organisations.ts).
+ *
+ * The check and the write it guards are one transaction holding the
+ * organisation's lock (`withOrganisationOpen`), the lock a freeze takes too
+ * (activities/legal.ts confirmViolation): a freeze committed while a contract
+ * is being made is seen by the check, never let through. The organisation's
+ * other contracts keep their status (each is a contract of its own) but send
+ * nothing more (services/sms.ts, activities/sms.ts).
  */
 import { refusal, type FrozenRefusal } from '../domain/error-reasons';
-import type { Queryable } from '../db/pool';
+import type { Db, Queryable } from '../db/pool';
 import type { FreezeView, OrganisationFreeze } from '../domain/legal';
-import { findOrganisationFreeze, listFrozenOrganisations } from '../db/organisations';
+import { findOrganisationFreeze, listFrozenOrganisations, lockOrganisation, type OrganisationKey } from '../db/organisations';
 
-export type OrganisationOf = { creditCode: string | null; name: string };
+export type OrganisationOf = OrganisationKey;
+
+/** Party A of a stored contract: its credit code column (null for a contract stored without one) and its name. */
+export const organisationOfContract = (contract: { partyACreditCode: string | null; partyAName: string }): OrganisationOf => ({
+  creditCode: contract.partyACreditCode,
+  name: contract.partyAName,
+});
 
 /** Party A of a contract's terms, as the freeze is looked up. */
 export const organisationOfTerms = (terms: { partyA: { name: string; creditCode?: string } }): OrganisationOf => ({
@@ -57,20 +70,43 @@ const REFUSED: Record<string, FrozenRefusal> = {
   'no contract of it can be imported': 'import',
   'no supplemental agreement can be made with it': 'amendment',
   'no supplemental agreement can be signed with it': 'amendment_signing',
+  'no message can be sent under any of its contracts': 'sms',
 };
 
 /** Refuses (409 ORGANISATION_FROZEN) when the organisation was frozen; `refused` says what is refused, e.g. "no new contract". */
 export async function assertOrganisationOpen(db: Queryable, organisation: OrganisationOf, refused: string): Promise<void> {
   const freeze = await findOrganisationFreeze(db, organisation);
-  if (freeze) {
-    const reason = {
-      organisation: organisation.name,
-      caseId: freeze.caseId,
-      contractNumber: freeze.contractNumber,
-      frozenAt: freeze.frozenAt,
-      matchedBy: freeze.matchedBy,
-      refused: REFUSED[refused] ?? 'other',
-    } as const;
-    throw refusal('organisation.frozen', reason, frozenMessage(freeze, organisation, refused), { freeze: freezeView(freeze) });
-  }
+  if (freeze) throwFrozen(freeze, organisation, refused);
+}
+
+/**
+ * Runs `write` in a transaction that holds the organisation's lock and has
+ * found it not frozen (else 409 ORGANISATION_FROZEN, nothing written): the
+ * check and the write are atomic against a freeze (db/organisations.ts
+ * lockOrganisation).
+ */
+export async function withOrganisationOpen<T>(db: Db, organisation: OrganisationOf, refused: string, write: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.withTransaction(async (tx) => {
+    await lockOrganisation(tx, organisation);
+    await assertOrganisationOpen(tx, organisation, refused);
+    return write(tx);
+  });
+}
+
+/** The same check inside a transaction of the caller's: takes the organisation's lock, then returns the freeze that binds it, if any. */
+export async function lockedOrganisationFreeze(tx: Queryable, organisation: OrganisationOf): Promise<OrganisationFreeze | null> {
+  await lockOrganisation(tx, organisation);
+  return findOrganisationFreeze(tx, organisation);
+}
+
+function throwFrozen(freeze: OrganisationFreeze, organisation: OrganisationOf, refused: string): never {
+  const reason = {
+    organisation: organisation.name,
+    caseId: freeze.caseId,
+    contractNumber: freeze.contractNumber,
+    frozenAt: freeze.frozenAt,
+    matchedBy: freeze.matchedBy,
+    refused: REFUSED[refused] ?? 'other',
+  } as const;
+  throw refusal('organisation.frozen', reason, frozenMessage(freeze, organisation, refused), { freeze: freezeView(freeze) });
 }

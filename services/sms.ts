@@ -9,6 +9,13 @@
  * Idempotent on (contract, idempotencyKey): the same key and body answer the
  * same results again without a second debit; the same key with another body
  * is refused.
+ *
+ * Refused outright (Party B's own notices aside): a frozen contract, one not
+ * in force, any contract of an organisation frozen for a content violation
+ * (409 ORGANISATION_FROZEN naming the case, services/organisations.ts) and a
+ * suspended one. The suppression list is the organisation's: by Party A's
+ * credit code where the contract has one, else by its exact name
+ * (db/sms.ts findSuppressed).
  */
 import { createHash } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -49,6 +56,7 @@ import { nextSendingInstant, type SmsCategory } from '../domain/sms/windows';
 import type { SmsSettings } from '../platform/sms-config';
 import { smsDispatch } from '../workflows/sms-dispatch';
 import { oweStart, startOwed, type WorkflowStartDeps } from './workflow-starts';
+import { assertOrganisationOpen, organisationOfContract } from './organisations';
 import type { RecipientResult, SubmissionResponse } from './sms.types';
 import { getSmsDispatchQuery, type SmsDispatchView } from '../workflows/messages/sms-dispatch';
 import type { SmsDispatchInput } from '../workflows/sms-dispatch';
@@ -135,6 +143,8 @@ export async function submitMessages(
   if (!system && (contract.status !== 'active' || !contract.effectiveAt)) {
     throw new AppError('INVALID_STATE', `contract ${contract.number} is ${contract.status}: messages are sent under an active contract only`);
   }
+  // Art.8 §5, appendix: a freeze binds Party A's organisation, so every contract of it (by credit code, or exact name without one)
+  if (!system) await assertOrganisationOpen(deps.db, organisationOfContract(contract), 'no message can be sent under any of its contracts');
   if (!system) await refuseIfSuspended(deps, contract);
 
   const { content, category, templateId } = system ? freeText(request) : await messageText(deps, contract, request);
@@ -153,6 +163,8 @@ export async function submitMessages(
   const partsPerMessage = lint.segments.parts;
   const contentHash = contentHashOf(lint.content);
   const customer = system ? SYSTEM_SMS_CUSTOMER : contract.partyAName;
+  // whose suppression list (Art.4 §6): Party A's organisation, by its credit code where the contract has one; Party B's own by its name
+  const listOwner = system ? { creditCode: null, name: SYSTEM_SMS_CUSTOMER } : organisationOfContract(contract);
   const screened = screenRecipients(request.recipients, category);
   const contractYear = contract.effectiveAt ? contractYearOf(contract.effectiveAt, Date.now()).index : 1;
   const totalParts = system ? 0 : await quotaOf(deps, contract, contractYear);
@@ -166,7 +178,7 @@ export async function submitMessages(
     // Party B's own messages come from the bare access number (no customer's extension)
     const sourceAddr = system ? deps.settings.serviceCode : await ensureSender(tx, { contractId: contract.id, customer, serviceCode: deps.settings.serviceCode });
     const candidates = screened.flatMap((s) => (s.outcome === 'candidate' ? [s] : []));
-    const suppressed = await findSuppressed(tx, customer, candidates.map((c) => c.e164));
+    const suppressed = await findSuppressed(tx, listOwner, candidates.map((c) => c.e164));
     const history = await recentHistory(tx, {
       customer,
       recipients: candidates.filter((c) => !suppressed.has(c.e164)).map((c) => c.e164),

@@ -180,7 +180,7 @@ export function startSmsReceiver(options: SmsReceiverOptions): SmsReceiver {
         return;
       }
       const added = await addSuppressions(tx, {
-        customer: route.customer,
+        owner: { creditCode: route.creditCode, name: route.customer },
         contractId: route.contractId,
         recipients: [source],
         source: 'mo_reply',

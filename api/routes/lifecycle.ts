@@ -12,7 +12,7 @@ import {
   terminateContractUpdate,
 } from '../../workflows/messages/contract-lifecycle';
 import type { ContractRow } from '../../db/contracts';
-import { assertOrganisationOpen } from '../../services/organisations';
+import { organisationOfContract, withOrganisationOpen } from '../../services/organisations';
 import type { AppDeps } from '../deps';
 import { lifecycleHandle } from '../contract-access';
 import { AppError } from '../errors';
@@ -34,9 +34,16 @@ export function lifecycleRoutes(deps: AppDeps) {
   const requireActive = (status: string, number: string, what: string) => {
     if (status !== 'active') throw refusal('contract.not_in_term', { number, status, terminating: false }, `contract ${number} is ${status}: ${what} is only possible during the term`);
   };
-  /** Art.8 §5, appendix: Party A's organisation frozen for a content violation (on this contract or another) never opens again. */
-  const refuseFrozenOrganisation = (contract: ContractRow, refused: string) =>
-    assertOrganisationOpen(deps.db, { creditCode: contract.partyACreditCode, name: contract.partyAName }, refused);
+  /**
+   * Art.8 §5, appendix: Party A's organisation frozen for a content violation
+   * (on this contract or another) never opens again. The check and the
+   * workflow update that records the agreement run while the check's
+   * transaction holds the organisation's lock, the lock a freeze takes to
+   * commit (services/organisations.ts): a freeze lands before the check or
+   * after the agreement is recorded, never in between.
+   */
+  const whileOrganisationOpen = <T>(contract: ContractRow, refused: string, act: () => Promise<T>) =>
+    withOrganisationOpen(deps.db, organisationOfContract(contract), refused, act);
 
   return [
     defineRoute({
@@ -77,9 +84,10 @@ export function lifecycleRoutes(deps: AppDeps) {
       summary: 'propose a supplemental agreement (Art.6 §2); it applies once both parties sign it',
       body: ZProposeAmendmentRequest,
       handler: async ({ body, user, requestId, res, contract }) => {
-        await refuseFrozenOrganisation(contract, 'no supplemental agreement can be made with it');
-        requireActive(contract.status, contract.number, 'a supplemental agreement');
-        const amendment = await (await lifecycleHandle(deps, contract)).executeUpdate(proposeAmendmentUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
+        const amendment = await whileOrganisationOpen(contract, 'no supplemental agreement can be made with it', async () => {
+          requireActive(contract.status, contract.number, 'a supplemental agreement');
+          return (await lifecycleHandle(deps, contract)).executeUpdate(proposeAmendmentUpdate, { args: [{ ...body, actor: actorOf(user, requestId) }] });
+        });
         res.status(201).location(`/api/contracts/${contract.id}/amendments/${amendment.seq}`);
         return amendment;
       },
@@ -95,9 +103,10 @@ export function lifecycleRoutes(deps: AppDeps) {
       handler: async ({ params, body, user, requestId, contract }) => {
         const seq = ZSeq.safeParse(params.seq);
         if (!seq.success) throw refusal('amendment.not_found', { seq: null }, 'supplemental agreement not found');
-        await refuseFrozenOrganisation(contract, 'no supplemental agreement can be signed with it');
-        requireActive(contract.status, contract.number, 'signing a supplemental agreement');
-        return (await lifecycleHandle(deps, contract)).executeUpdate(signAmendmentUpdate, { args: [{ ...body, seq: seq.data, actor: actorOf(user, requestId) }] });
+        return whileOrganisationOpen(contract, 'no supplemental agreement can be signed with it', async () => {
+          requireActive(contract.status, contract.number, 'signing a supplemental agreement');
+          return (await lifecycleHandle(deps, contract)).executeUpdate(signAmendmentUpdate, { args: [{ ...body, seq: seq.data, actor: actorOf(user, requestId) }] });
+        });
       },
     }),
 

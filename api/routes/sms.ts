@@ -13,6 +13,7 @@ import { addSuppressions, findSender, findSubmission, findSubmissionByKey, ledge
 import { SMS_CATEGORIES, SMS_MESSAGE_STATUSES } from '../../domain/sms/dispatch';
 import { normalizeRecipient } from '../../domain/sms/phone';
 import { shanghaiDate, addDays } from '../../domain/time';
+import { organisationOfContract } from '../../services/organisations';
 import { dispatchWorkflowId, submitMessages } from '../../services/sms';
 import { cancelSmsDispatchSignal, getSmsDispatchQuery } from '../../workflows/messages/sms-dispatch';
 import type { AppDeps } from '../deps';
@@ -247,7 +248,7 @@ export function smsRoutes(deps: AppDeps) {
         const valid = [...new Set(results.flatMap((r) => (r.normalized.ok ? [r.normalized.e164] : [])))];
         const added = await deps.db.withTransaction(async (tx) => {
           const fresh = await addSuppressions(tx, {
-            customer: contract.partyAName,
+            owner: organisationOfContract(contract),
             contractId: contract.id,
             recipients: valid,
             source: body.reason,
@@ -268,6 +269,7 @@ export function smsRoutes(deps: AppDeps) {
         res.status(added.size > 0 ? 201 : 200);
         return {
           customer: contract.partyAName,
+          creditCode: contract.partyACreditCode,
           added: added.size,
           results: results.map(({ index, input, normalized }) => {
             if (!normalized.ok) return { index, input, status: 'invalid', reason: normalized.reason, message: normalized.messageEn };
@@ -284,10 +286,10 @@ export function smsRoutes(deps: AppDeps) {
       path: '/api/contracts/:id/opt-outs',
       roles: ['customer', 'operations', 'legal', 'admin'],
       contract: { param: 'id', action: 'read' },
-      summary: "the customer's suppression list: numbers never sent to again",
+      summary: "the customer's suppression list: numbers never sent to again (Party A's organisation's: by its credit code, whatever its name; by its exact name for a contract without a code)",
       query: ZPage,
       handler: async ({ query, contract }) => {
-        return { customer: contract.partyAName, ...(await listSuppressions(deps.db, contract.partyAName, query.limit, query.offset)) };
+        return { customer: contract.partyAName, creditCode: contract.partyACreditCode, ...(await listSuppressions(deps.db, organisationOfContract(contract), query.limit, query.offset)) };
       },
     }),
   ];

@@ -18,6 +18,7 @@ export const AUDIT_WORDS: Record<AuditEventType, Record<Lang, string>> = {
   'contract.renewed': { zh: '自动续约', en: 'Renewed automatically' },
   'contract.terminated': { zh: '合同终止', en: 'Contract terminated' },
   'contract.freeze_requested': { zh: '申请冻结账号', en: 'Account freeze requested' },
+  'contract.organisation_frozen': { zh: '客户单位被冻结', en: 'Customer organisation frozen' },
   'contract.freeze_not_delivered': { zh: '冻结未能送达合同流程', en: 'Freeze not delivered to the contract' },
   'contract.suspended': { zh: '暂停服务', en: 'Service suspended' },
   'contract.resumed': { zh: '恢复服务', en: 'Service resumed' },

@@ -52,6 +52,7 @@ const FROZEN_REFUSED: Record<FrozenRefusal, Record<Lang, string>> = {
   import: { zh: '不能导入其合同', en: 'no contract of it can be imported' },
   amendment: { zh: '不能再与其签订补充协议', en: 'no supplemental agreement can be made with it' },
   amendment_signing: { zh: '不能再签署其补充协议', en: 'no supplemental agreement can be signed with it' },
+  sms: { zh: '其任何合同下都不能再发送短信', en: 'no message can be sent under any of its contracts' },
   other: { zh: '不能办理此事项', en: 'this cannot be done' },
 };
 

@@ -72,6 +72,7 @@ const FROZEN_REFUSALS: Record<string, string> = {
   'no contract of it can be imported': '不能导入其合同',
   'no supplemental agreement can be made with it': '不能再与其签订补充协议',
   'no supplemental agreement can be signed with it': '不能再签署其补充协议',
+  'no message can be sent under any of its contracts': '其任何合同下都不能再发送短信',
 };
 const FROZEN = /^the organisation (.+) was frozen for good by the content violation case (\S+) on contract (\S+) \(matched by (its credit code|its exact name \(contract \S+ carries no credit code\)); Art\.8 §5\): (.+)$/;
 
