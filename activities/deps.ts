@@ -3,6 +3,7 @@ import type { BillingSystem } from '../billing';
 import type { Db } from '../db/pool';
 import type { PdfRenderer } from '../pdf/renderer';
 import type { Logger } from '../platform/logger';
+import type { Mailer } from '../platform/mail';
 import type { SmsSettings } from '../platform/sms-config';
 import type { SmsGateway } from '../sms/gateway';
 
@@ -21,6 +22,8 @@ export type ActivityDeps = {
   taskQueue?: string;
   /** lifecycle notices with a phone number also go out as SMS (activities/notifications.ts); defaults to smsSettings.systemNotices (SMS_SYSTEM_NOTICES, on) */
   systemSms?: boolean;
+  /** SMTP for staff e-mail (platform/mail.ts, SMTP_URL); absent: work items and digests are not e-mailed (activities/staff-deliveries.ts) */
+  mailer?: Mailer;
   /** where documents are rendered; defaults to this process (the worker passes its render pool: pdf/renderer.ts) */
   pdf?: PdfRenderer;
 };

@@ -14,6 +14,7 @@ import { createDocumentActivities } from './documents';
 import { createLegalActivities } from './legal';
 import { createNotificationActivities } from './notifications';
 import { createSmsActivities } from './sms';
+import { createStaffDeliveryActivities } from './staff-deliveries';
 import type { ActivityDeps } from './deps';
 import { createWorkflowActivities } from './workflows';
 
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotificationActivities(deps),
     ...createWorkflowActivities(deps),
     ...createSmsActivities(deps),
+    ...createStaffDeliveryActivities(deps),
   };
 }
 

@@ -27,6 +27,7 @@ import { digestRoutes } from './routes/digests';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { smsRoutes } from './routes/sms';
 import { smsTemplateRoutes } from './routes/sms-templates';
+import { staffContactRoutes } from './routes/staff-contacts';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -34,7 +35,7 @@ export type { AppDeps } from './deps';
 
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
-  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...smsTemplateRoutes(deps), ...calendarRoutes(deps), ...calendarFeedRoutes(deps), ...contractImportRoutes(deps), ...inboxRoutes(deps)];
+  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...smsTemplateRoutes(deps), ...calendarRoutes(deps), ...calendarFeedRoutes(deps), ...contractImportRoutes(deps), ...inboxRoutes(deps), ...staffContactRoutes(deps)];
 }
 
 export function createApp(given: AppDeps): Express {

@@ -80,6 +80,6 @@ export function canSeeContract(user: User, contract: Pick<ContractRow, 'partyANa
 export function assertContractAccess(user: User, contract: Pick<ContractRow, 'partyAName' | 'partyACreditCode' | 'ownerId'>, action: ContractAction = 'read'): void {
   if (!mayOnContract(user, 'read', contract)) throw refusal('contract.not_found', {}, 'contract not found');
   if (action !== 'read' && !mayOnContract(user, action, contract)) {
-    throw refusal('contract.forbidden', {}, user.role === 'sales' ? "only the contract's owner, legal, finance or an admin may act on this contract" : 'your role may not do this on this contract');
+    throw refusal('contract.forbidden', {}, user.role === 'sales' ? "only the contract's owner (or their team lead), legal, finance or an admin may act on this contract" : 'your role may not do this on this contract');
   }
 }

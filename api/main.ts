@@ -9,6 +9,7 @@ import { createDb } from '../db/pool';
 import { findUserByToken, registerToken, revokeDemoTokens, upsertUser } from '../db/users';
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
+import { appDatabaseLogin, sharedLoginWarning } from '../platform/database-login';
 import { createLogger } from '../platform/logger';
 import { loadSmsSettings } from '../platform/sms-config';
 import { encryptingDataConverter } from '../platform/payload-codec';
@@ -34,7 +35,10 @@ async function main(): Promise<void> {
   if (plaintext) throw new Error(plaintext);
   // every payload encrypted before it reaches Temporal, decrypted after (platform/payload-codec.ts): the worker uses the same
   const dataConverter = encryptingDataConverter(loadPayloadKeys(config));
-  const db = createDb({ connectionString: config.databaseUrl, max: config.databasePoolSize, applicationName: 'sms-contracts-api', role: config.databaseRole, onTiming: recordTiming });
+  // the application's own role: its own login with DATABASE_APP_PASSWORD, else DATABASE_URL's user and SET ROLE (platform/database-login.ts)
+  const sharedLogin = sharedLoginWarning(config);
+  if (sharedLogin) logger.warn(sharedLogin);
+  const db = createDb({ ...appDatabaseLogin(config.databaseUrl, config), max: config.databasePoolSize, applicationName: 'sms-contracts-api', onTiming: recordTiming });
   const temporal = await connectClient({ ...temporalConnectionOptions(config.temporal), namespace: config.temporal.namespace, dataConverter });
 
   if (config.adminToken) {

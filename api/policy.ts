@@ -11,10 +11,12 @@
  *
  * Admins may do everything. Legal, finance and operations work on every
  * contract (their route roles keep each to its own kind of act). A sales
- * user reads and acts on the contracts they own, as the digest and the
- * calendar already scope them. A customer operator reads and acts on their own
- * organisation's contracts: those whose Party A carries the operator's
- * organisation credit code (统一社会信用代码), whatever its name on them, and
+ * user reads and acts on the contracts they own and, as a team lead, on those
+ * of the active sales users they lead (`teamMemberIds`, loaded with the
+ * token: db/users.ts), as the digest and the calendar scope them. A
+ * customer operator reads and acts on their own organisation's contracts:
+ * those whose Party A carries the operator's organisation credit code
+ * (统一社会信用代码), whatever its name on them, and
  * those stored without a code whose Party A has exactly the organisation's
  * name; an operator without a code yet is bound by the exact name alone
  * (docs/security.md). Recipient numbers: operations and legal (who
@@ -27,8 +29,12 @@ import type { User } from '../db/users';
 export type ContractAction = 'read' | 'act' | 'readRecipients';
 /** What the policy reads of a contract; a contract without `partyACreditCode` has none (stored before codes). */
 export type ContractSubject = Pick<ContractRow, 'ownerId' | 'partyAName'> & { partyACreditCode?: string | null };
-/** What the policy reads of a user; a customer operator without `organisationCreditCode` is bound by name. */
-export type PolicyUser = Pick<User, 'id' | 'role' | 'organisation'> & { organisationCreditCode?: string | null };
+/**
+ * What the policy reads of a user; a customer operator without
+ * `organisationCreditCode` is bound by name; a sales user without
+ * `teamMemberIds` leads no one.
+ */
+export type PolicyUser = Pick<User, 'id' | 'role' | 'organisation'> & { organisationCreditCode?: string | null; teamMemberIds?: readonly string[] };
 type Ability = MongoAbility<[ContractAction | 'manage', 'all' | 'Contract' | (Required<ContractSubject> & ForcedSubject<'Contract'>)]>;
 
 export function abilityFor(user: PolicyUser): Ability {
@@ -45,7 +51,8 @@ export function abilityFor(user: PolicyUser): Ability {
       can(['read', 'act'], 'Contract');
       break;
     case 'sales':
-      can(['read', 'act'], 'Contract', { ownerId: user.id });
+      // their own contracts and their team's (a lead's members)
+      can(['read', 'act'], 'Contract', { ownerId: { $in: ownersOf(user) } });
       break;
     case 'customer': {
       const code = user.organisationCreditCode ?? null;
@@ -80,9 +87,28 @@ export function organisationScopeOf(user: PolicyUser): OrganisationScope | undef
   return { creditCode: user.organisationCreditCode ?? null, name: user.organisation ?? '\u0000' };
 }
 
-/** The owner every contract list of this user is limited to (sales see their own), or undefined. */
-export function ownerScopeOf(user: Pick<User, 'id' | 'role'>): string | undefined {
-  return user.role === 'sales' ? user.id : undefined;
+/** A sales user's owners: themself, then the members of the team they lead. */
+function ownersOf(user: Pick<PolicyUser, 'id' | 'teamMemberIds'>): string[] {
+  return [user.id, ...(user.teamMemberIds ?? []).filter((id) => id !== user.id)];
+}
+
+/**
+ * The owners every contract list of this user is limited to (a sales user:
+ * themself and the team they lead), or undefined (no limit by owner).
+ */
+export function ownerScopeOf(user: Pick<PolicyUser, 'id' | 'role' | 'teamMemberIds'>): string[] | undefined {
+  return user.role === 'sales' ? ownersOf(user) : undefined;
+}
+
+/**
+ * A list's owner filter: the owner asked for (`?owner=`) within the user's
+ * scope (a sales user naming someone outside their team gets nothing: the
+ * filter narrows, never widens), or the whole scope; undefined: every owner.
+ */
+export function ownerFilterOf(user: Pick<PolicyUser, 'id' | 'role' | 'teamMemberIds'>, requested?: string): string[] | undefined {
+  const scope = ownerScopeOf(user);
+  if (requested === undefined) return scope;
+  return scope === undefined || scope.includes(requested) ? [requested] : [];
 }
 
 /** A recipient number as someone who may not read it sees it: the country code and the last four digits. */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from './pool';
-import { hashToken, type User } from './users';
+import { hashToken, TEAM_MEMBER_IDS, type User } from './users';
 
 export const CALENDAR_FEED_PREFIX = 'smcal_';
 export const generateCalendarFeedToken = () => `${CALENDAR_FEED_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -36,12 +36,12 @@ export async function revokeCalendarFeed(db: Queryable, userId: string): Promise
   return rowCount === 1;
 }
 
-/** The active user a feed token belongs to (noting the poll), or null: unknown, replaced, revoked, or the user deactivated. */
+/** The active user a feed token belongs to (noting the poll), with the team they lead, or null: unknown, replaced, revoked, or the user deactivated. */
 export async function findUserByCalendarFeed(db: Queryable, token: string): Promise<User | null> {
   if (!token.startsWith(CALENDAR_FEED_PREFIX)) return null;
   const { rows } = await db.query(
     `WITH feed AS (UPDATE calendar_feeds SET last_used_at = now() WHERE token_hash = $1 RETURNING user_id)
-     SELECT u.id, u.name, u.role, u.organisation, u.organisation_credit_code AS "organisationCreditCode"
+     SELECT u.id, u.name, u.role, u.organisation, u.organisation_credit_code AS "organisationCreditCode", ${TEAM_MEMBER_IDS}
        FROM feed JOIN users u ON u.id = feed.user_id WHERE u.deactivated_at IS NULL`,
     [hashToken(token)],
   );

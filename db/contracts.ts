@@ -113,9 +113,21 @@ export function organisationCondition(scope: OrganisationScope, alias: string, f
   };
 }
 
+/**
+ * Rows whose `column` is one of the owners, as a condition with one `?`: an
+ * equality for one owner (the (owner_id, created_at) index walked in order,
+ * as before teams), `= ANY` for a team (the same index, one range per owner);
+ * no owners match nothing.
+ */
+export function ownerMatch(column: string, ownerIds: readonly string[]): { sql: string; value: unknown } {
+  return ownerIds.length === 1 ? { sql: `${column} = ?`, value: ownerIds[0] } : { sql: `${column} = ANY(?::text[])`, value: [...ownerIds] };
+}
+
 export type ContractFilter = {
   status?: ContractStatus;
   ownerId?: string;
+  /** any of these owners (a sales user and the team they lead: api/policy.ts ownerScopeOf); empty: none */
+  ownerIds?: readonly string[];
   /** a customer operator's organisation */
   organisation?: OrganisationScope;
   deadlineWithinDays?: number;
@@ -140,6 +152,10 @@ function contractColumnConditions(filter: Omit<ContractFilter, 'limit' | 'offset
   const conditions: Condition[] = [];
   if (filter.status) conditions.push(['c.status = ?', filter.status]);
   if (filter.ownerId) conditions.push(['c.owner_id = ?', filter.ownerId]);
+  if (filter.ownerIds) {
+    const owners = ownerMatch('c.owner_id', filter.ownerIds);
+    conditions.push([owners.sql, owners.value]);
+  }
   if (filter.organisation) {
     conditions.push(
       filter.organisation.creditCode === null

@@ -3,7 +3,7 @@
  * deadlines a user may see, for the calendar export.
  */
 import { invoiceStatusOf, type InvoiceStatus, type StoredInvoiceStatus } from '../domain/billing';
-import { organisationCondition, type OrganisationScope } from './contracts';
+import { organisationCondition, ownerMatch, type OrganisationScope } from './contracts';
 import type { Queryable } from './pool';
 
 /** The invoice a payment deadline is for, as it stands when the digest is built. */
@@ -91,11 +91,14 @@ export async function latestDigest(db: Queryable): Promise<Digest | null> {
   return (rows[0]?.content as Digest | undefined) ?? null;
 }
 
-/** Open deadlines a user may see: an owner's own contracts, or all (staff), or the organisation's (customer). */
-export async function calendarDeadlines(db: Queryable, scope: { ownerId?: string; organisation?: OrganisationScope }) {
+/** Open deadlines a user may see: a sales user's own contracts and their team's, or all (staff), or the organisation's (customer). */
+export async function calendarDeadlines(db: Queryable, scope: { ownerIds?: readonly string[]; organisation?: OrganisationScope }) {
   const where = ["d.status = 'open'"];
   const values: unknown[] = [];
-  if (scope.ownerId) where.push(`c.owner_id = $${values.push(scope.ownerId)}`);
+  if (scope.ownerIds) {
+    const owners = ownerMatch('c.owner_id', scope.ownerIds);
+    where.push(owners.sql.replace('?', `$${values.push(owners.value)}`));
+  }
   if (scope.organisation) {
     const condition = organisationCondition(scope.organisation, 'c', values.length + 1);
     values.push(...condition.values);

@@ -3,6 +3,7 @@
  */
 import type { InvoiceGroup } from '../domain/ageing';
 import { INVOICE_STATUSES, invoiceStatusOf, type InvoiceKind, type InvoiceSpec, type InvoiceStatus, type PaymentRecord, type StoredInvoiceStatus } from '../domain/billing';
+import { ownerMatch } from './contracts';
 import type { Queryable } from './pool';
 import { settleWorkItems } from './work-items';
 
@@ -108,15 +109,21 @@ function statusCondition(status: InvoiceStatus): string {
   }
 }
 
+/** The owners' condition (db/contracts.ts ownerMatch), its value appended to `values` and numbered after them. */
+function ownersWhere(ownerIds: readonly string[], values: unknown[], column = 'owner_id'): string {
+  const owners = ownerMatch(column, ownerIds);
+  return owners.sql.replace('?', `$${values.push(owners.value)}`);
+}
+
 export async function listInvoices(
   db: Queryable,
-  filter: { status?: InvoiceStatus; dueWithinDays?: number; contractId?: string; ownerId?: string; limit: number; offset: number },
+  filter: { status?: InvoiceStatus; dueWithinDays?: number; contractId?: string; ownerIds?: readonly string[]; limit: number; offset: number },
 ): Promise<InvoiceRow[]> {
   const where: string[] = [];
   const values: unknown[] = [];
   if (filter.status) where.push(statusCondition(filter.status));
   if (filter.contractId) where.push(`contract_id = $${values.push(filter.contractId)}`);
-  if (filter.ownerId) where.push(`contract_id IN (SELECT id FROM contracts WHERE owner_id = $${values.push(filter.ownerId)})`);
+  if (filter.ownerIds) where.push(`contract_id IN (SELECT id FROM contracts WHERE ${ownersWhere(filter.ownerIds, values)})`);
   if (filter.dueWithinDays !== undefined) where.push(`status <> 'paid' AND due_at <= now() + make_interval(days => $${values.push(filter.dueWithinDays)})`);
   const { rows } = await db.query(
     `SELECT ${COLUMNS} FROM invoices ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -200,9 +207,9 @@ export async function grantedQuota(db: Queryable, contractId: string): Promise<M
 const STATUS_AS_READ = `CASE ${INVOICE_STATUSES.map((s) => `WHEN ${statusCondition(s)} THEN '${s}'`).join(' ')} END`;
 
 /** Invoices grouped by status as read and whether anything was paid: the count and sums (fen) of each group, for the totals. */
-export async function invoiceGroups(db: Queryable, scope: { ownerId?: string }): Promise<InvoiceGroup[]> {
+export async function invoiceGroups(db: Queryable, scope: { ownerIds?: readonly string[] }): Promise<InvoiceGroup[]> {
   const values: unknown[] = [];
-  const where = scope.ownerId ? `WHERE contract_id IN (SELECT id FROM contracts WHERE owner_id = $${values.push(scope.ownerId)})` : '';
+  const where = scope.ownerIds ? `WHERE contract_id IN (SELECT id FROM contracts WHERE ${ownersWhere(scope.ownerIds, values)})` : '';
   const { rows } = await db.query(
     `SELECT ${STATUS_AS_READ} AS status, paid_fen > 0 AS any_paid, count(*)::int AS n, sum(amount_fen)::bigint AS amount_fen, sum(paid_fen)::bigint AS paid_fen
        FROM invoices ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
@@ -213,10 +220,10 @@ export async function invoiceGroups(db: Queryable, scope: { ownerId?: string }):
 
 export type OutstandingInvoiceRow = InvoiceRow & { contractNumber: string; partyA: string };
 
-/** Every invoice not paid in full (a sales owner: on their contracts), with its contract's number and customer, oldest due first. */
-export async function outstandingInvoices(db: Queryable, scope: { ownerId?: string }): Promise<OutstandingInvoiceRow[]> {
+/** Every invoice not paid in full (a sales user: on their contracts and their team's), with its contract's number and customer, oldest due first. */
+export async function outstandingInvoices(db: Queryable, scope: { ownerIds?: readonly string[] }): Promise<OutstandingInvoiceRow[]> {
   const values: unknown[] = [];
-  const owner = scope.ownerId ? `AND c.owner_id = $${values.push(scope.ownerId)}` : '';
+  const owner = scope.ownerIds ? `AND ${ownersWhere(scope.ownerIds, values, 'c.owner_id')}` : '';
   const columns = COLUMNS.split(',').map((c) => `i.${c.trim()}`).join(', ');
   const { rows } = await db.query(
     `SELECT ${columns}, c.number AS contract_number, c.party_a_name

@@ -9,7 +9,7 @@ import type { CaseKind } from '../domain/legal';
 import type { AuditEventType } from '../domain/webhook-events';
 import type { PartyCode } from '../domain/terms';
 import { appendAudit } from './audit';
-import { CONTRACT_COLUMNS, organisationCondition, toContract, type ContractRow, type OrganisationScope } from './contracts';
+import { CONTRACT_COLUMNS, organisationCondition, ownerMatch, toContract, type ContractRow, type OrganisationScope } from './contracts';
 import { syncDeadlines } from './deadlines';
 import type { Queryable } from './pool';
 import { settleWorkItems } from './work-items';
@@ -279,7 +279,8 @@ export async function findCase(db: Queryable, id: string): Promise<CaseRow | nul
 export type CaseFilter = {
   kind?: CaseKind;
   contractId?: string;
-  ownerId?: string;
+  /** any of these owners (a sales user and the team they lead); empty: none */
+  ownerIds?: readonly string[];
   /** a customer operator's organisation (db/contracts.ts) */
   organisation?: OrganisationScope;
   outageId?: string;
@@ -298,7 +299,10 @@ export async function listCases(db: Queryable, filter: CaseFilter): Promise<{ it
   };
   if (filter.kind) add('c.kind = ?', filter.kind);
   if (filter.contractId) add('c.contract_id = ?', filter.contractId);
-  if (filter.ownerId) add('k.owner_id = ?', filter.ownerId);
+  if (filter.ownerIds) {
+    const owners = ownerMatch('k.owner_id', filter.ownerIds);
+    add(owners.sql, owners.value);
+  }
   if (filter.organisation) {
     const scope = organisationCondition(filter.organisation, 'k', values.length + 1);
     values.push(...scope.values);

@@ -1,12 +1,15 @@
 /**
  * Forward-only migrations: numbered, immutable .sql files in db/migrations,
  * each applied once, in order, inside a transaction, under an advisory lock
- * so concurrent starters do not race.
+ * so concurrent starters do not race. Run as the schema's owner; given the
+ * application's login (platform/database-login.ts), they then give the
+ * application's role its password, so that the API and the worker log in as
+ * that role itself.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from './pool';
+import type { Db, Queryable } from './pool';
 
 const MIGRATIONS_DIR = join(__dirname, 'migrations');
 const LOCK_KEY = 72_017_401;
@@ -28,7 +31,12 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
+export type MigrateOptions = {
+  /** the application's role and its password, set (LOGIN PASSWORD) after the migrations are applied */
+  appLogin?: { role: string; password: string };
+};
+
+export async function migrate(db: Db, dir = MIGRATIONS_DIR, options: MigrateOptions = {}): Promise<string[]> {
   const applied: string[] = [];
   const client = await db.pool.connect();
   try {
@@ -60,11 +68,41 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
         throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
       }
     }
+    if (options.appLogin) {
+      try {
+        await setRolePassword(client, options.appLogin.role, options.appLogin.password);
+      } catch (error) {
+        throw new Error(`setting the password of the database role ${options.appLogin.role} failed: ${(error as Error).message}`, { cause: error });
+      }
+    }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     client.release();
   }
   return applied;
+}
+
+/**
+ * Gives the role LOGIN and this password (the connecting user must be a
+ * superuser or hold CREATEROLE with ADMIN on it). The statement is built by
+ * the server: the role and the password reach it as parameters (transaction-
+ * local settings) and `format('%I', '%L')` quotes them; neither is ever
+ * spliced into SQL text here, and the DO block's text, which a statement log
+ * would show, holds neither.
+ */
+export async function setRolePassword(db: Queryable, role: string, password: string): Promise<void> {
+  await db.query('BEGIN');
+  try {
+    await db.query(`SELECT set_config('sms_contracts.login_role', $1, true), set_config('sms_contracts.login_password', $2, true)`, [role, password]);
+    await db.query(`DO $$
+      BEGIN
+        EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', current_setting('sms_contracts.login_role'), current_setting('sms_contracts.login_password'));
+      END $$`);
+    await db.query('COMMIT');
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Creates the database if it does not exist (connecting to the server's `postgres` database). */

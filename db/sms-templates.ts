@@ -2,12 +2,16 @@
  * SMS signature and template applications and their review (migration 025).
  * Each write is one statement of the caller's transaction, which also writes
  * the audit event; an application's review is an open row of `deadlines`
- * (kind 'sms_review') until it is decided.
+ * (kind 'sms_review') until it is decided, and a work item for operations
+ * (kind 'sms_review', domain/work-items.ts) raised by a staff notification
+ * recorded with it, closed by the decision.
  */
 import { deadlineRowId } from '../domain/contract';
 import type { ReviewStatus, TemplateCategory } from '../domain/sms/templates';
+import { recordNotification } from './notifications';
 import type { Queryable } from './pool';
 import { rowReader } from './rows';
+import { settleWorkItems } from './work-items';
 
 export type SmsSignatureRow = {
   id: string;
@@ -61,11 +65,19 @@ export type SmsReviewKind = 'signature' | 'template';
 /** The workflow id a review deadline row is filed under: there is no workflow, the id only keys the row. */
 export const smsReviewWorkflowId = (id: string) => `sms-review-${id}`;
 export const smsReviewDeadlineId = (id: string) => deadlineRowId(smsReviewWorkflowId(id), { kind: 'sms_review', ref: id });
+/** The staff notification that asks operations for the review (and keys its work item): one per application. */
+export const smsReviewNotificationId = (id: string) => `${smsReviewWorkflowId(id)}:applied:operations`;
 
-async function openReviewDeadline(
-  tx: Queryable,
-  input: { id: string; kind: SmsReviewKind; contractId: string; dueAt: string; explanation: string; explanationEn: string; provisional: boolean },
-): Promise<void> {
+/** What an application is, for people: its kind and its signature text or template name, under its contract. */
+type Application = { id: string; kind: SmsReviewKind; contractId: string; contractNumber: string; label: string };
+
+/**
+ * The review's deadline and, in the same transaction, operations' work item:
+ * a staff notification of reason 'sms_review_applied' (db/notifications.ts
+ * raises the item, due at the deadline, keyed by the application: recorded
+ * once however often this runs).
+ */
+async function openReview(tx: Queryable, input: Application & Review): Promise<void> {
   const what = input.kind === 'signature' ? '短信签名' : '短信模板';
   const whatEn = input.kind === 'signature' ? 'SMS signature' : 'SMS template';
   // no calendar years: no workflow holds this deadline, so a calendar recount has nothing to signal
@@ -74,24 +86,37 @@ async function openReviewDeadline(
      VALUES ($1, $2, 'sms_review', $3, $4, $5, 'open', $6, $7) ON CONFLICT (id) DO NOTHING`,
     [smsReviewDeadlineId(input.id), input.contractId, input.dueAt, `${what}${input.id}：${input.explanation}`, `${whatEn} ${input.id}: ${input.explanationEn}`, smsReviewWorkflowId(input.id), input.provisional],
   );
+  const named = input.kind === 'signature' ? `${what}${input.label}` : `${what}「${input.label}」`;
+  await recordNotification(tx, {
+    id: smsReviewNotificationId(input.id),
+    contractId: input.contractId,
+    audience: 'operations',
+    recipient: 'operations',
+    phone: null,
+    reason: 'sms_review_applied',
+    subject: `合同 ${input.contractNumber} ${named}待审核`,
+    body: `合同 ${input.contractNumber} 申请的${named}（${input.id}）待审核，审核期限：${input.explanation}`,
+  });
 }
 
-async function closeReviewDeadline(tx: Queryable, id: string): Promise<void> {
+/** The review decided: its deadline met, and operations' work item closed as resolved, at the decision's time. */
+async function closeReview(tx: Queryable, id: string, at: string): Promise<void> {
   await tx.query(`UPDATE deadlines SET status = 'met', updated_at = now() WHERE id = $1 AND status = 'open'`, [smsReviewDeadlineId(id)]);
+  await settleWorkItems(tx, { key: smsReviewNotificationId(id) }, at);
 }
 
 type Review = { dueAt: string; explanation: string; explanationEn: string; provisional: boolean };
 
 export async function insertSignature(
   tx: Queryable,
-  s: { id: string; contractId: string; text: string; documentId: string; appliedBy: string; appliedAt: string; review: Review },
+  s: { id: string; contractId: string; contractNumber: string; text: string; documentId: string; appliedBy: string; appliedAt: string; review: Review },
 ): Promise<SmsSignatureRow> {
   const { rows } = await tx.query(
     `INSERT INTO sms_signatures (id, contract_id, text, document_id, applied_by, applied_at, review_due_at, review_explanation)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${SIGNATURE.columns}`,
     [s.id, s.contractId, s.text, s.documentId, s.appliedBy, s.appliedAt, s.review.dueAt, s.review.explanation],
   );
-  await openReviewDeadline(tx, { id: s.id, kind: 'signature', contractId: s.contractId, ...s.review });
+  await openReview(tx, { id: s.id, kind: 'signature', contractId: s.contractId, contractNumber: s.contractNumber, label: s.text, ...s.review });
   return SIGNATURE.read(rows[0]!);
 }
 
@@ -100,6 +125,7 @@ export async function insertTemplate(
   t: {
     id: string;
     contractId: string;
+    contractNumber: string;
     name: string;
     category: TemplateCategory;
     content: string;
@@ -116,7 +142,7 @@ export async function insertTemplate(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${TEMPLATE.columns}`,
     [t.id, t.contractId, t.name, t.category, t.content, t.variables, t.urlVariables, t.remark, t.appliedBy, t.appliedAt, t.review.dueAt, t.review.explanation],
   );
-  await openReviewDeadline(tx, { id: t.id, kind: 'template', contractId: t.contractId, ...t.review });
+  await openReview(tx, { id: t.id, kind: 'template', contractId: t.contractId, contractNumber: t.contractNumber, label: t.name, ...t.review });
   return TEMPLATE.read(rows[0]!);
 }
 
@@ -178,7 +204,7 @@ export async function decideSignature(tx: Queryable, d: Decision): Promise<SmsSi
     [d.id, d.status, d.reason, d.reviewedBy, d.reviewedAt],
   );
   if (!rows[0]) return null;
-  await closeReviewDeadline(tx, d.id);
+  await closeReview(tx, d.id, d.reviewedAt);
   return SIGNATURE.read(rows[0]);
 }
 
@@ -188,6 +214,6 @@ export async function decideTemplate(tx: Queryable, d: Decision): Promise<SmsTem
     [d.id, d.status, d.reason, d.reviewedBy, d.reviewedAt],
   );
   if (!rows[0]) return null;
-  await closeReviewDeadline(tx, d.id);
+  await closeReview(tx, d.id, d.reviewedAt);
   return TEMPLATE.read(rows[0]);
 }

@@ -14,9 +14,25 @@ export type Role = (typeof ROLES)[number];
  * contracts stored without a code matched by the exact name); an operator
  * without a code yet is bound by the exact name alone (`organisation`).
  */
-export type User = { id: string; name: string; role: Role; organisation: string | null; organisationCreditCode: string | null };
+export type User = {
+  id: string;
+  name: string;
+  role: Role;
+  organisation: string | null;
+  organisationCreditCode: string | null;
+  /**
+   * A sales team lead's team: the ids of the active sales users whose lead
+   * they are (one level: not their members' own teams), as authentication
+   * loads them (findUserByToken, findUserByCalendarFeed); absent or empty:
+   * no team.
+   */
+  teamMemberIds?: string[];
+};
 
 const USER_COLUMNS = 'u.id, u.name, u.role, u.organisation, u.organisation_credit_code AS "organisationCreditCode"';
+
+/** The ids of the active sales users `u` leads, as a column (an empty array for everyone else); uses users_team_lead_idx. */
+export const TEAM_MEMBER_IDS = `ARRAY(SELECT m.id FROM users m WHERE m.team_lead_id = u.id AND m.role = 'sales' AND m.deactivated_at IS NULL ORDER BY m.id) AS "teamMemberIds"`;
 
 export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 export const generateToken = () => `smsc_${randomBytes(32).toString('base64url')}`;
@@ -52,6 +68,50 @@ export async function setOrganisationCreditCode(db: Queryable, input: { userId: 
   if (!row) return null;
   const { oldOrganisation, oldCode, ...after } = row;
   return { before: { ...after, organisation: oldOrganisation, organisationCreditCode: oldCode }, after };
+}
+
+export type TeamLeadChange =
+  | { outcome: 'set'; userId: string; before: string | null; after: string | null }
+  /** no sales user of that id */
+  | { outcome: 'no_such_user' }
+  /** the lead named is not an active sales user */
+  | { outcome: 'lead_not_sales' }
+  | { outcome: 'self' }
+  /** the lead named is led, directly or through other leads, by the user: the chain of leads would come back */
+  | { outcome: 'cycle'; chain: string[] };
+
+/** Team changes one at a time (a transaction-scoped advisory lock), so two changes cannot each close half of a cycle. */
+const TEAM_LOCK_KEY = 72_017_403;
+
+/**
+ * Sets (or, with null, clears) a sales user's team lead. Call it inside a
+ * transaction: it takes the team lock until the transaction ends, so the
+ * cycle check and the change see the same teams.
+ */
+export async function setTeamLead(db: Queryable, input: { userId: string; leadId: string | null }): Promise<TeamLeadChange> {
+  await db.query('SELECT pg_advisory_xact_lock($1)', [TEAM_LOCK_KEY]);
+  const { rows } = await db.query(`SELECT team_lead_id FROM users WHERE id = $1 AND role = 'sales' FOR UPDATE`, [input.userId]);
+  if (!rows[0]) return { outcome: 'no_such_user' };
+  const before = (rows[0].team_lead_id as string | null) ?? null;
+  if (input.leadId !== null) {
+    if (input.leadId === input.userId) return { outcome: 'self' };
+    const lead = await db.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'sales' AND deactivated_at IS NULL`, [input.leadId]);
+    if (!lead.rowCount) return { outcome: 'lead_not_sales' };
+    // the lead's own chain of leads, upwards: reaching the user would close a cycle
+    const chain = await db.query(
+      `WITH RECURSIVE up (id, lead_id, depth) AS (
+         SELECT id, team_lead_id, 1 FROM users WHERE id = $1
+         UNION ALL
+         SELECT u.id, u.team_lead_id, up.depth + 1 FROM users u JOIN up ON u.id = up.lead_id WHERE up.depth < 10000
+       ) SELECT id FROM up ORDER BY depth`,
+      [input.leadId],
+    );
+    const ids = chain.rows.map((r) => r.id as string);
+    const at = ids.indexOf(input.userId);
+    if (at >= 0) return { outcome: 'cycle', chain: [input.userId, ...ids.slice(0, at + 1)] };
+  }
+  await db.query('UPDATE users SET team_lead_id = $2 WHERE id = $1', [input.userId, input.leadId]);
+  return { outcome: 'set', userId: input.userId, before, after: input.leadId };
 }
 
 /** How long an issued token works unless it says otherwise (TOKEN_TTL_DAYS). */
@@ -91,10 +151,13 @@ export async function registerToken(db: Queryable, userId: string, token: string
   await db.query(`INSERT INTO api_tokens (id, token_hash, user_id, label) VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING`, [tokenIdOf(hash), hash, userId, label]);
 }
 
-/** The user of a token that is known, not revoked, not expired, and whose user is active. */
+/**
+ * The user of a token that is known, not revoked, not expired, and whose user
+ * is active, with the team they lead (one statement).
+ */
 export async function findUserByToken(db: Queryable, token: string): Promise<User | null> {
   const { rows } = await db.query(
-    `SELECT ${USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
+    `SELECT ${USER_COLUMNS}, ${TEAM_MEMBER_IDS} FROM api_tokens t JOIN users u ON u.id = t.user_id
       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.deactivated_at IS NULL`,
     [hashToken(token)],
   );

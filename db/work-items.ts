@@ -4,7 +4,7 @@
  * raises nothing twice), closed by a person or by the system when their
  * cause is resolved (`settleWorkItems`, called in the transaction that
  * records the resolution: a case's move, an outage's notices, a payment, a
- * delivery confirmation, a contract's status).
+ * delivery confirmation, a contract's status, an SMS review decided).
  */
 import { deadlineRowId } from '../domain/contract';
 import { DELIVERY_DEADLINE_REF } from '../domain/delivery';
@@ -20,6 +20,7 @@ import {
   type WorkItemState,
 } from '../domain/work-items';
 import type { Queryable } from './pool';
+import { enqueueWorkItemDeliveries } from './staff-deliveries';
 
 export type WorkItemRow = {
   id: number;
@@ -92,8 +93,11 @@ function toRow(row: Record<string, unknown>): WorkItemRow {
  * addressed to the role, or for the audience 'owner' to the contract's account
  * manager; linked to the case, outage or invoice of the workflow that recorded
  * the notification (its id opens with the workflow id) and to their contract;
- * due when that deadline is. An item whose cause is already resolved is closed
- * at once. Returns true when this call raised it.
+ * due when that deadline is (or, by the rule, when the raising workflow's open
+ * deadline is, or when its period that lapsed ended). An item whose cause is
+ * already resolved is closed at once; an open one owes its e-mail and SMS
+ * deliveries to the people it is addressed to (db/staff-deliveries.ts).
+ * Returns true when this call raised it.
  */
 export async function raiseWorkItem(
   db: Queryable,
@@ -108,7 +112,9 @@ export async function raiseWorkItem(
             CASE WHEN $4 = 'owner' THEN NULL ELSE $4 END,
             CASE WHEN $4 = 'owner' THEN k.owner_id END,
             k.id, lc.id, o.id, inv.number, $6, $7,
-            CASE $8 WHEN 'case' THEN lc.due_at WHEN 'outage' THEN o.notice_due_at WHEN 'invoice' THEN inv.due_at WHEN 'delivery' THEN d.due_at END
+            CASE $8 WHEN 'case' THEN lc.due_at WHEN 'outage' THEN o.notice_due_at WHEN 'invoice' THEN inv.due_at WHEN 'delivery' THEN d.due_at
+              WHEN 'deadline' THEN (SELECT min(dl.due_at) FROM deadlines dl WHERE dl.workflow_id = $10 AND dl.status = 'open')
+              WHEN 'lapsed' THEN (SELECT max(dl.due_at) FROM deadlines dl WHERE dl.workflow_id = $10 AND dl.status = 'lapsed') END
        FROM (SELECT 1) AS one
        LEFT JOIN legal_cases lc ON $9 = 'case' AND lc.workflow_id = $10
        LEFT JOIN outages o ON $9 = 'outage' AND o.workflow_id = $10
@@ -122,7 +128,11 @@ export async function raiseWorkItem(
       deadlineRowId(workflowId, { kind: 'delivery_confirmation', ref: DELIVERY_DEADLINE_REF }),
     ],
   );
-  if (rowCount === 1) await settleWorkItems(db, { key: n.id });
+  if (rowCount === 1) {
+    await settleWorkItems(db, { key: n.id });
+    // outside the console too: e-mail and SMS to the people it is addressed to, owed in this same transaction
+    await enqueueWorkItemDeliveries(db, n.id);
+  }
   return rowCount === 1;
 }
 
@@ -160,6 +170,8 @@ export async function settleWorkItems(db: Queryable, scope: SettleScope, at?: st
           AND EXISTS (SELECT 1 FROM delivery_confirmations d WHERE d.contract_id = w.contract_id))
         OR ($2::jsonb -> w.kind ->> 'by' = 'contract_status'
           AND EXISTS (SELECT 1 FROM contracts k WHERE k.id = w.contract_id AND (($2::jsonb -> w.kind -> 'closedBy') ? k.status)))
+        OR ($2::jsonb -> w.kind ->> 'by' = 'deadline_closed'
+          AND NOT EXISTS (SELECT 1 FROM deadlines dl WHERE dl.workflow_id = split_part(w.key, ':', 1) AND dl.status = 'open'))
       )
       RETURNING w.id`,
     [value, JSON.stringify(WORK_ITEM_RESOLUTIONS), at ?? null],

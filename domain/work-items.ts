@@ -35,6 +35,7 @@ export const WORK_ITEM_KINDS = [
   'overdue_at_entry',
   'invoice_overdue',
   'payment_escalated',
+  'sms_review',
 ] as const;
 export type WorkItemKind = (typeof WORK_ITEM_KINDS)[number];
 
@@ -54,6 +55,7 @@ export type WorkItemSubject = 'case' | 'outage' | 'invoice' | 'contract';
  * - `invoice_paid`: its invoice is paid in full;
  * - `delivery_confirmed`: its contract's delivery form is confirmed;
  * - `contract_status`: its contract reaches one of the statuses in `closedBy`;
+ * - `deadline_closed`: no deadline of the workflow that raised it is still open (an SMS review decided);
  * - `none`: only a person closes it.
  */
 export type WorkItemResolution =
@@ -62,6 +64,7 @@ export type WorkItemResolution =
   | { by: 'invoice_paid' }
   | { by: 'delivery_confirmed' }
   | { by: 'contract_status'; closedBy: readonly string[] }
+  | { by: 'deadline_closed' }
   | { by: 'none' };
 
 export type WorkItemRule = {
@@ -69,8 +72,11 @@ export type WorkItemRule = {
   /** the audiences of the notification that get an item (the others are told, not asked) */
   audiences: readonly WorkItemAudience[];
   subject: WorkItemSubject;
-  /** where the due time comes from: the linked case's or outage's deadline, the invoice's, the delivery form's, or none */
-  due: 'case' | 'outage' | 'invoice' | 'delivery' | 'none';
+  /**
+   * where the due time comes from: the linked case's or outage's deadline, the invoice's, the delivery form's; the
+   * raising workflow's open deadline (`deadline`), or the end of its period that lapsed (`lapsed`); or none
+   */
+  due: 'case' | 'outage' | 'invoice' | 'delivery' | 'deadline' | 'lapsed' | 'none';
   resolution: WorkItemResolution;
 };
 
@@ -79,7 +85,9 @@ export type WorkItemRule = {
  * workflow records today (workflows/outage-notice.ts, violation.ts,
  * suspension.ts, breach-case.ts, force-majeure.ts, payment-deadline.ts,
  * lifecycle/delivery.ts; domain/catch-up.ts, domain/delivery.ts, the overdue
- * ladder of domain/billing.ts).
+ * ladder of domain/billing.ts), or that the db layer records with the row it
+ * is about (an SMS signature or template application, db/sms-templates.ts,
+ * under the id `sms-review-<application id>`, which also files its review deadline).
  */
 export const WORK_ITEM_RULES: Readonly<Record<string, WorkItemRule>> = {
   // Art.5 §8: 20 hours after learning of an interruption the notices are still unsent
@@ -91,12 +99,12 @@ export const WORK_ITEM_RULES: Readonly<Record<string, WorkItemRule>> = {
   violation_detected: { kind: 'violation_review', audiences: ['legal', 'operations'], subject: 'case', due: 'case', resolution: { by: 'case', openWhile: ['reported', 'detected'] } },
   // the freeze signal did not reach the contract's workflow: a person makes sure the account stops sending
   violation_freeze_not_delivered: { kind: 'violation_freeze_not_delivered', audiences: ['legal', 'operations'], subject: 'case', due: 'none', resolution: { by: 'contract_status', closedBy: ['frozen'] } },
-  // Art.4 §9: the rectification period lapsed: legal terminates or extends
-  suspension_rectification_lapsed: { kind: 'rectification_lapsed', audiences: ['legal'], subject: 'case', due: 'none', resolution: { by: 'case', openWhile: ['lapsed'] } },
+  // Art.4 §9: the rectification period lapsed: legal terminates or extends (due when the lapsed period ended)
+  suspension_rectification_lapsed: { kind: 'rectification_lapsed', audiences: ['legal'], subject: 'case', due: 'lapsed', resolution: { by: 'case', openWhile: ['lapsed'] } },
   // Art.10 §1: the cure or negotiation period ended: legal decides on the suit
   breach_escalated: { kind: 'breach_escalated', audiences: ['legal'], subject: 'case', due: 'none', resolution: { by: 'case', openWhile: ['escalated'] } },
-  // Art.9: the written proof of force majeure is overdue
-  force_majeure_proof_missing: { kind: 'force_majeure_proof_missing', audiences: ['legal'], subject: 'case', due: 'none', resolution: { by: 'case', openWhile: ['proof_overdue'] } },
+  // Art.9: the written proof of force majeure is overdue (due when its period ended)
+  force_majeure_proof_missing: { kind: 'force_majeure_proof_missing', audiences: ['legal'], subject: 'case', due: 'lapsed', resolution: { by: 'case', openWhile: ['proof_overdue'] } },
   // Art.3 §3: the delivery form was not confirmed in time: the account manager obtains it
   delivery_unconfirmed: { kind: 'delivery_unconfirmed', audiences: ['owner'], subject: 'contract', due: 'delivery', resolution: { by: 'delivery_confirmed' } },
   // an invoice overdue before the contract entered the system: a person decides on reminders or a breach notice
@@ -105,6 +113,9 @@ export const WORK_ITEM_RULES: Readonly<Record<string, WorkItemRule>> = {
   // already has the first rung's item)
   'overdue_notify-finance-and-owner': { kind: 'invoice_overdue', audiences: ['finance', 'owner'], subject: 'invoice', due: 'invoice', resolution: { by: 'invoice_paid' } },
   'overdue_escalate-to-legal': { kind: 'payment_escalated', audiences: ['legal'], subject: 'invoice', due: 'invoice', resolution: { by: 'invoice_paid' } },
+  // the appendix: a signature or template applied for waits for operations' review, due by its review deadline; the
+  // decision (approved or rejected) meets the deadline
+  sms_review_applied: { kind: 'sms_review', audiences: ['operations'], subject: 'contract', due: 'deadline', resolution: { by: 'deadline_closed' } },
 };
 
 /** The rule a notification of this reason and audience raises an item by, if any. */

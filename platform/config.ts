@@ -97,6 +97,12 @@ const ZEnv = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   /** The role the API and worker act as (SET ROLE) after connecting; empty to act as the connecting user. */
   DATABASE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$|^$/, 'must be a plain role name').default('sms_app'),
+  /**
+   * DATABASE_ROLE's own password: set, the API, the worker and audit:verify log in as that role on DATABASE_URL's
+   * server (platform/database-login.ts) and migrations give the role this password; unset, they log in as
+   * DATABASE_URL's user and SET ROLE
+   */
+  DATABASE_APP_PASSWORD: optionalString.pipe(z.string().min(16, 'must be at least 16 characters (openssl rand -base64 24)').optional()),
   /** When unset, `npm start` runs an embedded Postgres on this port with its data in DATA_DIR. */
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
   TEMPORAL_ADDRESS: optionalString,
@@ -152,6 +158,10 @@ const ZEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMPP_URL: optionalString,
   BILLING_URL: optionalString.pipe(z.url().optional()),
+  /** where work items and the digest are e-mailed to staff (platform/mail.ts): smtp://user:pass@host:port or smtps://…; unset: no e-mail, the console shows them */
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
+  /** the From header of those e-mails: an address, or Name <address> */
+  SMTP_FROM: z.string().trim().min(3).max(256).default('合同管理系统 <no-reply@localhost>'),
   /** Request bodies larger than this are refused with 413. */
   BODY_LIMIT: z.string().default('256kb'),
   /** every response carries its Postgres and Temporal timings in a Server-Timing header (api/request-timing.ts) */
@@ -199,6 +209,7 @@ const ZEnv = z.object({
     if (ids.has(key.id)) issue('PAYLOAD_PREVIOUS_KEYS', `key id "${key.id}" is used twice (with PAYLOAD_KEY or in this list): every key needs its own id`);
     ids.add(key.id);
   }
+  if (e.DATABASE_APP_PASSWORD && !e.DATABASE_ROLE) issue('DATABASE_APP_PASSWORD', 'is the password of DATABASE_ROLE, which is empty: name the role (sms_app) or unset the password');
   if (e.PAYLOAD_PREVIOUS_KEYS.length > 0 && !e.PAYLOAD_KEY) issue('PAYLOAD_KEY', 'must be set when PAYLOAD_PREVIOUS_KEYS is: the current key encrypts, the previous ones only decrypt');
 });
 
@@ -208,6 +219,8 @@ export type Config = {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   databaseRole: string | undefined;
+  /** DATABASE_APP_PASSWORD: the application role's own login (platform/database-login.ts); undefined: SET ROLE */
+  databaseAppPassword: string | undefined;
   embeddedPostgresPort: number;
   temporal: {
     address: string | undefined;
@@ -233,6 +246,8 @@ export type Config = {
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   smppUrl: string | undefined;
   billingUrl: string | undefined;
+  /** SMTP_URL (undefined: nothing is e-mailed) and SMTP_FROM */
+  mail: { smtpUrl: string | undefined; from: string };
   pdfRender: { processes: number; nice: number };
   webhookDestinations: WebhookDestinationPolicy;
   rateLimits: WriteRateLimits;
@@ -255,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseRole: e.DATABASE_ROLE || undefined,
+    databaseAppPassword: e.DATABASE_APP_PASSWORD,
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -286,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     smppUrl: e.SMPP_URL,
     billingUrl: e.BILLING_URL,
+    mail: { smtpUrl: e.SMTP_URL, from: e.SMTP_FROM },
     pdfRender: { processes: e.PDF_RENDER_PROCESSES, nice: e.PDF_RENDER_NICE },
     // development and tests may point a webhook at a receiver on this machine; production only at allowed hosts
     webhookDestinations: { allowInternal: e.NODE_ENV !== 'production', allowedHosts: e.WEBHOOK_ALLOWED_HOSTS },

@@ -10,12 +10,13 @@
 import { verifyAuditChain } from '../db/audit';
 import { createDb } from '../db/pool';
 import { loadConfig } from '../platform/config';
+import { appDatabaseLogin } from '../platform/database-login';
 
 async function main(): Promise<number> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set (the database npm start or the deployment uses)');
-  // read-only: the application's role may read the whole log
-  const db = createDb({ connectionString: config.databaseUrl, max: 1, applicationName: 'sms-contracts-audit-verify', role: config.databaseRole });
+  // read-only: the application's role may read the whole log (its own login with DATABASE_APP_PASSWORD)
+  const db = createDb({ ...appDatabaseLogin(config.databaseUrl, config), max: 1, applicationName: 'sms-contracts-audit-verify' });
   try {
     const report = await verifyAuditChain(db);
     const head = report.head ? `head row ${report.head.id} ${report.head.hash}` : 'no rows';

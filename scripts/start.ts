@@ -4,7 +4,9 @@
  *   - Temporal: TEMPORAL_ADDRESS, or the Temporal dev server (with its web UI) persisting to DATA_DIR
  *   - SMS: SMPP_URL, or (development only) the SMSC simulator of tools/smsc/ as a child process,
  *     the worker pointed at it; with NODE_ENV=production SMPP_URL is required and no simulator runs
- *   - migrations, then the worker and the API (which also serves the console) as child processes
+ *   - migrations (as DATABASE_URL's user, the owner), then the worker and the API (which also serves the
+ *     console) as child processes, logged in as the application's role DATABASE_ROLE with its own password:
+ *     DATABASE_APP_PASSWORD, or, for the embedded PostgreSQL, one made once in DATA_DIR/db-app-password
  * Ctrl-C (or SIGTERM) stops everything it started, in order, and exits 0.
  * Any failure to start is one line on stderr naming the cause and the way out
  * (the port and its holder, the variable to set: platform/start-failures.ts),
@@ -20,6 +22,7 @@ import { createDb } from '../db/pool';
 import { findUserByToken, registerToken, upsertUser, type Role } from '../db/users';
 import { REFERENCE_PARTY_A_CREDIT_CODE, REFERENCE_TERMS } from '../domain/terms';
 import { ConfigError, loadConfig } from '../platform/config';
+import { appLoginOf } from '../platform/database-login';
 import { ensureDatabase } from '../db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
 import { describeTakenPort, takenPorts } from '../platform/ports';
@@ -90,9 +93,9 @@ async function waitForTemporal(address: string, tls: TLSConfig | undefined, time
   }
 }
 
-function readOrCreateSecret(file: string): string {
+function readOrCreateSecret(file: string, prefix = 'smsc_'): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = `smsc_${randomBytes(24).toString('base64url')}`;
+  const secret = `${prefix}${randomBytes(24).toString('base64url')}`;
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }
@@ -203,8 +206,11 @@ async function main(): Promise<void> {
     await ensureDatabase(pg.url('postgres'), 'sms_contracts');
     databaseUrl = pg.url('sms_contracts');
   }
+  // the application's own login: DATABASE_APP_PASSWORD, or for the embedded PostgreSQL a password made once for this DATA_DIR
+  const appPassword = config.databaseAppPassword ?? (config.databaseUrl || !config.databaseRole ? undefined : readOrCreateSecret(join(config.dataDir, 'db-app-password'), ''));
+  const appLogin = appLoginOf({ databaseRole: config.databaseRole, databaseAppPassword: appPassword });
   const db = createDb({ connectionString: databaseUrl, max: 2 });
-  const applied = await migrate(db);
+  const applied = await migrate(db, undefined, { appLogin });
   say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
 
   starting = 'Temporal';
@@ -281,6 +287,8 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: temporalAddress,
     ...(smsc ? { SMPP_URL: smsc.url } : {}),
     ADMIN_TOKEN: adminToken,
+    // the worker and the API log in as the application's role with it (platform/database-login.ts)
+    ...(appLogin ? { DATABASE_APP_PASSWORD: appLogin.password } : {}),
   };
   spawnChild('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], env);
   spawnChild('api', process.execPath, ['--import', 'tsx', 'api/main.ts'], env, {
@@ -301,7 +309,7 @@ async function main(): Promise<void> {
     Temporal web UI   ${config.temporal.address ? '(external Temporal server)' : `http://127.0.0.1:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows`}
     Temporal gRPC     ${temporalAddress}${config.temporal.tls ? ' (TLS)' : ''}
     codec endpoint    ${config.codec.port !== undefined ? `http://${config.codec.host}:${config.codec.port}/codec (payloads are encrypted: docs/security.md)` : '(CODEC_PORT unset: the web UI shows payloads encrypted)'}
-    Postgres          ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
+    Postgres          ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}${appLogin ? ` (the worker and the API log in as ${appLogin.role})` : ''}
     SMSC              ${smsc ? `simulator on ${smsc.address}, control ${smsc.controlUrl}/state` : (config.smppUrl ?? '').replace(/:[^:@/]+@/, ':***@')}
     admin token       ${config.env === 'production' ? '(ADMIN_TOKEN, not printed in production)' : adminToken}
 ${Object.entries(demoTokens).map(([role, token]) => `    ${role.padEnd(17)} ${token}`).join('\n')}

@@ -17,7 +17,7 @@ export type WorkItem = {
   addressedTo: { role: string | null; userId: string | null };
   title: string;
   body: string;
-  /** the deadline it is about (an outage's notice, a case's, an invoice's, the delivery form's), or null */
+  /** the deadline it is about (an outage's notice, a case's, an invoice's, the delivery form's, an SMS review's, or the end of a period that lapsed), or null */
   dueAt: string | null;
   contract: { id: string; number: string | null; partyA: string | null } | null;
   caseId: string | null;

@@ -12,9 +12,11 @@
  * - The reminder: while it waits, the review is an open deadline of the
  *   contract (kind 'sms_review'), so the contract's deadlines, every staff
  *   calendar subscription (an alarm on the due day, domain/ics.ts) and the
- *   review queue (soonest due first, overdue flagged) show it; deciding closes
- *   it in the same transaction. No workflow: nothing happens by itself when a
- *   review lapses, there is only a person to remind.
+ *   review queue (soonest due first, overdue flagged) show it, and operations'
+ *   inbox holds it as a work item (kind 'sms_review', due then) raised in the
+ *   application's transaction; deciding closes both in the same transaction.
+ *   No workflow: nothing happens by itself when a review lapses, there is
+ *   only a person to remind.
  *
  * Every write and its audit event commit in one transaction.
  */
@@ -94,7 +96,7 @@ export async function applyForSignature(
       sha256: createHash('sha256').update(content).digest('hex'),
       content,
     });
-    const row = await insertSignature(tx, { id, contractId: contract.id, text: request.text, documentId: doc.id, appliedBy: actor.id, appliedAt: now.toISOString(), review });
+    const row = await insertSignature(tx, { id, contractId: contract.id, contractNumber: contract.number, text: request.text, documentId: doc.id, appliedBy: actor.id, appliedAt: now.toISOString(), review });
     await appendAudit(tx, {
       type: 'sms_signature.applied',
       contractId: contract.id,
@@ -130,6 +132,7 @@ export async function applyForTemplate(
     const row = await insertTemplate(tx, {
       id,
       contractId: contract.id,
+      contractNumber: contract.number,
       name: request.name,
       category: request.category,
       content: request.content,

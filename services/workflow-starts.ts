@@ -13,8 +13,9 @@
  *   `ensureOwedStarted` makes a still-owed start at once for a request that
  *   needs the workflow running (signing a contract just created).
  *
- * `ensureDigestSchedule` creates the one scheduled workflow (the morning
- * digest) at worker start.
+ * `ensureDigestSchedule` and `ensureStaffDeliverySchedule` create the two
+ * scheduled workflows (the morning digest, the staff deliverer every minute)
+ * at worker start.
  *
  * The outbox names the workflow by its type; only the workflows of
  * STARTABLE can be owed, and each may have a follow-up run once it started
@@ -32,6 +33,7 @@ import { forceMajeure } from '../workflows/force-majeure';
 import { outageNotice } from '../workflows/outage-notice';
 import { paymentDeadline } from '../workflows/payment-deadline';
 import { DIGEST_AT, DIGEST_SCHEDULE_ID, renewalDigest } from '../workflows/renewal-digest';
+import { STAFF_DELIVERY_EVERY, STAFF_DELIVERY_SCHEDULE_ID, staffDeliveries } from '../workflows/staff-deliveries';
 import { smsDispatch } from '../workflows/sms-dispatch';
 import { suspension } from '../workflows/suspension';
 import { contentViolation } from '../workflows/violation';
@@ -232,6 +234,27 @@ export async function ensureDigestSchedule(client: Client, taskQueue: string): P
       spec: { calendars: [{ ...DIGEST_AT }], timezone: 'Asia/Shanghai' },
       action: { type: 'startWorkflow', workflowType: renewalDigest, taskQueue, args: [{}] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+    });
+    return 'created';
+  } catch (error) {
+    if (error instanceof ScheduleAlreadyRunning) return 'exists';
+    throw error;
+  }
+}
+
+/**
+ * The staff deliverer every minute (e-mail and SMS of work items and digests,
+ * workflows/staff-deliveries.ts), created once; a run still going when the
+ * next is due makes that one skip, and missed runs are not caught up (the
+ * next run takes everything due).
+ */
+export async function ensureStaffDeliverySchedule(client: Client, taskQueue: string): Promise<'created' | 'exists'> {
+  try {
+    await client.schedule.create({
+      scheduleId: STAFF_DELIVERY_SCHEDULE_ID,
+      spec: { intervals: [{ every: STAFF_DELIVERY_EVERY }] },
+      action: { type: 'startWorkflow', workflowType: staffDeliveries, taskQueue, args: [] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
     });
     return 'created';
   } catch (error) {

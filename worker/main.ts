@@ -12,11 +12,13 @@ import { createHttpBilling, createLedgerBilling } from '../billing';
 import { createDb } from '../db/pool';
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
+import { appDatabaseLogin, sharedLoginWarning } from '../platform/database-login';
 import { createLogger } from '../platform/logger';
 import { encryptingDataConverter } from '../platform/payload-codec';
 import { loadPayloadKeys } from '../platform/payload-key';
 import { connectClient, temporalConnectionOptions } from '../platform/temporal';
-import { ensureDigestSchedule } from '../services/workflow-starts';
+import { ensureDigestSchedule, ensureStaffDeliverySchedule } from '../services/workflow-starts';
+import { createMailer } from '../platform/mail';
 import { loadSmsSettings } from '../platform/sms-config';
 import { explainMissingSmppUrl, explainPlaintextTemporal } from '../platform/start-failures';
 import { createRenderPool, IN_PROCESS_RENDERER } from '../pdf/renderer';
@@ -38,17 +40,22 @@ async function main(): Promise<void> {
   const dataConverter = encryptingDataConverter(loadPayloadKeys(config));
   const connectionOptions = temporalConnectionOptions(config.temporal);
   const connection = await NativeConnection.connect(connectionOptions);
-  const db = createDb({ connectionString: config.databaseUrl, max: config.databasePoolSize, applicationName: 'sms-contracts-worker', role: config.databaseRole });
+  // the application's own role: its own login with DATABASE_APP_PASSWORD, else DATABASE_URL's user and SET ROLE (platform/database-login.ts)
+  const sharedLogin = sharedLoginWarning(config);
+  if (sharedLogin) logger.warn(sharedLogin);
+  const db = createDb({ ...appDatabaseLogin(config.databaseUrl, config), max: config.databasePoolSize, applicationName: 'sms-contracts-worker' });
   const billing = config.billingUrl ? createHttpBilling({ baseUrl: config.billingUrl }) : createLedgerBilling();
   // the client the activities start workflows with (and the digest schedule is made by)
   const temporal = await connectClient({ ...connectionOptions, namespace: config.temporal.namespace, dataConverter });
   // documents render in their own, lower-priority processes, never on the thread that runs workflow activations
   const pdf = config.pdfRender.processes > 0 ? createRenderPool({ ...config.pdfRender, logger }) : IN_PROCESS_RENDERER;
+  // staff e-mail of work items and digests (SMTP_URL); without it the console alone shows them
+  const mailer = config.mail.smtpUrl ? createMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : undefined;
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, logger, temporal, billing, pdf, smsSettings },
+    deps: { db, logger, temporal, billing, pdf, smsSettings, ...(mailer ? { mailer } : {}) },
     actorAssertionKey: loadActorAssertionKey(config),
     dataConverter,
     overrides: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
@@ -69,9 +76,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 
   logger.info({ schedule: await ensureDigestSchedule(temporal, config.temporal.taskQueue) }, 'renewal digest schedule (daily 09:00 Asia/Shanghai)');
+  logger.info({ schedule: await ensureStaffDeliverySchedule(temporal, config.temporal.taskQueue), email: mailer ? 'smtp' : 'off (SMTP_URL not set)' }, 'staff deliveries schedule (every minute)');
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
   await pdf.close();
+  mailer?.close();
   await webhooks.stop();
   await connection.close();
   await temporal.connection.close();

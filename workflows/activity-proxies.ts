@@ -46,6 +46,16 @@ export const reporting = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
 
+/**
+ * The staff deliverer (e-mail and SMS of work items and digests): one run a
+ * minute from its schedule, a few tries each; the rows it could not finish
+ * wait in the outbox for the next run.
+ */
+export const delivering = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
+});
+
 /** Signalling a batch of workflows (the calendar recount): long, with heartbeats. */
 export const signalling = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',

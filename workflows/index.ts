@@ -1,6 +1,7 @@
 export * from './contract-lifecycle';
 export * from './payment-deadline';
 export * from './renewal-digest';
+export * from './staff-deliveries';
 export * from './noop';
 export * from './sms-dispatch';
 export * from './breach-case';

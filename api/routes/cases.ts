@@ -47,7 +47,7 @@ import { holdOutageNoticeUpdate, releaseOutageNoticeUpdate, resolveOutageUpdate 
 import { confirmRectificationUpdate, extendSuspensionUpdate } from '../../workflows/messages/suspension';
 import { confirmViolationUpdate, dismissViolationUpdate } from '../../workflows/messages/violation';
 import { assertContractAccess, canSeeContract } from '../auth';
-import { organisationScopeOf, ownerScopeOf } from '../policy';
+import { organisationScopeOf, ownerFilterOf } from '../policy';
 import { workflowStartDeps, type AppDeps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { refusal } from '../../domain/error-reasons';
@@ -248,7 +248,8 @@ export function caseRoutes(deps: AppDeps) {
         const { items, total } = await listCases(deps.db, {
           kind: query.kind,
           contractId: query.contract,
-          ownerId: ownerScopeOf(user) ?? query.owner,
+          // sales: their cases and their team's (api/policy.ts); `owner` narrows within that
+          ownerIds: ownerFilterOf(user, query.owner),
           organisation: organisationScopeOf(user),
           status: query.status,
           limit: query.limit,

@@ -22,7 +22,7 @@ import { listInvoicesForContract } from '../../db/invoices';
 import { listCases } from '../../db/legal';
 import { contractMatters, worstMatter } from '../../domain/risk';
 import { invoiceView } from './invoices';
-import { organisationScopeOf, ownerScopeOf } from '../policy';
+import { organisationScopeOf, ownerFilterOf } from '../policy';
 import { workflowStartDeps, type AppDeps } from '../deps';
 import { lifecycleHandle } from '../contract-access';
 import { AppError, notFound } from '../errors';
@@ -217,8 +217,8 @@ export function contractRoutes(deps: AppDeps) {
       handler: async ({ query, user }) => {
         const { items, total } = await listContracts(deps.db, {
           status: query.status,
-          // sales see the contracts they own (api/policy.ts)
-          ownerId: ownerScopeOf(user) ?? query.owner,
+          // sales see the contracts they own and their team's (api/policy.ts); `owner` narrows within that, never widens it
+          ownerIds: ownerFilterOf(user, query.owner),
           // a customer operator sees their organisation's (api/policy.ts)
           organisation: organisationScopeOf(user),
           deadlineWithinDays: query.deadlineWithinDays,

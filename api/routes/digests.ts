@@ -8,7 +8,7 @@ import { DIGEST_AT } from '../../workflows/renewal-digest';
 import type { DigestOverview } from './digests.types';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
-import { organisationScopeOf } from '../policy';
+import { organisationScopeOf, ownerScopeOf } from '../policy';
 import { defineRoute } from '../http';
 
 /** Every deadline kind's name in a calendar event (a new kind does not compile without one). */
@@ -27,8 +27,11 @@ const KIND_LABELS: Record<DeadlineKind, string> = {
   sms_review: '短信签名/模板审核期限',
 };
 
-/** A sales owner sees their own group of the digest; the other roles see all of it. */
-const scoped = (digest: Digest, user: User): Digest => (user.role === 'sales' ? { ...digest, groups: digest.groups.filter((g) => g.ownerId === user.id) } : digest);
+/** A sales user sees their own group of the digest and their team's; the other roles see all of it. */
+const scoped = (digest: Digest, user: User): Digest => {
+  const owners = ownerScopeOf(user);
+  return owners ? { ...digest, groups: digest.groups.filter((g) => owners.includes(g.ownerId)) } : digest;
+};
 
 /** When the schedule makes the next digest (services/workflow-starts.ts), as HH:MM Beijing time. */
 const DIGEST_CLOCK_TEXT = `${String(DIGEST_AT.hour).padStart(2, '0')}:${String(DIGEST_AT.minute).padStart(2, '0')}`;
@@ -50,7 +53,7 @@ export function digestRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/digests/latest',
       roles: ['sales', 'legal', 'finance', 'admin'],
-      summary: 'the latest daily renewal digest (a sales owner sees their own group)',
+      summary: 'the latest daily renewal digest (a sales user sees their own group and their team\'s)',
       handler: async ({ user }) => {
         const digest = await latestDigest(deps.db);
         if (!digest) throw new AppError('NOT_FOUND', 'no digest has been generated yet; the schedule runs daily at 09:00 Asia/Shanghai');
@@ -71,9 +74,9 @@ export function digestRoutes(deps: AppDeps) {
   ];
 }
 
-/** The iCalendar of every open deadline the user may see (an owner: their contracts; a customer operator: their organisation's; others: all). */
+/** The iCalendar of every open deadline the user may see (a sales user: their contracts and their team's; a customer operator: their organisation's; others: all). */
 export async function deadlineCalendar(deps: AppDeps, user: User, base: string): Promise<string> {
-  const scope = user.role === 'sales' ? { ownerId: user.id } : user.role === 'customer' ? { organisation: organisationScopeOf(user) } : {};
+  const scope = user.role === 'sales' ? { ownerIds: ownerScopeOf(user) } : user.role === 'customer' ? { organisation: organisationScopeOf(user) } : {};
   const rows = await calendarDeadlines(deps.db, scope);
   return toIcs(
     '合同期限',

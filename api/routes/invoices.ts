@@ -30,9 +30,9 @@ const ZInvoiceListQuery = z.strictObject({
 /** The instant invoices are aged at: the clock the payment deadlines run on (the Temporal server's, when it is not the wall clock). */
 const agedAt = async (deps: AppDeps) => (deps.temporalClock ? deps.temporalClock() : Date.now());
 
-/** Finance's totals by status and the ageing of what is owed, over the invoices the user may see (a sales owner: their contracts'). */
-export async function invoiceSummary(deps: AppDeps, user: Pick<User, 'id' | 'role'>) {
-  const scope = { ownerId: ownerScopeOf(user) };
+/** Finance's totals by status and the ageing of what is owed, over the invoices the user may see (a sales user: their contracts' and their team's). */
+export async function invoiceSummary(deps: AppDeps, user: Pick<User, 'id' | 'role' | 'teamMemberIds'>) {
+  const scope = { ownerIds: ownerScopeOf(user) };
   const now = await agedAt(deps);
   const [groups, owed] = await Promise.all([invoiceGroups(deps.db, scope), outstandingInvoices(deps.db, scope)]);
   const { buckets, total } = ageInvoices(owed, now);
@@ -86,7 +86,7 @@ export function invoiceRoutes(deps: AppDeps) {
       summary: 'the ageing of every invoice still owed as a CSV file for Excel (UTF-8 with BOM, CRLF, Chinese headers, amounts in yuan)',
       handler: async ({ user, res }) => {
         const now = await agedAt(deps);
-        const csv = ageingCsv(await outstandingInvoices(deps.db, { ownerId: ownerScopeOf(user) }), now);
+        const csv = ageingCsv(await outstandingInvoices(deps.db, { ownerIds: ownerScopeOf(user) }), now);
         const today = shanghaiDate(new Date(now));
         res
           .status(200)
@@ -105,8 +105,8 @@ export function invoiceRoutes(deps: AppDeps) {
       query: ZInvoiceListQuery,
       handler: async ({ query, user }) => {
         const now = Date.now();
-        // sales see the invoices of the contracts they own (api/policy.ts)
-        const items = await listInvoices(deps.db, { ...query, ownerId: ownerScopeOf(user) });
+        // sales see the invoices of the contracts they own and their team's (api/policy.ts)
+        const items = await listInvoices(deps.db, { ...query, ownerIds: ownerScopeOf(user) });
         return { items: items.map((i) => invoiceView(i, now)) };
       },
     }),

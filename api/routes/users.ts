@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
-import { deactivateUser, DEFAULT_TOKEN_TTL_MS, findUser, issueToken, issueTokenWithId, listTokens, revokeToken, ROLES, setOrganisationCreditCode, upsertUser } from '../../db/users';
+import { deactivateUser, DEFAULT_TOKEN_TTL_MS, findUser, issueToken, issueTokenWithId, listTokens, revokeToken, ROLES, setOrganisationCreditCode, setTeamLead, upsertUser } from '../../db/users';
 import type { Actor } from '../../domain/contract';
 import { ZCreditCode } from '../../domain/credit-code';
 import { AppError } from '../../domain/errors';
@@ -34,6 +34,11 @@ export const ZCreateUserRequest = z
 export const ZSetOrganisationCreditCodeRequest = z.strictObject({
   creditCode: ZCreditCode,
   organisation: z.string().trim().min(1).max(128).optional(),
+});
+
+/** PUT /api/users/:id/team-lead: the sales user's team lead (an active sales user), or null to leave them without one. */
+export const ZSetTeamLeadRequest = z.strictObject({
+  leadId: z.string().trim().min(1).max(64).nullable(),
 });
 
 export function userRoutes(deps: AppDeps) {
@@ -94,6 +99,44 @@ export function userRoutes(deps: AppDeps) {
         });
         if (!changed) throw refusal('record.not_found', { kind: 'customer_operator' }, `no customer operator ${params.id}`);
         return changed.after;
+      },
+    }),
+
+    defineRoute({
+      method: 'put',
+      path: '/api/users/:id/team-lead',
+      roles: ['admin'],
+      summary: "set (or, with null, clear) a sales user's team lead: the lead, an active sales user, then reads and acts on this user's contracts as on their own, and sees them in their lists",
+      body: ZSetTeamLeadRequest,
+      handler: async ({ params, body, user, requestId }) => {
+        const change = await deps.db.withTransaction(async (tx) => {
+          const result = await setTeamLead(tx, { userId: params.id!, leadId: body.leadId });
+          if (result.outcome === 'set' && result.before !== result.after) {
+            await appendAudit(tx, {
+              type: 'user.team_lead_set',
+              actor: { id: user.id, role: user.role, requestId },
+              before: { teamLeadId: result.before },
+              after: { teamLeadId: result.after },
+              data: { userId: result.userId },
+            });
+          }
+          return result;
+        });
+        const invalidLead = (message: string) => new AppError('VALIDATION_FAILED', 'body is invalid', { issues: [{ path: 'body.leadId', message }] });
+        switch (change.outcome) {
+          case 'no_such_user':
+            throw refusal('record.not_found', { kind: 'user' }, `no sales user ${params.id}`);
+          case 'self':
+            throw invalidLead('a user cannot be their own team lead');
+          case 'lead_not_sales':
+            throw invalidLead(`${body.leadId} is not an active sales user`);
+          case 'cycle':
+            throw new AppError('CONFLICT', `${body.leadId} is led, through their own leads, by ${params.id}: the chain of leads would come back (${change.chain.join(' → ')})`, {
+              issues: [{ path: 'body.leadId', message: 'would make a cycle of team leads' }],
+            });
+          case 'set':
+            return { id: change.userId, teamLeadId: change.after };
+        }
       },
     }),
 

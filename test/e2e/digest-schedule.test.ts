@@ -3,8 +3,9 @@
  * Schedules need the dev server (the time-skipping server has none).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDigestSchedule } from '../../services/workflow-starts';
+import { ensureDigestSchedule, ensureStaffDeliverySchedule } from '../../services/workflow-starts';
 import { DIGEST_SCHEDULE_ID } from '../../workflows/renewal-digest';
+import { STAFF_DELIVERY_SCHEDULE_ID } from '../../workflows/staff-deliveries';
 import { createHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -69,5 +70,16 @@ describe('renewal digest and calendar', () => {
     expect(ics.text.match(/BEGIN:VEVENT/g)!.length).toBeGreaterThanOrEqual(2);
     const customer = await h.api('customer').get('/api/calendar.ics').expect(200);
     expect(customer.text).toContain('BEGIN:VCALENDAR');
+  });
+
+  it('creates the staff deliverer\'s schedule once: every minute, a late run skipped rather than stacked', async () => {
+    expect(await ensureStaffDeliverySchedule(h.env.client, h.taskQueue)).toBe('created');
+    expect(await ensureStaffDeliverySchedule(h.env.client, h.taskQueue)).toBe('exists');
+    const schedule = h.env.client.schedule.getHandle(STAFF_DELIVERY_SCHEDULE_ID);
+    const described = await schedule.describe();
+    expect(described.spec.intervals?.map((i) => i.every)).toEqual([60_000]);
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'staffDeliveries', taskQueue: h.taskQueue });
+    expect(described.policies.overlap).toBe('SKIP');
+    await schedule.delete();
   });
 });

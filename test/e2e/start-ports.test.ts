@@ -4,13 +4,16 @@
  * the variable that moves it; or the variable to fix), exit code 1, nothing
  * left running. Tried with a port this test holds, with two starts side by
  * side on the same ports, with a data directory another PostgreSQL holds, and
- * with invalid settings.
+ * with invalid settings. The start that runs also shows its worker and API
+ * logged in to the embedded PostgreSQL as the application's role, with the
+ * password it made.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSmscSimulator } from '../../tools/smsc/simulator';
 import { freePort, waitFor } from '../support/flows';
@@ -31,6 +34,46 @@ function dataDir(): string {
   chmodSync(dir, 0o755);
   dirs.push(dir);
   return dir;
+}
+
+/**
+ * The worker and the API of a running start log in to its embedded PostgreSQL as sms_app, with the
+ * password made once in DATA_DIR/db-app-password (the embedded server checks passwords: a wrong one is refused).
+ */
+async function expectAppLogin(dir: string, port: string): Promise<void> {
+  const file = join(dir, 'db-app-password');
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  const password = readFileSync(file, 'utf8').trim();
+  expect(password.length).toBeGreaterThanOrEqual(16);
+  const owner = new pg.Client({ connectionString: `postgres://postgres:sms-contracts-local@127.0.0.1:${port}/sms_contracts` });
+  await owner.connect();
+  try {
+    // each process's pool holds a connection while it polls (the API's start sweeper, the worker's webhook dispatcher)
+    const sessions = await waitFor(
+      async () =>
+        (await owner.query(`SELECT DISTINCT application_name, usename FROM pg_stat_activity WHERE application_name IN ('sms-contracts-api', 'sms-contracts-worker') ORDER BY 1, 2`)).rows,
+      (rows) => new Set(rows.map((r) => r.application_name)).size === 2,
+      "the worker's and the API's database sessions",
+      20_000,
+    );
+    expect(sessions).toEqual([
+      { application_name: 'sms-contracts-api', usename: 'sms_app' },
+      { application_name: 'sms-contracts-worker', usename: 'sms_app' },
+    ]);
+  } finally {
+    await owner.end();
+  }
+  const login = (secret: string) => new pg.Client({ connectionString: `postgres://sms_app:${encodeURIComponent(secret)}@127.0.0.1:${port}/sms_contracts` });
+  const app = login(password);
+  await app.connect();
+  try {
+    expect((await app.query('SELECT session_user')).rows[0]).toEqual({ session_user: 'sms_app' });
+  } finally {
+    await app.end();
+  }
+  const wrong = login(`${password}-wrong`);
+  await expect(wrong.connect()).rejects.toThrow(/password authentication failed for user "sms_app"/);
+  await wrong.end().catch(() => undefined);
 }
 
 function start(env: Record<string, string>): Started {
@@ -74,7 +117,8 @@ describe('npm start with a port taken', () => {
     const smsc = await startSmscSimulator({ port: 0 });
     try {
       const shared = { ...(await ports()), SMPP_URL: smsc.url() };
-      const first = start({ DATA_DIR: dataDir(), ...shared });
+      const firstDir = dataDir();
+      const first = start({ DATA_DIR: firstDir, ...shared });
       await waitFor(async () => first.out() + first.err(), (o) => o.includes('is running') || first.child.exitCode !== null, 'the first start running', 100_000);
       expect(first.out(), first.err()).toContain('SMS contract lifecycle is running');
 
@@ -94,6 +138,7 @@ describe('npm start with a port taken', () => {
 
       // the first is untouched and stops cleanly
       expect((await fetch(`http://127.0.0.1:${shared.PORT}/healthz`)).status).toBe(200);
+      await expectAppLogin(firstDir, shared.EMBEDDED_POSTGRES_PORT);
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
     } finally {

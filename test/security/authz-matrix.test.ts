@@ -19,6 +19,8 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/me': ALL,
   'POST /api/users': ['admin'],
   'PUT /api/users/:id/organisation-credit-code': ['admin'],
+  'PUT /api/users/:id/team-lead': ['admin'],
+  'PUT /api/users/:id/contact': ['admin'],
   'GET /api/templates/reference': [...STAFF, 'customer'],
   'POST /api/contracts': ['sales', 'admin'],
   'GET /api/contracts': ALL,

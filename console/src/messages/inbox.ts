@@ -34,6 +34,7 @@ const zh = {
   'inbox.kind.overdue_at_entry': '导入时已逾期的发票',
   'inbox.kind.invoice_overdue': '发票逾期未付',
   'inbox.kind.payment_escalated': '逾期付款升级至法务',
+  'inbox.kind.sms_review': '短信签名或模板待审核',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -71,6 +72,7 @@ const en: Record<keyof typeof zh, string> = {
   'inbox.kind.overdue_at_entry': 'Invoice overdue when entered',
   'inbox.kind.invoice_overdue': 'Invoice overdue',
   'inbox.kind.payment_escalated': 'Overdue payment escalated to legal',
+  'inbox.kind.sms_review': 'SMS signature or template to review',
 };
 
 export const inbox = { zh, en };
