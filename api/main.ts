@@ -4,6 +4,7 @@
  * finish, then exits 0.
  */
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { purgeExpiredIdempotencyKeys } from '../db/idempotency';
 import { createDb } from '../db/pool';
 import { findUserByToken, registerToken, revokeDemoTokens, upsertUser } from '../db/users';
@@ -76,7 +77,8 @@ async function main(): Promise<void> {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
   });
   server.keepAliveTimeout = 5_000;
-  logger.info({ port: config.http.port }, 'api listening');
+  // the port bound (PORT=0 takes a free one)
+  logger.info({ port: (server.address() as AddressInfo).port }, 'api listening');
 
   // the codec endpoint for the Temporal web UI and CLI, on a listener of its own (loopback by default): api/codec.ts
   let codecServer: Server | undefined;

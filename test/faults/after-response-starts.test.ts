@@ -16,7 +16,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { AfterResponseStarts } from '../../services/workflow-starts';
-import { freePort, waitFor } from '../support/flows';
+import { waitFor } from '../support/flows';
 import { createHarness, type Harness } from '../support/harness';
 import { createChildren } from '../support/processes';
 
@@ -74,21 +74,30 @@ async function workflowType(workflowId: string): Promise<string | null> {
 
 const owedStarts = async () => (await h.database.db.query<{ workflow_id: string; workflow: string }>('SELECT workflow_id, workflow FROM workflow_outbox ORDER BY workflow_id')).rows;
 
-const healthy = (port: number) =>
-  waitFor(
-    async () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0),
+/** An API process on a port it picks itself (PORT=0, read back from its log: no other test can take it in between), once healthy. */
+async function startApi(env: Record<string, string>): Promise<{ child: ReturnType<typeof children.spawnMain>; base: string }> {
+  const child = children.spawnMain('api/main.ts', h, { PORT: '0', HOST: '127.0.0.1', ...env });
+  const line = await waitFor(
+    async () => child.output().split('\n').find((l) => l.includes('"api listening"')) ?? '',
+    (l) => l !== '',
+    'the api listening',
+    90_000,
+  );
+  const base = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
+  await waitFor(
+    async () => fetch(`${base}/healthz`).then((r) => r.status, () => 0),
     (status) => status === 200,
     'api healthy',
     90_000,
   );
+  return { child, base };
+}
 
 describe('workflow starts after the response', () => {
   it('kill -9 of the API between the commits and the starts: the next API starts every owed workflow once', { timeout: 240_000 }, async () => {
     const relay = await relayTo(h.env.address);
     const taskQueue = `after-response-${randomBytes(3).toString('hex')}`;
-    const port = await freePort();
-    const first = children.spawnMain('api/main.ts', h, { PORT: String(port), HOST: '127.0.0.1', TASK_QUEUE: taskQueue, TEMPORAL_ADDRESS: relay.address });
-    await healthy(port);
+    const { child: first, base } = await startApi({ TASK_QUEUE: taskQueue, TEMPORAL_ADDRESS: relay.address });
 
     // from here on nothing the API sends reaches Temporal: every start it makes is in flight, none is made
     relay.hold();
@@ -96,7 +105,7 @@ describe('workflow starts after the response', () => {
     const headers = { authorization: `Bearer ${h.tokens.sales}`, 'content-type': 'application/json' };
     const created: { id: string; workflowId: string }[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await fetch(`http://127.0.0.1:${port}/api/contracts`, { method: 'POST', headers, body: JSON.stringify(template) });
+      const res = await fetch(`${base}/api/contracts`, { method: 'POST', headers, body: JSON.stringify(template) });
       // the creation answers with Temporal unreachable: it waited for its commit only
       expect(res.status).toBe(201);
       created.push((await res.json()) as { id: string; workflowId: string });
@@ -113,9 +122,7 @@ describe('workflow starts after the response', () => {
     expect((await owedStarts()).length).toBe(5);
 
     // the next API process, on the real address: its sweeper makes what the first one owed
-    const secondPort = await freePort();
-    children.spawnMain('api/main.ts', h, { PORT: String(secondPort), HOST: '127.0.0.1', TASK_QUEUE: h.taskQueue });
-    await healthy(secondPort);
+    const second = await startApi({ TASK_QUEUE: h.taskQueue });
     await waitFor(owedStarts, (rows) => rows.length === 0, 'the outbox emptied by the sweeper', 60_000);
     for (const id of ids) expect(await workflowType(id)).toBe('contractLifecycle');
     const stamped = await h.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM contracts WHERE id = ANY($1) AND workflow_started_at IS NOT NULL', [
@@ -129,7 +136,7 @@ describe('workflow starts after the response', () => {
     }
 
     // and the contracts work: party A signs through the new API, the harness's worker runs the lifecycle
-    const signed = await fetch(`http://127.0.0.1:${secondPort}/api/contracts/${created[0]!.id}/signatures`, {
+    const signed = await fetch(`${second.base}/api/contracts/${created[0]!.id}/signatures`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ party: 'A', signer: '签署人', title: '代表', sealed: true }),
