@@ -41,9 +41,11 @@ export type LifecycleVersion = {
   deliveryConfirmation: boolean;
   /**
    * a signature is recorded by a local activity, inside the update's own
-   * workflow task: no activity task that waits in the task queue behind the
-   * documents being rendered, no second workflow task before the update
-   * answers. Runs from before keep the activity.
+   * workflow task: only the runs started between `local-signature-record-v1`
+   * and `signature-activity-v2` (their histories replay as they were);
+   * every other run records it with an activity, as a local activity in the
+   * update handler did not replay from the first event (no workflow cache)
+   * when another activity was pending.
    */
   localSignatures: boolean;
 };
@@ -54,7 +56,9 @@ export function lifecycleVersion(): LifecycleVersion {
   const calendarYears = patched('calendar-years-v6');
   const catchUp = patched('catch-up-v7');
   const deliveryConfirmation = patched('delivery-confirmation-v1');
-  const localSignatures = patched('local-signature-record-v1');
+  // runs that took local signatures keep them; runs since record a signature with an activity again: a local
+  // activity inside the signing update failed to replay from its first event when another activity was pending
+  const localSignatures = patched('local-signature-record-v1') && !patched('signature-activity-v2');
   return {
     calendarYears,
     catchUp,

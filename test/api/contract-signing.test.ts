@@ -108,7 +108,7 @@ describe('creating and signing a contract', () => {
     expect(text).toContain('张示例');
     expect(text).toContain('王示例');
     expect(text).toContain(original.sha256);
-    await recordHistoryIfAsked('lifecycle-signed-v9', h.env.client.workflow.getHandle(contract.workflowId));
+    await recordHistoryIfAsked('lifecycle-signed-v10', h.env.client.workflow.getHandle(contract.workflowId));
   });
 
   it('renders the contract PDF with both parties, 2,997 and 贰仟玖佰玖拾柒元', async () => {
@@ -163,7 +163,7 @@ describe('creating and signing a contract', () => {
     const handle = h.env.client.workflow.getHandle<typeof contractLifecycle>(contract.workflowId);
     const outcome = await handle.result();
     expect(outcome.status).toBe('lapsed');
-    await recordHistoryIfAsked('lifecycle-lapsed-v9', handle);
+    await recordHistoryIfAsked('lifecycle-lapsed-v10', handle);
     const end = await detail(contract.id);
     expect(end.status).toBe('lapsed');
     expect(end.deadlines).toEqual([]);
