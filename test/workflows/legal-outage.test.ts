@@ -195,6 +195,8 @@ describe('outage notice held past 24 h (time-skipped)', () => {
 describe('an "all" outage over 20,000 contracts (time-skipped)', () => {
   const server = ownServer();
   const CONTRACTS = 20_000;
+  // each step over 20,000 cases takes ≈ 55 s alone with the workflow cache; with none, beside the rest of a parallel suite, several times that
+  const STEP_MS = 300_000;
   it('starts with a small input, walks the cases in pages across continued runs, and reaches each contract exactly once at 20 h and at 24 h', async () => {
     const h = server.get();
     // contracts in service, written in one statement: the outage path reads the contract rows and writes cases, it needs no lifecycle workflow
@@ -226,7 +228,7 @@ describe('an "all" outage over 20,000 contracts (time-skipped)', () => {
     expect(await countOf(`SELECT count(*)::int AS n FROM outage_contracts WHERE outage_id = $1`)).toBe(CONTRACTS);
     // too many to open in the reporting request: the workflow's first pages open the cases
     const t1 = Date.now();
-    await waitFor(async () => (await countOf(`SELECT count(*)::int AS n FROM legal_cases WHERE outage_id = $1`)) === CONTRACTS, 'every case opened', 120_000);
+    await waitFor(async () => (await countOf(`SELECT count(*)::int AS n FROM legal_cases WHERE outage_id = $1`)) === CONTRACTS, 'every case opened', STEP_MS);
     const openMs = Date.now() - t1;
     expect(await eventsOf('reported')).toEqual({ events: CONTRACTS, cases: CONTRACTS });
     expect(await countOf(`SELECT count(*)::int AS n FROM audit_events WHERE type = 'case.opened' AND data->>'outageId' = $1`)).toBe(CONTRACTS);
@@ -239,13 +241,13 @@ describe('an "all" outage over 20,000 contracts (time-skipped)', () => {
 
     const t2 = Date.now();
     await sleepUntil(h, learned + 20 * HOUR_MS + 60_000);
-    await waitFor(async () => (await eventsOf('unsent_alert')).events >= CONTRACTS, 'every case to record the 20-hour alert', 120_000);
+    await waitFor(async () => (await eventsOf('unsent_alert')).events >= CONTRACTS, 'every case to record the 20-hour alert', STEP_MS);
     const alertMs = Date.now() - t2;
     await sleepUntil(h, learned + 25 * HOUR_MS);
     const late = await waitFor(async () => {
       const o = await outage(h, created.id);
       return o.status === 'late' && (await notificationsOf(h, { reason: 'outage_notice_late' })).length >= 2 && o;
-    }, 'the outage marked late', 120_000);
+    }, 'the outage marked late', STEP_MS);
     const lateMs = Date.now() - t2 - alertMs;
 
     // exactly once per contract: as many events as cases, each case once, however many pages and runs it took
@@ -270,5 +272,5 @@ describe('an "all" outage over 20,000 contracts (time-skipped)', () => {
       `[outage 20k] report ${reportMs} ms; cases opened ${openMs} ms; 20-hour alert to every case ${alertMs} ms; late ${lateMs} ms; input ${inputBytes} bytes; ${runs.length} runs, at most ${biggest} events each`,
     );
     await recordHistoryIfAsked('outage-notice-continued-v2', h.env.client.workflow.getHandle(created.workflowId));
-  }, 240_000);
+  }, 4 * STEP_MS);
 });
