@@ -13,11 +13,10 @@ import type { Queryable } from './pool';
 import { rowReader } from './rows';
 import { settleWorkItems } from './work-items';
 
-export type SmsSignatureRow = {
+/** What an application carries however it is reviewed: its status, the decision and the review deadline. */
+type ReviewFields = {
   id: string;
   contractId: string;
-  text: string;
-  documentId: string;
   status: ReviewStatus;
   reason: string | null;
   appliedBy: string;
@@ -28,23 +27,16 @@ export type SmsSignatureRow = {
   reviewedAt: string | null;
 };
 
-export type SmsTemplateRow = {
-  id: string;
-  contractId: string;
+export type SmsSignatureRow = ReviewFields & { text: string; documentId: string };
+
+
+export type SmsTemplateRow = ReviewFields & {
   name: string;
   category: TemplateCategory;
   content: string;
   variables: string[];
   urlVariables: string[];
   remark: string | null;
-  status: ReviewStatus;
-  reason: string | null;
-  appliedBy: string;
-  appliedAt: string;
-  reviewDueAt: string;
-  reviewExplanation: string;
-  reviewedBy: string | null;
-  reviewedAt: string | null;
 };
 
 /** A row as the review list shows it: with its contract's number and Party A. */
