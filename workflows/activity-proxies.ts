@@ -24,7 +24,8 @@ export const acts = proxyActivities<Activities>({
 
 /**
  * The lifecycle's short Postgres bookkeeping (holiday overrides, the deadline
- * read model, a signature's record) as local activities: run by the worker inside the workflow
+ * read model; a signature's record for the runs started between
+ * `local-signature-record-v1` and `signature-activity-v2`) as local activities: run by the worker inside the workflow
  * task, with no activity task and no extra workflow task on the server of
  * their own (three round trips fewer per contract before its first timer).
  * Still retried until they succeed, and recorded in history like any activity.
