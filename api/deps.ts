@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger';
 import type { AfterResponseStarts, WorkflowStartDeps } from '../services/workflow-starts';
 import type { SmsSettings } from '../platform/sms-config';
 import type { DnsLookup } from '../webhooks/destinations';
+import type { OutagePaging } from '../workflows/outage-notice';
 
 export type AppDeps = {
   db: Db;
@@ -36,6 +37,8 @@ export type AppDeps = {
   afterResponseStarts?: AfterResponseStarts;
   /** responses carry their Postgres and Temporal timings (SERVER_TIMING=on: api/request-timing.ts) */
   serverTiming?: boolean;
+  /** how an outage's workflow walks its cases (tests: small pages, so a thousand contracts continue as new); unset: the workflow's own */
+  outagePaging?: OutagePaging;
 };
 
 /** What the services that start workflows need, from the app's dependencies. */

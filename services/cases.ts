@@ -41,7 +41,7 @@ import type { Logger } from '../platform/logger';
 import { oweStart, startOwed, type OwedStartOutcome, type StartRequest } from './workflow-starts';
 import { breachCase, type BreachCaseInput } from '../workflows/breach-case';
 import { forceMajeure, type ForceMajeureInput } from '../workflows/force-majeure';
-import { outageNotice, type OutageNoticeByIdInput } from '../workflows/outage-notice';
+import { outageNotice, type OutageNoticeByIdInput, type OutagePaging } from '../workflows/outage-notice';
 import { suspension, type SuspensionInput } from '../workflows/suspension';
 import { contentViolation, type ViolationCaseInput } from '../workflows/violation';
 import { AppError } from '../domain/errors';
@@ -213,7 +213,7 @@ export const OUTAGE_CASES_IN_REQUEST = 200;
 
 export async function reportOutage(
   deps: CaseServiceDeps,
-  input: { contracts: ContractRow[]; request: TOutageRequest; scope: 'all' | 'listed'; actor: Actor },
+  input: { contracts: ContractRow[]; request: TOutageRequest; scope: 'all' | 'listed'; actor: Actor; paging?: OutagePaging },
 ): Promise<string> {
   const { request, actor } = input;
   const outageId = `OU-${randomUUID()}`;
@@ -237,6 +237,7 @@ export async function reportOutage(
     notice: deadlineFrom('outage_notice', outageId, due),
     holdForReview: held,
     actor,
+    ...(input.paging ? { paging: input.paging } : {}),
   };
   const opening: OutageOpening = { ...workflowInput, workflowId, held, notice: workflowInput.notice };
   await openWithWorkflow(deps, outageNotice, { workflowId, args: [workflowInput] }, async (tx) => {

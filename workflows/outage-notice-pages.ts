@@ -8,7 +8,7 @@
  * input nor any activity's input or result grows with the outage.
  *
  * The steps the workflow runs by itself (the alert, late, the notices) carry
- * their cursor: after PAGES_PER_RUN pages (or when Temporal suggests it) the
+ * their cursor: after `pagesPerRun` pages (or when Temporal suggests it) the
  * run continues as new with its state (hold, instants, the step under way
  * and its cursor) and the next run resumes at the next page. Each case's
  * move is keyed (`held:<at>`, `unsent_alert`, `late`, `notified`…) and each
@@ -40,6 +40,10 @@ export const OUTAGE_NOTICE_PAGE = 25;
 /** Pages a run schedules before it continues as new at its next page (each page is about six history events). */
 export const OUTAGE_PAGES_PER_RUN = 100;
 
+/** How an outage walks its cases: page sizes, and pages per run before it continues as new. */
+export type OutagePaging = { stepPage: number; noticePage: number; pagesPerRun: number };
+export const OUTAGE_PAGING: OutagePaging = { stepPage: OUTAGE_STEP_PAGE, noticePage: OUTAGE_NOTICE_PAGE, pagesPerRun: OUTAGE_PAGES_PER_RUN };
+
 type AdvanceInput = Parameters<Activities['advanceOutageCases']>[0];
 type Opening = Parameters<Activities['openOutageCases']>[0]['opening'];
 type Page = { after: string | null; limit: number };
@@ -64,12 +68,15 @@ export type OutageNoticeByIdInput = OutageBaseInput & {
   scope: 'all' | 'listed';
   /** when it was reported: its cases open as of then */
   reportedAt: string;
+  /** unset (and in every run started before it was added): OUTAGE_PAGING */
+  paging?: OutagePaging;
   carried?: OutageCarried;
 };
 
 export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise<OutageView> {
   const workflowId = workflowInfo().workflowId;
   const { outageId, carried } = input;
+  const { stepPage, noticePage, pagesPerRun } = input.paging ?? OUTAGE_PAGING;
   const dueMs = Date.parse(input.notice.dueAt);
   const alertMs = rules.alertMsOf(dueMs);
   const book = new DeadlineBook();
@@ -112,12 +119,12 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
   async function everyCase(move: OutageMove): Promise<void> {
     const { step } = move;
     const outage = outageOf(move);
-    let page: Page = { after: null, limit: OUTAGE_STEP_PAGE };
+    let page: Page = { after: null, limit: stepPage };
     for (;;) {
       const done = await outageActs.advanceOutageCases({ outageId, page, step, ...(page.after === null && outage ? { outage } : {}) });
       pagesThisRun += 1;
       if (done.cases < page.limit || done.last === null) return;
-      page = { after: done.last, limit: OUTAGE_STEP_PAGE };
+      page = { after: done.last, limit: stepPage };
     }
   }
 
@@ -166,12 +173,12 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
       const description = request.description ?? input.description;
       const notices = rules.restorationNotices(workflowId, input, { at, actor: request.actor, restored, description, from: notifiedStatus }, {});
       await serial(async () => {
-        let page: Page = { after: null, limit: OUTAGE_NOTICE_PAGE };
+        let page: Page = { after: null, limit: noticePage };
         for (;;) {
           const done = await outageActs.sendOutageNoticePage({ ...notices, page });
           pagesThisRun += 1;
           if (done.cases < page.limit || done.last === null) return;
-          page = { after: done.last, limit: OUTAGE_NOTICE_PAGE };
+          page = { after: done.last, limit: noticePage };
         }
       });
       await serial(() => outageActs.recordOutageProgress(rules.restoredProgress(outageId, restored, request.actor)));
@@ -182,7 +189,7 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
 
   /** Hands the run over to a fresh one when its history has grown, and no update is in flight (one would be cut off). */
   async function checkpoint(): Promise<void> {
-    if (pagesThisRun < OUTAGE_PAGES_PER_RUN && !workflowInfo().continueAsNewSuggested) return;
+    if (pagesThisRun < pagesPerRun && !workflowInfo().continueAsNewSuggested) return;
     if (!allHandlersFinished()) return;
     const { status, hold, lastHold, alertedAt, lateAt, notifiedAt, notifiedBy, sending } = state;
     const next: OutageCarried = { status, hold, lastHold, alertedAt, lateAt, notifiedAt, notifiedBy, releasedBy, sending, fanOut, runs: (carried?.runs ?? 0) + 1 };
@@ -195,12 +202,12 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
       await checkpoint();
       const current = fanOut;
       if (current.kind === 'open') {
-        const page: Page = { after: current.after, limit: OUTAGE_STEP_PAGE };
+        const page: Page = { after: current.after, limit: stepPage };
         const done = await serial(() => outageActs.openOutageCases({ opening, page }));
         pagesThisRun += 1;
         fanOut = done.cases === page.limit && done.last !== null ? { kind: 'open', after: done.last } : null;
       } else if (current.kind === 'cases') {
-        const page: Page = { after: current.after, limit: OUTAGE_STEP_PAGE };
+        const page: Page = { after: current.after, limit: stepPage };
         const done = await serial(() =>
           outageActs.advanceOutageCases({ outageId, page, step: current.step, ...(page.after === null && current.outage ? { outage: current.outage } : {}) }),
         );
@@ -212,7 +219,7 @@ export async function outageNoticeInPages(input: OutageNoticeByIdInput): Promise
         fanOut = null;
         if (current.then) await outageActs.alertStaff(rules.lateAlert(workflowId, input, current.then.lateAlert));
       } else {
-        const page: Page = { after: current.after, limit: OUTAGE_NOTICE_PAGE };
+        const page: Page = { after: current.after, limit: noticePage };
         const done = await serial(() => outageActs.sendOutageNoticePage({ ...current.notices, page }));
         pagesThisRun += 1;
         if (done.cases === page.limit && done.last !== null) {

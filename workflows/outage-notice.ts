@@ -29,7 +29,7 @@ import type { OutageBaseInput, OutageMove, OutageState } from './outage-rules';
 import { nowIso, waitUntil } from './shared';
 import { outageVersion } from './versions';
 
-export type { OutageNoticeByIdInput } from './outage-notice-pages';
+export type { OutageNoticeByIdInput, OutagePaging } from './outage-notice-pages';
 
 /** Contracts per notice activity: a retry redoes at most this many (each step is keyed, so nothing twice). */
 const NOTICE_BATCH = 25;

@@ -372,7 +372,7 @@ export function caseRoutes(deps: AppDeps) {
         if (Date.parse(body.startedAt) > now + 90 * 86_400_000) throw invalid('body.startedAt', 'must not be more than 90 days ahead');
         const scope = body.all || body.contractIds === 'all' ? 'all' : 'listed';
         const contracts = await contractsInService(deps, scope === 'all' ? 'all' : (body.contractIds as string[]));
-        const outageId = await reportOutage(services(), { contracts, request: body, scope, actor: actorOf(user, requestId) });
+        const outageId = await reportOutage(services(), { contracts, request: body, scope, actor: actorOf(user, requestId), paging: deps.outagePaging });
         res.status(201).location(`/api/outages/${encodeURIComponent(outageId)}`);
         return outageDetail(deps, outageId);
       },

@@ -40,6 +40,8 @@ export type HarnessOptions = {
   maxCachedWorkflows?: number;
   /** owed workflow starts made after the response, as api/main.ts makes them; default: the request makes its start before answering */
   afterResponseStarts?: boolean;
+  /** how outages walk their cases (AppDeps.outagePaging) */
+  outagePaging?: AppDeps['outagePaging'];
 };
 
 export type Harness = {
@@ -151,6 +153,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     rateLimits: UNREACHED_RATE_LIMITS,
     webhookDestinations: loadConfig().webhookDestinations,
     ...(options.afterResponseStarts ? { afterResponseStarts: new AfterResponseStarts() } : {}),
+    ...(options.outagePaging ? { outagePaging: options.outagePaging } : {}),
   };
   const app = createApp(deps);
 

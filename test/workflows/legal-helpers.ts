@@ -6,16 +6,16 @@
 import { afterAll, beforeAll } from 'vitest';
 import { computeDeadline } from '../../domain/periods';
 import { addDays, atShanghaiTime, shanghaiDate } from '../../domain/time';
-import { createHarness, type Harness } from '../support/harness';
+import { createHarness, type Harness, type HarnessOptions } from '../support/harness';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 
 /** Each describe block gets its own time-skipping server: a block that moves the clock cannot disturb another. */
-export function ownServer(): { get: () => Harness } {
+export function ownServer(options: HarnessOptions = {}): { get: () => Harness } {
   let h: Harness | undefined;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness(options);
   });
   afterAll(async () => {
     await h?.close();
