@@ -41,6 +41,16 @@ const STOPS: Stop[] = [
   { name: 'inbox', role: 'legal', path: () => '/inbox' },
 ];
 
+/** How far the page reaches past the viewport's right edge, and the innermost elements that do: what to fix (run in the page). */
+const OVERFLOW = `(() => {
+  const past = (e) => e.getBoundingClientRect().right > window.innerWidth + 1;
+  const innermost = [...document.querySelectorAll('main *')].filter((e) => past(e) && ![...e.children].some(past));
+  return {
+    by: document.documentElement.scrollWidth - window.innerWidth,
+    past: innermost.slice(0, 5).map((e) => e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + ' "' + (e.textContent || '').slice(0, 40) + '"'),
+  };
+})()`;
+
 /** The page once it has loaded: its heading shown and nothing still loading. */
 async function settled(page: Page): Promise<void> {
   await page.locator('h1').first().waitFor();
@@ -60,7 +70,7 @@ describe('every page, in both languages and both widths', { timeout: 240_000 }, 
     it(`${stop.name} (${stop.role ?? 'signed out'})`, async () => {
       for (const lang of ['zh', 'en'] as const) {
         const { context, page } = await f.newPage(stop.role);
-        await context.addInitScript((l) => localStorage.setItem('console.lang', l), lang);
+        await context.addInitScript({ content: `localStorage.setItem('console.lang', '${lang}')` });
         for (const [width, viewport] of [
           ['1280', DESKTOP],
           ['390', PHONE],
@@ -83,12 +93,7 @@ describe('every page, in both languages and both widths', { timeout: 240_000 }, 
           }
           if (viewport === PHONE) {
             // nothing makes the page scroll sideways on a phone (tables scroll inside their own box)
-            const overflow = await page.evaluate(() => {
-              const by = document.documentElement.scrollWidth - window.innerWidth;
-              // the innermost elements reaching past the right edge: what to fix
-              const past = [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1));
-              return { by, past: past.slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${(e.textContent ?? '').slice(0, 40)}"`) };
-            });
+            const overflow = (await page.evaluate(OVERFLOW)) as { by: number; past: string[] };
             expect(overflow.by, `${stop.name} (${lang}): wider than the phone by (${overflow.past.join('; ')})`).toBeLessThanOrEqual(0);
           }
           await page.screenshot({ path: path.join(SCREENSHOTS, `tour-${stop.name}-${lang}-${width}.png`), fullPage: true });

@@ -27,26 +27,28 @@ let base: string;
 let activeId: string;
 let awaitingId: string;
 let template: Record<string, unknown>;
-export const figures: Record<string, { requests: number; byStatus: Record<number, number> }> = {};
+const figures: Record<string, { requests: number; byStatus: Record<number, number> }> = {};
 
-beforeAll(async () => {
-  h = await createHarness();
-  server = h.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  template = (await h.api('sales').get('/api/templates/reference').expect(200)).body;
-  awaitingId = (await h.api('sales').post('/api/contracts', template).expect(201)).body.id;
-  activeId = (await h.api('sales').post('/api/contracts', template).expect(201)).body.id;
-  for (const party of ['A', 'B']) await h.api('sales').post(`/api/contracts/${activeId}/signatures`, { party, signer: '张示例', title: '代表', sealed: true }).expect(200);
-}, 120_000);
-afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  await h?.close();
-  const total = Object.values(figures).reduce((sum, f) => sum + f.requests, 0);
-  console.info(`[property] ${total} generated POST bodies: ${JSON.stringify(figures)}`);
-  mkdirSync(resolve(__dirname, '../../test-results'), { recursive: true });
-  writeFileSync(resolve(__dirname, '../../test-results/property-figures.json'), JSON.stringify({ total, runsPerRoute: RUNS, routes: figures }, null, 2));
-});
+function harnessPerFile(part: string): void {
+  beforeAll(async () => {
+    h = await createHarness();
+    server = h.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    template = (await h.api('sales').get('/api/templates/reference').expect(200)).body;
+    awaitingId = (await h.api('sales').post('/api/contracts', template).expect(201)).body.id;
+    activeId = (await h.api('sales').post('/api/contracts', template).expect(201)).body.id;
+    for (const party of ['A', 'B']) await h.api('sales').post(`/api/contracts/${activeId}/signatures`, { party, signer: '张示例', title: '代表', sealed: true }).expect(200);
+  }, 120_000);
+  afterAll(async () => {
+    await new Promise((r) => server?.close(r));
+    await h?.close();
+    const total = Object.values(figures).reduce((sum, f) => sum + f.requests, 0);
+    console.info(`[property] ${total} generated POST bodies: ${JSON.stringify(figures)}`);
+    mkdirSync(resolve(__dirname, '../../test-results'), { recursive: true });
+    writeFileSync(resolve(__dirname, `../../test-results/property-figures-${part}.json`), JSON.stringify({ total, runsPerRoute: RUNS, routes: figures }, null, 2));
+  });
+}
 
 /** valid bodies to mutate, per route; routes missing here get arbitrary JSON only */
 const VALID: Record<string, () => unknown> = {
@@ -128,54 +130,64 @@ async function snapshot(requestId: string): Promise<{ counts: string; audited: n
  * built over dependencies that are never called (a handler runs only on a
  * request), so each route is a test of its own with its own time limit.
  */
-const POST_PATHS = allRoutes(new Proxy({}, { get: () => undefined }) as AppDeps)
+export const POST_PATHS = allRoutes(new Proxy({}, { get: () => undefined }) as AppDeps)
   .filter((r) => r.method === 'post')
   .map((r) => r.path);
 
-describe('generated POST bodies', () => {
-  const routes = () => allRoutes(h.deps).filter((r) => r.method === 'post');
+/** Valid bodies to mutate exist for these routes (the rest get arbitrary JSON only). */
+export const TEMPLATED_PATHS = POST_PATHS.filter((path) => path in VALID);
 
-  it('covers every POST route, each a test of its own', () => {
-    expect(routes().map((r) => r.path)).toEqual(POST_PATHS);
-    for (const path of Object.keys(VALID)) expect(POST_PATHS).toContain(path);
-  });
+/**
+ * The tests of a part of the POST routes, over a harness of the part's own
+ * (the routes are shared between two files so that they run side by side).
+ */
+export function generatedPostBodies(part: string, paths: string[]): void {
+  harnessPerFile(part);
+  describe(`generated POST bodies (${part})`, () => {
+    const routes = () => allRoutes(h.deps).filter((r) => r.method === 'post');
 
-  for (const path of POST_PATHS) {
-    it(`${path}: ${RUNS} bodies give only 2xx/4xx with a message, and a 4xx changes nothing`, { timeout: 300_000 }, async () => {
-      const targets = routes().filter((r) => r.path === path);
-      expect(targets).toHaveLength(1);
-      for (const route of targets) {
-        const role: Role | null = route.roles === 'public' ? null : route.roles.includes('admin') ? 'admin' : route.roles[0]!;
-        const stats = (figures[route.path] = { requests: 0, byStatus: {} as Record<number, number> });
-        let n = 0;
-        // only a 2xx may change rows: the snapshot is retaken after each one and compared after each 4xx
-        let last = (await snapshot('-')).counts;
-        await fc.assert(
-          fc.asyncProperty(bodiesFor(route.path), async (body) => {
-            const requestId = `prop-${route.path.replace(/\W+/g, '-')}-${n++}`;
-            const res = await fetch(base + urlOf(route.path), {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(role ? { authorization: `Bearer ${h.tokens[role]}` } : {}) },
-              body: JSON.stringify(body) ?? 'null',
-            });
-            const text = await res.text();
-            stats.requests++;
-            stats.byStatus[res.status] = (stats.byStatus[res.status] ?? 0) + 1;
-            expect(res.status, text.slice(0, 500)).toBeLessThan(500);
-            const after = await snapshot(requestId);
-            if (res.status >= 400) {
-              const json = JSON.parse(text) as { error?: { code?: string; message?: string } };
-              expect(json.error?.code, text.slice(0, 300)).toMatch(/^[A-Z_]+$/);
-              expect(json.error?.message?.length ?? 0).toBeGreaterThan(3);
-              expect(after.audited, `audit written by a ${res.status}`).toBe(0);
-              expect(after.counts, `rows changed by a ${res.status}: ${text.slice(0, 200)}`).toBe(last);
-            }
-            last = after.counts;
-          }),
-          { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20_261_128), endOnFailure: true },
-        );
-        expect(stats.requests).toBeGreaterThanOrEqual(RUNS);
-      }
+    it('covers every POST route, each a test of its own', () => {
+      expect(routes().map((r) => r.path)).toEqual(POST_PATHS);
+      for (const path of Object.keys(VALID)) expect(POST_PATHS).toContain(path);
     });
-  }
-});
+
+    for (const path of paths) {
+      it(`${path}: ${RUNS} bodies give only 2xx/4xx with a message, and a 4xx changes nothing`, { timeout: 300_000 }, async () => {
+        const targets = routes().filter((r) => r.path === path);
+        expect(targets).toHaveLength(1);
+        for (const route of targets) {
+          const role: Role | null = route.roles === 'public' ? null : route.roles.includes('admin') ? 'admin' : route.roles[0]!;
+          const stats = (figures[route.path] = { requests: 0, byStatus: {} as Record<number, number> });
+          let n = 0;
+          // only a 2xx may change rows: the snapshot is retaken after each one and compared after each 4xx
+          let last = (await snapshot('-')).counts;
+          await fc.assert(
+            fc.asyncProperty(bodiesFor(route.path), async (body) => {
+              const requestId = `prop-${route.path.replace(/\W+/g, '-')}-${n++}`;
+              const res = await fetch(base + urlOf(route.path), {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(role ? { authorization: `Bearer ${h.tokens[role]}` } : {}) },
+                body: JSON.stringify(body) ?? 'null',
+              });
+              const text = await res.text();
+              stats.requests++;
+              stats.byStatus[res.status] = (stats.byStatus[res.status] ?? 0) + 1;
+              expect(res.status, text.slice(0, 500)).toBeLessThan(500);
+              const after = await snapshot(requestId);
+              if (res.status >= 400) {
+                const json = JSON.parse(text) as { error?: { code?: string; message?: string } };
+                expect(json.error?.code, text.slice(0, 300)).toMatch(/^[A-Z_]+$/);
+                expect(json.error?.message?.length ?? 0).toBeGreaterThan(3);
+                expect(after.audited, `audit written by a ${res.status}`).toBe(0);
+                expect(after.counts, `rows changed by a ${res.status}: ${text.slice(0, 200)}`).toBe(last);
+              }
+              last = after.counts;
+            }),
+            { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20_261_128), endOnFailure: true },
+          );
+          expect(stats.requests).toBeGreaterThanOrEqual(RUNS);
+        }
+      });
+    }
+  });
+}
