@@ -28,6 +28,7 @@ import { lifecycleRoutes } from './routes/lifecycle';
 import { smsRoutes } from './routes/sms';
 import { smsTemplateRoutes } from './routes/sms-templates';
 import { staffContactRoutes } from './routes/staff-contacts';
+import { sessionRoutes } from './routes/sessions';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -35,7 +36,7 @@ export type { AppDeps } from './deps';
 
 /** Every route of the API: the permission matrix is read from here. */
 export function allRoutes(deps: AppDeps): RouteDef<any, any>[] {
-  return [...healthRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...smsTemplateRoutes(deps), ...calendarRoutes(deps), ...calendarFeedRoutes(deps), ...contractImportRoutes(deps), ...inboxRoutes(deps), ...staffContactRoutes(deps)];
+  return [...healthRoutes(deps), ...sessionRoutes(deps), ...userRoutes(deps), ...contractRoutes(deps), ...invoiceRoutes(deps), ...lifecycleRoutes(deps), ...digestRoutes(deps), ...webhookRoutes(deps), ...caseRoutes(deps), ...smsRoutes(deps), ...smsTemplateRoutes(deps), ...calendarRoutes(deps), ...calendarFeedRoutes(deps), ...contractImportRoutes(deps), ...inboxRoutes(deps), ...staffContactRoutes(deps)];
 }
 
 export function createApp(given: AppDeps): Express {
@@ -68,7 +69,7 @@ export function createApp(given: AppDeps): Express {
   app.use('/api/contract-imports', express.json({ limit: IMPORT_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
 
-  const auth = authenticate(deps.db);
+  const auth = authenticate(deps.db, { sessionIdleMs: deps.sessions?.times?.idleMs, now: deps.sessions?.now });
   const idem = idempotency(deps.db);
   // per-user and per-organisation write budgets, after the idempotency layer (a replay is not counted twice)
   const writeBudget = writeLimits(deps.db, deps.rateLimits);

@@ -1,14 +1,16 @@
 /**
- * Authentication (bearer tokens; the console's session tokens are bearer
- * tokens too) and the checks every route applies.
+ * Authentication (bearer tokens for integrations, the console's cookie
+ * sessions with their CSRF token) and the checks every route applies.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { findUserByToken, type Role, type User } from '../db/users';
+import { DEFAULT_SESSION_TIMES, findSession } from '../db/sessions';
 import type { Db } from '../db/pool';
 import type { ContractRow } from '../db/contracts';
 import { refusal } from '../domain/error-reasons';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { mayOnContract, type ContractAction } from './policy';
+import { clearSessionCookie, csrfTokenMatches, SAFE_METHODS, sessionIdOf, type RequestSession } from './sessions';
 
 export function bearerTokenOf(req: Request): string | null {
   const header = req.get('authorization');
@@ -22,39 +24,64 @@ export type AuthenticateOptions = {
   failureLimit?: number;
   failureWindowMs?: number;
   limiter?: RateLimiter;
+  /** how long a session may go unused (db/sessions.ts) */
+  sessionIdleMs?: number;
+  /** the clock sessions are checked against */
+  now?: () => Date;
 };
 
 export const AUTH_FAILURE_LIMIT = 10;
 export const AUTH_FAILURE_WINDOW_MS = 60_000;
 
 /**
- * Bearer authentication. A client IP that sent `failureLimit` wrong or
- * malformed tokens within the window gets 429 with Retry-After for every
- * bearer attempt until the window ends (a correct token included, so a
- * guess cannot be confirmed while blocked). A request without any
- * Authorization header is a plain 401 and is not counted.
+ * Bearer or cookie-session authentication. A request with an Authorization
+ * header is authenticated by its bearer token alone (a cookie beside it is
+ * not read); one without, by its `sid` cookie, and then every unsafe method
+ * (POST, PUT, DELETE) needs the session's CSRF token in X-CSRF-Token (403
+ * CSRF_TOKEN_INVALID). A client IP that sent `failureLimit` wrong or
+ * malformed tokens or session ids within the window gets 429 with
+ * Retry-After for every attempt until the window ends (a correct one
+ * included, so a guess cannot be confirmed while blocked). A request with
+ * neither is a plain 401 and is not counted.
  */
 export function authenticate(db: Db, options: AuthenticateOptions = {}) {
   const limiter =
     options.limiter ?? createRateLimiter({ limit: options.failureLimit ?? AUTH_FAILURE_LIMIT, windowMs: options.failureWindowMs ?? AUTH_FAILURE_WINDOW_MS });
+  const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_TIMES.idleMs;
+  const now = options.now ?? (() => new Date());
   const refuse = (res: Response, retryAfterSeconds: number) => {
     res.set('Retry-After', String(retryAfterSeconds));
     return refusal('rate.limited', { retryAfterSeconds }, `too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`);
   };
+  const required = () => refusal('auth.required', {}, 'authentication required: sign in (POST /api/session) or send Authorization: Bearer <token>');
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.get('authorization');
-    if (!header) throw refusal('auth.required', {}, 'authentication required: send Authorization: Bearer <token>');
+    const sessionId = header ? null : sessionIdOf(req);
+    if (!header && !sessionId) throw required();
     const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const state = limiter.check(client);
     if (state.blocked) throw refuse(res, state.retryAfterSeconds);
+    if (sessionId) {
+      const session = await findSession(db, sessionId, { now: now(), idleMs });
+      if (!session) {
+        clearSessionCookie(req, res);
+        const after = limiter.fail(client);
+        if (after.blocked) throw refuse(res, after.retryAfterSeconds);
+        throw refusal('auth.session_invalid', {}, 'the session has ended (signed out, expired or its user deactivated): sign in again');
+      }
+      if (!SAFE_METHODS.has(req.method) && !csrfTokenMatches(sessionId, req.get('x-csrf-token'))) {
+        throw refusal('auth.csrf_invalid', {}, 'this request needs the session\'s CSRF token in the X-CSRF-Token header (GET /api/session gives it)');
+      }
+      res.locals.user = session.user;
+      res.locals.session = { id: sessionId, idHash: session.idHash, expiresAt: session.expiresAt } satisfies RequestSession;
+      return next();
+    }
     const token = bearerTokenOf(req);
     const user = token ? await findUserByToken(db, token) : null;
     if (!user) {
       const after = limiter.fail(client);
       if (after.blocked) throw refuse(res, after.retryAfterSeconds);
-      throw token
-        ? refusal('auth.token_invalid', {}, 'the bearer token is unknown, expired or revoked (or its user deactivated)')
-        : refusal('auth.required', {}, 'authentication required: send Authorization: Bearer <token>');
+      throw token ? refusal('auth.token_invalid', {}, 'the bearer token is unknown, expired or revoked (or its user deactivated)') : required();
     }
     res.locals.user = user;
     next();

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
+import type { SessionTimes } from '../db/sessions';
 import type { WebhookDestinationPolicy } from '../domain/destinations';
 import type { WriteRateLimits } from '../platform/config';
 import type { PdfRenderer } from '../pdf/renderer';
@@ -37,6 +38,8 @@ export type AppDeps = {
   afterResponseStarts?: AfterResponseStarts;
   /** responses carry their Postgres and Temporal timings (SERVER_TIMING=on: api/request-timing.ts) */
   serverTiming?: boolean;
+  /** console sessions: how long they last (db/sessions.ts, 12 h unused, 7 days at most) and the clock they are checked against (tests: fixed instants) */
+  sessions?: { times?: Partial<SessionTimes>; now?: () => Date };
   /** how an outage's workflow walks its cases (tests: small pages, so a thousand contracts continue as new); unset: the workflow's own */
   outagePaging?: OutagePaging;
 };

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { purgeExpiredIdempotencyKeys } from '../db/idempotency';
 import { createDb } from '../db/pool';
-import { findUserByToken, registerToken, revokeDemoTokens, upsertUser } from '../db/users';
+import { findUserByToken, registerToken, revokeDemoPasswords, revokeDemoTokens, upsertUser } from '../db/users';
 import { loadActorAssertionKey } from '../platform/actor-key';
 import { loadConfig } from '../platform/config';
 import { appDatabaseLogin, sharedLoginWarning } from '../platform/database-login';
@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   if (config.env === 'production') {
     const revoked = await revokeDemoTokens(db);
     if (revoked > 0) logger.warn({ revoked }, 'revoked the development demo tokens this database held');
+    const passwords = await revokeDemoPasswords(db);
+    if (passwords > 0) logger.warn({ passwords }, 'removed the development demo passwords this database held');
   }
 
   const pdf = config.pdfRender.processes > 0 ? createRenderPool({ ...config.pdfRender, logger }) : IN_PROCESS_RENDERER;

@@ -2,6 +2,7 @@
  * Contracts and their signatures.
  */
 import type { ContractStatus, SignatureRecord } from '../domain/contract';
+import { DEFAULT_CONTRACT_SORT, sortParts, type ContractSort, type ContractSortKey } from '../domain/contract-list';
 import type { RiskFacts } from '../domain/risk';
 import type { ContractTerms, PartyCode } from '../domain/terms';
 import type { Queryable } from './pool';
@@ -131,6 +132,10 @@ export type ContractFilter = {
   /** a customer operator's organisation */
   organisation?: OrganisationScope;
   deadlineWithinDays?: number;
+  /** folded search text (domain/contract-list.ts searchText): a substring of the number, Party A's name or credit code, any case */
+  q?: string;
+  /** the order; unset: newest first */
+  sort?: ContractSort;
   limit: number;
   offset: number;
 };
@@ -147,6 +152,24 @@ type Condition = [clause: string, ...values: unknown[]];
 /** Open deadlines due within `?` days, over `deadlines d`: the deadlineWithinDays filter. */
 const OPEN_DUE_WITHIN = `d.status = 'open' AND d.due_at <= now() + make_interval(days => ?)`;
 
+/** `text` as a LIKE pattern that matches it literally anywhere: its `\`, `%` and `_` escaped with `\`. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Whether any of the columns holds the search (`placeholder`: its
+ * containsPattern), each folded and compared case-insensitively (normalize:
+ * the columns folded as the query was, so a full-width character stored
+ * matches its ordinary form).
+ */
+export function searchMatch(columns: readonly string[], placeholder: string): string {
+  return `(${columns.map((column) => `normalize(${column}, NFKC) ILIKE ${placeholder} ESCAPE '\\'`).join(' OR ')})`;
+}
+
+/** What a contract search looks in (contracts_search_trgm_idx, migration 030): the number, Party A's name and credit code. */
+export const CONTRACT_SEARCH_COLUMNS = ['number', 'party_a_name', 'party_a_credit_code'] as const;
+
 /** The filters on the contract's own columns, over `contracts c`. */
 function contractColumnConditions(filter: Omit<ContractFilter, 'limit' | 'offset'>): Condition[] {
   const conditions: Condition[] = [];
@@ -162,6 +185,10 @@ function contractColumnConditions(filter: Omit<ContractFilter, 'limit' | 'offset
         ? ['c.party_a_name = ?', filter.organisation.name]
         : ['(c.party_a_credit_code = ? OR (c.party_a_credit_code IS NULL AND c.party_a_name = ?))', filter.organisation.creditCode, filter.organisation.name],
     );
+  }
+  if (filter.q !== undefined) {
+    const pattern = containsPattern(filter.q);
+    conditions.push([searchMatch(CONTRACT_SEARCH_COLUMNS.map((column) => `c.${column}`), '?'), ...CONTRACT_SEARCH_COLUMNS.map(() => pattern)]);
   }
   return conditions;
 }
@@ -185,19 +212,45 @@ function contractFilterWhere(filter: Omit<ContractFilter, 'limit' | 'offset'>): 
 type Statement = { text: string; values: unknown[] };
 
 /**
+ * What each sort key orders by, over `contracts c`: the next deadline is the
+ * earliest open one (deadlines_open_contract_due_idx), as the row shows it.
+ */
+const SORT_EXPRESSIONS: Record<ContractSortKey, string> = {
+  number: 'c.number',
+  partyA: 'c.party_a_name',
+  createdAt: 'c.created_at',
+  nextDeadline: `(SELECT min(d.due_at) FROM deadlines d WHERE d.contract_id = c.id AND d.status = 'open')`,
+};
+
+/**
+ * The ORDER BY of a sort over the `sort_key` column, ties broken by id so that
+ * pages never share or skip a row. Contracts without an open deadline come
+ * last in either direction; the other keys are never null, and keep the
+ * default null ordering so that their indexes (contracts_created_id_idx…)
+ * serve the order.
+ */
+function orderBy(sort: ContractSort, alias: string): string {
+  const { key, direction } = sortParts(sort);
+  const nullsLast = key === 'nextDeadline' && direction === 'desc' ? ' NULLS LAST' : '';
+  return `${alias}sort_key ${direction === 'desc' ? 'DESC' : 'ASC'}${nullsLast}, ${alias}id`;
+}
+
+/**
  * The page: its rows are chosen first (ORDER BY ... LIMIT over the filters, an
- * index walk that stops after offset + limit matches), and the next open
- * deadline is looked up for those rows only, not for every matching contract.
- * The outer ORDER BY repeats the inner one: a join does not promise to keep it.
+ * index walk that stops after offset + limit matches when the order is an
+ * indexed column), and the next open deadline is looked up for those rows
+ * only, not for every matching contract. The outer ORDER BY repeats the inner
+ * one: a join does not promise to keep it.
  */
 function pageStatement(filter: ContractFilter): Statement {
   const { whereSql, values } = contractFilterWhere(filter);
+  const sort = filter.sort ?? DEFAULT_CONTRACT_SORT;
   return {
     text: `SELECT ${CONTRACT_COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')},
               nd.kind AS nd_kind, nd.due_at AS nd_due_at, nd.explanation AS nd_explanation, nd.provisional AS nd_provisional,
               inv.overdue AS risk_invoices, cs.open AS risk_cases, pd.due_at AS risk_provisional_due_at
-         FROM (SELECT ${CONTRACT_COLUMNS} FROM contracts c ${whereSql}
-                ORDER BY c.created_at DESC, c.id LIMIT $${values.length + 1} OFFSET $${values.length + 2}) c
+         FROM (SELECT ${CONTRACT_COLUMNS}, ${SORT_EXPRESSIONS[sortParts(sort).key]} AS sort_key FROM contracts c ${whereSql}
+                ORDER BY ${orderBy(sort, '')} LIMIT $${values.length + 1} OFFSET $${values.length + 2}) c
          LEFT JOIN LATERAL (
            SELECT kind, due_at, explanation, provisional FROM deadlines d
             WHERE d.contract_id = c.id AND d.status = 'open' ORDER BY due_at LIMIT 1
@@ -213,7 +266,7 @@ function pageStatement(filter: ContractFilter): Statement {
          LEFT JOIN LATERAL (
            SELECT due_at FROM deadlines d WHERE d.contract_id = c.id AND d.status = 'open' AND d.provisional ORDER BY due_at LIMIT 1
          ) pd ON true
-        ORDER BY c.created_at DESC, c.id`,
+        ORDER BY ${orderBy(sort, 'c.')}`,
     values: [...values, filter.limit, filter.offset],
   };
 }
@@ -259,10 +312,11 @@ function toListItem(row: Record<string, unknown>): ContractListItem {
 }
 
 /**
- * A page of contracts, newest first, with the total the filters match (also
- * past the last page). The page and the total are two statements, run in
- * parallel; each sees its own snapshot, so a contract created in between may
- * be counted and not listed, or listed and not counted.
+ * A page of contracts, newest first unless another sort is asked for, with
+ * the total the filters match (also past the last page). The page and the
+ * total are two statements, run in parallel; each sees its own snapshot, so a
+ * contract created in between may be counted and not listed, or listed and
+ * not counted.
  */
 export async function listContracts(db: Queryable, filter: ContractFilter): Promise<{ items: ContractListItem[]; total: number }> {
   const page = pageStatement(filter);

@@ -3,7 +3,7 @@
  */
 import type { InvoiceGroup } from '../domain/ageing';
 import { INVOICE_STATUSES, invoiceStatusOf, type InvoiceKind, type InvoiceSpec, type InvoiceStatus, type PaymentRecord, type StoredInvoiceStatus } from '../domain/billing';
-import { ownerMatch } from './contracts';
+import { CONTRACT_SEARCH_COLUMNS, containsPattern, ownerMatch, searchMatch } from './contracts';
 import type { Queryable } from './pool';
 import { settleWorkItems } from './work-items';
 
@@ -115,22 +115,45 @@ function ownersWhere(ownerIds: readonly string[], values: unknown[], column = 'o
   return owners.sql.replace('?', `$${values.push(owners.value)}`);
 }
 
-export async function listInvoices(
-  db: Queryable,
-  filter: { status?: InvoiceStatus; dueWithinDays?: number; contractId?: string; ownerIds?: readonly string[]; limit: number; offset: number },
-): Promise<InvoiceRow[]> {
+export type InvoiceFilter = {
+  status?: InvoiceStatus;
+  dueWithinDays?: number;
+  contractId?: string;
+  ownerIds?: readonly string[];
+  /** folded search text (domain/contract-list.ts searchText): a substring of the invoice number, or of its contract's number, Party A's name or credit code */
+  q?: string;
+  limit: number;
+  offset: number;
+};
+
+/**
+ * A page of invoices, overdue first, then by due date, with the total the
+ * filters match (also past the last page); the page and the count run in
+ * parallel.
+ */
+export async function listInvoices(db: Queryable, filter: InvoiceFilter): Promise<{ items: InvoiceRow[]; total: number }> {
   const where: string[] = [];
   const values: unknown[] = [];
   if (filter.status) where.push(statusCondition(filter.status));
   if (filter.contractId) where.push(`contract_id = $${values.push(filter.contractId)}`);
   if (filter.ownerIds) where.push(`contract_id IN (SELECT id FROM contracts WHERE ${ownersWhere(filter.ownerIds, values)})`);
   if (filter.dueWithinDays !== undefined) where.push(`status <> 'paid' AND due_at <= now() + make_interval(days => $${values.push(filter.dueWithinDays)})`);
-  const { rows } = await db.query(
-    `SELECT ${COLUMNS} FROM invoices ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY (status = 'overdue') DESC, due_at, number LIMIT ${Number(filter.limit)} OFFSET ${Number(filter.offset)}`,
-    values,
-  );
-  return rows.map(toInvoice);
+  if (filter.q !== undefined) {
+    const pattern = `$${values.push(containsPattern(filter.q))}`;
+    where.push(
+      `(${searchMatch(['number'], pattern)} OR contract_id IN (SELECT c.id FROM contracts c WHERE ${searchMatch(CONTRACT_SEARCH_COLUMNS.map((column) => `c.${column}`), pattern)}))`,
+    );
+  }
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const [page, count] = await Promise.all([
+    db.query(
+      `SELECT ${COLUMNS} FROM invoices ${whereSql}
+        ORDER BY (status = 'overdue') DESC, due_at, number LIMIT ${Number(filter.limit)} OFFSET ${Number(filter.offset)}`,
+      values,
+    ),
+    db.query<{ total: number }>(`SELECT count(*)::int AS total FROM invoices ${whereSql}`, values),
+  ]);
+  return { items: page.rows.map(toInvoice), total: count.rows[0]!.total };
 }
 
 /** Records a payment once per (contract, reference); returns false when the reference was already counted. */

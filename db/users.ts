@@ -181,16 +181,135 @@ export async function revokeToken(db: Queryable, input: { tokenId: string; userI
   return rows[0] ? { userId: rows[0].user_id as string } : null;
 }
 
-/** Deactivates the user: every token stops working (and is revoked). False when unknown or already inactive. */
+/** Deactivates the user: every token stops working (and is revoked), every session of theirs ends. False when unknown or already inactive. */
 export async function deactivateUser(db: Queryable, input: { userId: string; by: string }): Promise<boolean> {
   const { rowCount } = await db.query('UPDATE users SET deactivated_at = now() WHERE id = $1 AND deactivated_at IS NULL', [input.userId]);
   if (!rowCount) return false;
   await db.query(`UPDATE api_tokens SET revoked_at = now(), revoked_by = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [input.userId, `deactivated by ${input.by}`]);
+  await db.query(`UPDATE user_sessions SET ended_at = now(), ended_by = $2 WHERE user_id = $1 AND ended_at IS NULL`, [input.userId, `deactivated by ${input.by}`]);
   return true;
+}
+
+/** What a user name may be: lower-case letters, digits, `.`, `_`, `-`, 2 to 64 long, starting with a letter or digit (migration 029). */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+/** The active user signing in by this user name, with their password hash (null: no password, token sign-in only); null when there is none. */
+export async function findPasswordLogin(db: Queryable, username: string): Promise<{ userId: string; passwordHash: string | null } | null> {
+  const { rows } = await db.query(`SELECT id, password_hash FROM users WHERE username = $1 AND deactivated_at IS NULL`, [username]);
+  return rows[0] ? { userId: rows[0].id as string, passwordHash: (rows[0].password_hash as string | null) ?? null } : null;
+}
+
+/** The password hash of an active user (null when they have none, or no such active user). */
+export async function findPasswordHash(db: Queryable, userId: string): Promise<string | null> {
+  const { rows } = await db.query(`SELECT password_hash FROM users WHERE id = $1 AND deactivated_at IS NULL`, [userId]);
+  return (rows[0]?.password_hash as string | null | undefined) ?? null;
+}
+
+/**
+ * Gives the user a user name and, when given, a password hash. `taken`: another
+ * user has that name; `no_such_user`: no user of that id.
+ */
+export async function setLogin(db: Queryable, input: { userId: string; username: string; passwordHash: string | null }): Promise<'set' | 'taken' | 'no_such_user'> {
+  const other = await db.query(`SELECT 1 FROM users WHERE username = $1 AND id <> $2`, [input.username, input.userId]);
+  if (other.rowCount) return 'taken';
+  try {
+    const { rowCount } = await db.query(
+      `UPDATE users SET username = $2, password_hash = COALESCE($3, password_hash), password_set_at = CASE WHEN $3::text IS NULL THEN password_set_at ELSE now() END WHERE id = $1`,
+      [input.userId, input.username, input.passwordHash],
+    );
+    return rowCount ? 'set' : 'no_such_user';
+  } catch (error) {
+    // two admins giving the same name at once: the unique index decides
+    if ((error as { code?: string }).code === '23505') return 'taken';
+    throw error;
+  }
+}
+
+/** Replaces an active user's password hash; false when there is no such active user. Ending their sessions is the caller's (db/sessions.ts). */
+export async function setPasswordHash(db: Queryable, input: { userId: string; passwordHash: string }): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE users SET password_hash = $2, password_set_at = now() WHERE id = $1 AND deactivated_at IS NULL`, [input.userId, input.passwordHash]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** Changes an active user's role; null when there is no such active user. */
+export async function setRole(db: Queryable, input: { userId: string; role: Role }): Promise<{ before: Role; after: Role } | null> {
+  const { rows } = await db.query(
+    `UPDATE users u SET role = $2 FROM users old WHERE u.id = $1 AND old.id = u.id AND u.deactivated_at IS NULL RETURNING old.role AS before, u.role AS after`,
+    [input.userId, input.role],
+  );
+  return rows[0] ? { before: rows[0].before as Role, after: rows[0].after as Role } : null;
+}
+
+/** A user as the admin's list shows them: never a hash or a token, only whether a password is set and how many sessions are live. */
+export type UserAccount = User & {
+  username: string | null;
+  hasPassword: boolean;
+  passwordSetAt: string | null;
+  deactivatedAt: string | null;
+  createdAt: string;
+  liveSessions: number;
+  lastSeenAt: string | null;
+};
+
+/** Every user, active ones first, by name. `now` decides which sessions are still live. */
+export async function listUserAccounts(db: Queryable, input: { now: Date; idleMs: number }): Promise<UserAccount[]> {
+  const { rows } = await db.query(
+    `SELECT ${USER_COLUMNS}, u.username, u.password_hash IS NOT NULL AS "hasPassword", u.password_set_at, u.deactivated_at, u.created_at,
+            (SELECT count(*)::int FROM user_sessions s WHERE s.user_id = u.id AND s.ended_at IS NULL AND s.expires_at > $1 AND s.last_seen_at > $1 - make_interval(secs => $2)) AS "liveSessions",
+            (SELECT max(s.last_seen_at) FROM user_sessions s WHERE s.user_id = u.id) AS last_seen_at
+       FROM users u ORDER BY u.deactivated_at IS NOT NULL, u.name, u.id`,
+    [input.now, input.idleMs / 1000],
+  );
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    organisation: r.organisation,
+    organisationCreditCode: r.organisationCreditCode,
+    username: r.username,
+    hasPassword: r.hasPassword,
+    passwordSetAt: iso(r.password_set_at),
+    deactivatedAt: iso(r.deactivated_at),
+    createdAt: iso(r.created_at)!,
+    liveSessions: r.liveSessions,
+    lastSeenAt: iso(r.last_seen_at),
+  }));
 }
 
 /** In production the development demo tokens stop working (the same database may have served a development start). */
 export async function revokeDemoTokens(db: Queryable): Promise<number> {
   const { rowCount } = await db.query(`UPDATE api_tokens SET revoked_at = now(), revoked_by = 'production start' WHERE label = 'demo' AND revoked_at IS NULL`);
   return rowCount ?? 0;
+}
+
+/** In production the development demo accounts (ids `demo-…`) lose their passwords and sessions; how many had one. */
+export async function revokeDemoPasswords(db: Queryable): Promise<number> {
+  const { rowCount } = await db.query(`UPDATE users SET password_hash = NULL, password_set_at = NULL WHERE id LIKE 'demo-%' AND password_hash IS NOT NULL`);
+  await db.query(`UPDATE user_sessions SET ended_at = now(), ended_by = 'production start' WHERE user_id LIKE 'demo-%' AND ended_at IS NULL`);
+  return rowCount ?? 0;
+}
+
+/** Someone a contract list may be narrowed to: a sales user, or anyone else who owns a contract. */
+export type ContractOwner = { id: string; name: string; role: Role; active: boolean };
+
+/**
+ * The users who own contracts or may (every sales user, active or not, and
+ * anyone else owning one), by name; `ids`: only these.
+ */
+export async function listContractOwners(db: Queryable, options: { ids?: readonly string[] } = {}): Promise<ContractOwner[]> {
+  const { rows } = await db.query(
+    `SELECT u.id, u.name, u.role, u.deactivated_at IS NULL AS active FROM users u
+      WHERE (u.role = 'sales' OR EXISTS (SELECT 1 FROM contracts c WHERE c.owner_id = u.id))
+        AND ($1::text[] IS NULL OR u.id = ANY($1::text[]))
+      ORDER BY u.name, u.id`,
+    [options.ids ? [...options.ids] : null],
+  );
+  return rows as ContractOwner[];
+}
+
+/** The user's user name, or null (none yet, or no such user). */
+export async function findUsername(db: Queryable, userId: string): Promise<string | null> {
+  const { rows } = await db.query(`SELECT username FROM users WHERE id = $1`, [userId]);
+  return (rows[0]?.username as string | null | undefined) ?? null;
 }

@@ -77,6 +77,16 @@ export interface ErrorReasonParams {
   'rate.limited': { retryAfterSeconds: number };
   'auth.required': Record<string, never>;
   'auth.token_invalid': Record<string, never>;
+  /** a user name and password that do not sign in: the same for an unknown user name and a wrong password */
+  'auth.credentials_invalid': Record<string, never>;
+  /** the session cookie names a session that ended (signed out, expired, the user deactivated or their password reset) */
+  'auth.session_invalid': Record<string, never>;
+  /** a cookie-session request that changes something without the session's X-CSRF-Token */
+  'auth.csrf_invalid': Record<string, never>;
+  'password.too_short': { minLength: number };
+  /** a password change whose current password is wrong */
+  'password.current_wrong': Record<string, never>;
+  'username.taken': { username: string };
   'role.forbidden': { roles: string[]; role: string };
   'contract.forbidden': Record<string, never>;
 }
@@ -118,6 +128,12 @@ export const ERROR_REASONS = {
   'rate.limited': 'RATE_LIMITED',
   'auth.required': 'UNAUTHENTICATED',
   'auth.token_invalid': 'UNAUTHENTICATED',
+  'auth.credentials_invalid': 'UNAUTHENTICATED',
+  'auth.session_invalid': 'UNAUTHENTICATED',
+  'auth.csrf_invalid': 'CSRF_TOKEN_INVALID',
+  'password.too_short': 'PASSWORD_TOO_SHORT',
+  'password.current_wrong': 'FORBIDDEN',
+  'username.taken': 'CONFLICT',
   'role.forbidden': 'FORBIDDEN',
   'contract.forbidden': 'FORBIDDEN',
 } as const satisfies { [K in ErrorReasonId]: ErrorCode };

@@ -6,8 +6,12 @@ export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   /** a webhook URL whose host is, or resolves to, an address webhooks may not reach (domain/destinations.ts); `reason` says which rule */
   WEBHOOK_DESTINATION_REFUSED: 400,
+  /** a password shorter than the policy's minimum (platform/passwords.ts) */
+  PASSWORD_TOO_SHORT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  /** a cookie-session request that changes something without the session's CSRF token (X-CSRF-Token) */
+  CSRF_TOKEN_INVALID: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,

@@ -19,9 +19,10 @@ import { join, resolve } from 'node:path';
 import { Connection, type TLSConfig } from '@temporalio/client';
 import { migrate } from '../db/migrate';
 import { createDb } from '../db/pool';
-import { findUserByToken, registerToken, upsertUser, type Role } from '../db/users';
+import { findPasswordLogin, findUserByToken, registerToken, setLogin, upsertUser, type Role } from '../db/users';
 import { REFERENCE_PARTY_A_CREDIT_CODE, REFERENCE_TERMS } from '../domain/terms';
 import { ConfigError, loadConfig } from '../platform/config';
+import { generatePassword, hashPassword, verifyPassword } from '../platform/passwords';
 import { appLoginOf } from '../platform/database-login';
 import { ensureDatabase } from '../db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
@@ -107,6 +108,13 @@ const DEMO_USERS: { id: string; name: string; role: Role; organisation: string |
   { id: 'demo-operations', name: '运维演示账号', role: 'operations', organisation: null },
   // bound to the reference contract's Party A by its (example) credit code
   { id: 'demo-customer', name: '客户操作员演示账号', role: 'customer', organisation: REFERENCE_TERMS.partyA.name, organisationCreditCode: REFERENCE_PARTY_A_CREDIT_CODE },
+];
+
+/** The demo accounts that sign in with a user name and password (development only): the demo users above and an administrator. */
+const DEMO_ADMIN = { id: 'demo-admin', name: '管理员演示账号', role: 'admin' as const, organisation: null };
+const DEMO_SIGN_INS: { userId: string; username: string }[] = [
+  { userId: DEMO_ADMIN.id, username: 'admin' },
+  ...DEMO_USERS.map((user) => ({ userId: user.id, username: user.role })),
 ];
 
 let shuttingDown = false;
@@ -254,6 +262,7 @@ async function main(): Promise<void> {
   await registerToken(db, 'admin', adminToken, 'ADMIN_TOKEN');
   const demoTokensFile = join(config.dataDir, 'demo-tokens.json');
   let demoTokens: Record<string, string> = existsSync(demoTokensFile) ? JSON.parse(readFileSync(demoTokensFile, 'utf8')) : {};
+  let demoPasswords: Record<string, string> = {};
   if (config.env !== 'production') {
     for (const user of DEMO_USERS) {
       await upsertUser(db, user);
@@ -267,6 +276,19 @@ async function main(): Promise<void> {
       }
     }
     writeFileSync(demoTokensFile, JSON.stringify(demoTokens, null, 2), { mode: 0o600 });
+    await upsertUser(db, DEMO_ADMIN);
+    // generated once, kept in DATA_DIR, and set again if the database was started afresh
+    const demoPasswordsFile = join(config.dataDir, 'demo-passwords.json');
+    demoPasswords = existsSync(demoPasswordsFile) ? JSON.parse(readFileSync(demoPasswordsFile, 'utf8')) : {};
+    for (const { userId, username } of DEMO_SIGN_INS) {
+      demoPasswords[username] ??= generatePassword();
+      const login = await findPasswordLogin(db, username);
+      if (login?.userId !== userId || !(await verifyPassword(login.passwordHash, demoPasswords[username]!))) {
+        // a user name an admin gave someone else in this database: that demo account has no password
+        if ((await setLogin(db, { userId, username, passwordHash: await hashPassword(demoPasswords[username]!) })) !== 'set') delete demoPasswords[username];
+      }
+    }
+    writeFileSync(demoPasswordsFile, JSON.stringify(demoPasswords, null, 2), { mode: 0o600 });
   } else {
     demoTokens = {};
   }
@@ -313,6 +335,7 @@ async function main(): Promise<void> {
     SMSC              ${smsc ? `simulator on ${smsc.address}, control ${smsc.controlUrl}/state` : (config.smppUrl ?? '').replace(/:[^:@/]+@/, ':***@')}
     admin token       ${config.env === 'production' ? '(ADMIN_TOKEN, not printed in production)' : adminToken}
 ${Object.entries(demoTokens).map(([role, token]) => `    ${role.padEnd(17)} ${token}`).join('\n')}
+${Object.keys(demoPasswords).length ? `  sign in at ${base}/ with a user name and password (demo accounts, kept in ${join(config.dataDir, 'demo-passwords.json')}):\n` : ''}${Object.entries(demoPasswords).map(([username, password]) => `    ${username.padEnd(17)} ${password}`).join('\n')}
   Ctrl-C stops everything.
 `);
 }

@@ -9,12 +9,13 @@ import {
 import { REFERENCE_TERMS, ZContractTerms } from '../../domain/terms';
 import { isInFuture } from '../../domain/time';
 import { ZCreditCode } from '../../domain/credit-code';
+import { ZContractSort, ZSearchQuery } from '../../domain/contract-list';
 import { appendAudit, listAuditForContract } from '../../db/audit';
 import { findContract, listContracts, listSignatures, setPartyACreditCode, type ContractRow } from '../../db/contracts';
 import { listOpenDeadlines } from '../../db/deadlines';
 import { listDocuments, readDocumentContent } from '../../db/documents';
 import { listNotifications } from '../../db/notifications';
-import { findUser } from '../../db/users';
+import { findUser, listContractOwners } from '../../db/users';
 import { createContract } from '../../services/contracts';
 import { getContractStateQuery, signContractUpdate, type ContractStateView } from '../../workflows/messages/contract-lifecycle';
 import { getDeadlinesQuery } from '../../workflows/messages/deadlines';
@@ -22,7 +23,7 @@ import { listInvoicesForContract } from '../../db/invoices';
 import { listCases } from '../../db/legal';
 import { contractMatters, worstMatter } from '../../domain/risk';
 import { invoiceView } from './invoices';
-import { organisationScopeOf, ownerFilterOf } from '../policy';
+import { organisationScopeOf, ownerFilterOf, ownerScopeOf } from '../policy';
 import { workflowStartDeps, type AppDeps } from '../deps';
 import { lifecycleHandle } from '../contract-access';
 import { AppError, notFound } from '../errors';
@@ -42,6 +43,10 @@ const ZContractListQuery = z.strictObject({
   status: ZContractStatus.optional(),
   owner: z.string().trim().min(1).max(64).optional(),
   deadlineWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+  /** a substring of the number, Party A's name or credit code, any case, full-width forms folded */
+  q: ZSearchQuery.optional(),
+  /** `key` ascending or `-key` descending; unset: newest first */
+  sort: ZContractSort.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -212,7 +217,7 @@ export function contractRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/contracts',
       roles: EVERYONE,
-      summary: 'list contracts, with filters',
+      summary: 'list contracts: filters, a search over number, Party A and its credit code (q), a sort, and the total',
       query: ZContractListQuery,
       handler: async ({ query, user }) => {
         const { items, total } = await listContracts(deps.db, {
@@ -222,6 +227,8 @@ export function contractRoutes(deps: AppDeps) {
           // a customer operator sees their organisation's (api/policy.ts)
           organisation: organisationScopeOf(user),
           deadlineWithinDays: query.deadlineWithinDays,
+          q: query.q,
+          sort: query.sort,
           limit: query.limit,
           offset: query.offset,
         });
@@ -252,6 +259,14 @@ export function contractRoutes(deps: AppDeps) {
           })),
         };
       },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/contract-owners',
+      roles: STAFF,
+      summary: "the owners the caller's contract list can be narrowed to (?owner=), by name: a sales user themself and the team they lead, other staff every sales user and anyone else owning a contract",
+      handler: async ({ user }) => ({ items: await listContractOwners(deps.db, { ids: ownerScopeOf(user) }) }),
     }),
 
     defineRoute({

@@ -6,6 +6,7 @@
  */
 import type { AuditRow } from '../../db/audit';
 import type { ContractListItem } from '../../db/contracts';
+import type { ContractOwner } from '../../db/users';
 import type { DocumentMeta } from '../../db/documents';
 import type { NotificationRecord } from '../../db/notifications';
 import type { ContractStatus, DeadlineView, SignatureRecord } from '../../domain/contract';
@@ -27,6 +28,9 @@ export type ContractListItemView = Pick<ContractListItem, 'id' | 'number' | 'sta
 
 /** GET /api/contracts */
 export type ContractListView = { total: number; items: ContractListItemView[] };
+
+/** GET /api/contract-owners: whom the caller's contract list can be narrowed to. */
+export type ContractOwnersView = { items: ContractOwner[] };
 
 /** A contract's document as listed: its metadata and where to download it. */
 export type ContractDocumentView = DocumentMeta & { url: string };

@@ -3,6 +3,7 @@ import { contractYearOf, INVOICE_STATUSES, ZRecordPaymentRequest } from '../../d
 import { mayOverrideTopUpPrice, quoteTopUp, topUpPriceList, ZTopUpRequest, type PricedTopUp, type TTopUpRequest } from '../../domain/top-ups';
 import { ageInvoices, ageingCsv, totalsByStatus } from '../../domain/ageing';
 import { shanghaiDate } from '../../domain/time';
+import { ZSearchQuery } from '../../domain/contract-list';
 import { findPayment, findInvoice, grantedQuota, invoiceGroups, listInvoices, oldestUnpaidInvoice, outstandingInvoices, type InvoiceRow } from '../../db/invoices';
 import type { ContractRow } from '../../db/contracts';
 import type { User } from '../../db/users';
@@ -23,6 +24,10 @@ export const invoiceView = (invoice: InvoiceRow, now: number) => ({
 const ZInvoiceListQuery = z.strictObject({
   status: z.enum(INVOICE_STATUSES).optional(),
   dueWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+  /** one contract's invoices (its id) */
+  contract: z.string().trim().min(1).max(64).optional(),
+  /** a substring of the invoice number, or of its contract's number, Party A's name or credit code; full-width forms folded */
+  q: ZSearchQuery.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -101,13 +106,14 @@ export function invoiceRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/invoices',
       roles: ['finance', 'sales', 'admin'],
-      summary: 'invoices by status, overdue first, with amounts paid and outstanding and the time left',
+      summary: 'invoices by status, contract or a search (q), overdue first, with amounts paid and outstanding, the time left, and the total',
       query: ZInvoiceListQuery,
       handler: async ({ query, user }) => {
         const now = Date.now();
         // sales see the invoices of the contracts they own and their team's (api/policy.ts)
-        const items = await listInvoices(deps.db, { ...query, ownerIds: ownerScopeOf(user) });
-        return { items: items.map((i) => invoiceView(i, now)) };
+        const { contract, ...filter } = query;
+        const { items, total } = await listInvoices(deps.db, { ...filter, contractId: contract, ownerIds: ownerScopeOf(user) });
+        return { total, items: items.map((i) => invoiceView(i, now)) };
       },
     }),
 

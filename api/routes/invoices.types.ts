@@ -10,7 +10,7 @@ import type { Amounts, BucketTotal, StatusTotal } from '../../domain/ageing';
 export type InvoiceView = InvoiceRow & { secondsLeft: number | null };
 
 /** GET /api/invoices */
-export type InvoiceListView = { items: InvoiceView[] };
+export type InvoiceListView = { total: number; items: InvoiceView[] };
 
 /**
  * GET /api/invoices/summary: per status the count, amount, paid and outstanding

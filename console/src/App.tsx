@@ -6,7 +6,8 @@
  * and never import the shell.
  */
 import { lazy, Suspense, useCallback, useEffect, useState, type ComponentType, type ReactNode } from 'react';
-import { apiGet, can, session, setUnauthenticatedHandler, type Role, type User } from './api';
+import type { SessionView } from '../../api/routes/users.types';
+import { apiDelete, apiGet, apiPost, can, cookieSession, session, setUnauthenticatedHandler, type Role, type User } from './api';
 import { AuthContext } from './auth';
 import { ErrorBox, Loading } from './components';
 import { features } from './features';
@@ -33,6 +34,8 @@ const OutagesPage = lazyPage(() => import('./pages/outages/OutagesPage'), 'Outag
 const InboxPage = lazyPage(() => import('./pages/inbox/InboxPage'), 'InboxPage');
 const SmsTemplatesPage = lazyPage(() => import('./pages/sms-templates/SmsTemplatesPage'), 'SmsTemplatesPage');
 const SmsReviewsPage = lazyPage(() => import('./pages/sms-templates/SmsReviewsPage'), 'SmsReviewsPage');
+const UsersPage = lazyPage(() => import('./pages/users/UsersPage'), 'UsersPage');
+const PasswordPage = lazyPage(() => import('./pages/account/PasswordPage'), 'PasswordPage');
 
 type NavItem = { to: string; label: MessageKey | ((role: Role) => MessageKey); show: (role: Role) => boolean };
 const NAV: NavItem[] = [
@@ -47,6 +50,7 @@ const NAV: NavItem[] = [
   { to: '/sms-reviews', label: 'nav.smsReviews', show: features.smsReviews },
   { to: '/digest', label: (role) => (can(role, 'get', '/api/digests/latest') ? 'nav.digest' : 'nav.calendar'), show: features.digest },
   { to: '/holiday-calendar', label: 'nav.holidays', show: features.holidayCalendar },
+  { to: '/users', label: 'nav.users', show: features.users },
 ];
 
 type PageDef = { pattern: string; show: (role: Role) => boolean; render: (params: Record<string, string>) => ReactNode };
@@ -65,6 +69,8 @@ const PAGES: PageDef[] = [
   { pattern: '/inbox', show: features.inbox, render: () => <InboxPage /> },
   { pattern: '/sms-templates', show: features.smsTemplates, render: () => <SmsTemplatesPage /> },
   { pattern: '/sms-reviews', show: features.smsReviews, render: () => <SmsReviewsPage /> },
+  { pattern: '/users', show: features.users, render: () => <UsersPage /> },
+  { pattern: '/password', show: features.changeOwnPassword, render: () => <PasswordPage /> },
 ];
 
 function LangToggle() {
@@ -76,7 +82,7 @@ function LangToggle() {
   );
 }
 
-function Shell({ user, signOut, children }: { user: User; signOut: () => void; children: ReactNode }) {
+function Shell({ user, signOut, signOutEverywhere, children }: { user: User; signOut: () => void; signOutEverywhere: (() => void) | null; children: ReactNode }) {
   const { t } = useI18n();
   const { path } = useLocation();
   const items = NAV.filter((item) => item.show(user.role));
@@ -102,7 +108,17 @@ function Shell({ user, signOut, children }: { user: User; signOut: () => void; c
           </span>
           {features.inbox(user.role) && <InboxBadge />}
           <LangToggle />
-          <button type="button" className="btn btn-ghost" onClick={signOut}>
+          {signOutEverywhere && features.changeOwnPassword(user.role) && (
+            <Link to="/password" className="btn btn-ghost" data-testid="change-password">
+              {t('account.title')}
+            </Link>
+          )}
+          {signOutEverywhere && (
+            <button type="button" className="btn btn-ghost" onClick={signOutEverywhere} data-testid="sign-out-everywhere">
+              {t('nav.signOutEverywhere')}
+            </button>
+          )}
+          <button type="button" className="btn btn-ghost" onClick={signOut} data-testid="sign-out">
             {t('nav.signOut')}
           </button>
         </div>
@@ -123,25 +139,44 @@ export function App() {
   const { t } = useI18n();
   const { path } = useLocation();
   const [user, setUser] = useState<User | null>(null);
-  const [checking, setChecking] = useState<boolean>(() => session.token() !== null);
+  const [checking, setChecking] = useState<boolean>(() => session.token() !== null || cookieSession.begun());
   const [error, setError] = useState<unknown>(null);
 
-  const signOut = useCallback(() => {
+  /** forgets the sign-in in this browser and shows the sign-in page */
+  const signedOut = useCallback(() => {
     session.clear();
+    cookieSession.end();
     setUser(null);
     navigate('/signin', { replace: true });
   }, []);
 
-  useEffect(() => setUnauthenticatedHandler(signOut), [signOut]);
+  useEffect(() => setUnauthenticatedHandler(signedOut), [signedOut]);
+
+  const signOut = useCallback(() => {
+    if (session.token() || !cookieSession.begun()) return signedOut();
+    // the session ends on the server; whatever it answers, this browser forgets it
+    void apiDelete('/api/session').then(signedOut, signedOut);
+  }, [signedOut]);
+
+  const signOutEverywhere = useCallback(() => {
+    void apiPost('/api/session/sign-out-everywhere', {}).then(signedOut, setError);
+  }, [signedOut]);
 
   const loadMe = useCallback(() => {
-    if (!session.token()) {
+    const token = session.token();
+    if (!token && !cookieSession.begun()) {
       setChecking(false);
       return;
     }
     setChecking(true);
     setError(null);
-    apiGet<User>('/api/me').then(
+    const who: Promise<User> = token
+      ? apiGet<User>('/api/me')
+      : apiGet<SessionView>('/api/session').then((answer) => {
+          cookieSession.csrfToken = answer.csrfToken;
+          return answer.user;
+        });
+    who.then(
       (me) => {
         setUser(me);
         setChecking(false);
@@ -156,7 +191,7 @@ export function App() {
 
   if (checking) return <Loading />;
   if (!user) {
-    if (error && session.token()) return <ErrorBox error={error} onRetry={loadMe} />;
+    if (error && (session.token() || cookieSession.begun())) return <ErrorBox error={error} onRetry={loadMe} />;
     if (path !== '/signin') {
       const next = path === '/' ? '' : `?next=${encodeURIComponent(path + location.search)}`;
       return <Redirect to={`/signin${next}`} />;
@@ -164,6 +199,7 @@ export function App() {
     return (
       <SignInPage
         onSignedIn={(me) => {
+          setError(null);
           setUser(me);
           const next = new URLSearchParams(location.search).get('next');
           navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/contracts', { replace: true });
@@ -184,7 +220,8 @@ export function App() {
   }
   return (
     <AuthContext.Provider value={{ user, signOut }}>
-      <Shell user={user} signOut={signOut}>
+      <Shell user={user} signOut={signOut} signOutEverywhere={session.token() ? null : signOutEverywhere}>
+        {error !== null && <ErrorBox error={error} />}
         <Suspense fallback={<Loading />}>{page}</Suspense>
       </Shell>
     </AuthContext.Provider>

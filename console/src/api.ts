@@ -1,7 +1,9 @@
 /**
- * The console's HTTP client: bearer token from the session, JSON in and out,
- * the API's error shape ({ error: { code, message, reason?, params?, issues?, requestId } })
- * turned into an ApiError the pages can show.
+ * The console's HTTP client: the cookie session (its CSRF token kept in
+ * memory and sent as X-CSRF-Token on every POST, PUT and DELETE) or a pasted
+ * API token as a bearer token, JSON in and out, the API's error shape
+ * ({ error: { code, message, reason?, params?, issues?, requestId } }) turned
+ * into an ApiError the pages can show.
  */
 import routes from 'virtual:api-routes';
 import type { MeView, RoleView } from '../../api/routes/users.types';
@@ -49,18 +51,55 @@ export const session = {
   },
 };
 
+const COOKIE_SESSION_KEY = 'console.cookieSession';
+
+/**
+ * The cookie session's side of the console: its CSRF token (in memory only:
+ * a reloaded page asks GET /api/session for it again) and a flag that a
+ * session was begun in this browser, so a page without one shows the
+ * sign-in form without asking the server first.
+ */
+export const cookieSession = {
+  csrfToken: null as string | null,
+  begun(): boolean {
+    try {
+      return localStorage.getItem(COOKIE_SESSION_KEY) === '1';
+    } catch {
+      return false;
+    }
+  },
+  begin(csrfToken: string): void {
+    cookieSession.csrfToken = csrfToken;
+    localStorage.setItem(COOKIE_SESSION_KEY, '1');
+  },
+  end(): void {
+    cookieSession.csrfToken = null;
+    localStorage.removeItem(COOKIE_SESSION_KEY);
+  },
+};
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'DELETE']);
+
 /** Called when the server says the token is no longer valid. */
 let onUnauthenticated: () => void = () => undefined;
 export const setUnauthenticatedHandler = (fn: () => void) => {
   onUnauthenticated = fn;
 };
 
-type RequestOptions = { body?: unknown; idempotencyKey?: string; token?: string; signal?: AbortSignal };
+type RequestOptions = {
+  body?: unknown;
+  idempotencyKey?: string;
+  token?: string;
+  signal?: AbortSignal;
+  /** a 401 is the answer itself (a wrong password), not a sign-in that ended */
+  expectUnauthenticated?: boolean;
+};
 
 async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const token = options.token ?? session.token();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
+  else if (UNSAFE_METHODS.has(method) && cookieSession.csrfToken) headers['x-csrf-token'] = cookieSession.csrfToken;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let response: Response;
@@ -70,7 +109,7 @@ async function send(method: string, path: string, options: RequestOptions = {}):
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
-      credentials: 'omit',
+      credentials: 'same-origin',
     });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
@@ -91,7 +130,7 @@ async function send(method: string, path: string, options: RequestOptions = {}):
       payload.error?.requestId ?? response.headers.get('x-request-id'),
       reasonOfAnswer(payload.error?.reason, payload.error?.params),
     );
-    if (response.status === 401 && !options.token) onUnauthenticated();
+    if (response.status === 401 && !options.token && !options.expectUnauthenticated) onUnauthenticated();
     throw error;
   }
   return response;
@@ -107,6 +146,10 @@ export async function apiPost<T>(path: string, body: unknown, options: Omit<Requ
 
 export async function apiPut<T>(path: string, body: unknown, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
   return (await send('PUT', path, { ...options, body })).json() as Promise<T>;
+}
+
+export async function apiDelete<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return (await send('DELETE', path, options)).json() as Promise<T>;
 }
 
 export async function apiBlob(path: string): Promise<Blob> {

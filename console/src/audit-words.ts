@@ -84,6 +84,8 @@ export const AUDIT_WORDS: Record<AuditEventType, Record<Lang, string>> = {
   'user.organisation_code_set': { zh: '绑定客户单位信用代码', en: "Operator's organisation code set" },
   'user.team_lead_set': { zh: '设置团队主管', en: 'Team lead set' },
   'user.contact_set': { zh: '设置联系方式', en: 'Contact details set' },
+  'user.role_set': { zh: '变更角色', en: 'Role changed' },
+  'user.password_set': { zh: '设置登录密码', en: 'Sign-in password set' },
   'user.deactivated': { zh: '停用用户', en: 'User deactivated' },
   'token.issued': { zh: '签发令牌', en: 'Token issued' },
   'token.revoked': { zh: '吊销令牌', en: 'Token revoked' },

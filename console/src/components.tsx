@@ -1,7 +1,8 @@
 /**
  * Small shared pieces: live countdowns, status badges, errors, loading state,
- * a loaded list's states, tables, segmented filters, and a data hook that
- * refetches on demand.
+ * a loaded list's states, tables with sortable heads, a pager, a debounced
+ * search box's text, segmented filters, and a data hook that refetches on
+ * demand.
  */
 import { useCallback, useEffect, useId, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { ApiError } from './api';
@@ -139,8 +140,10 @@ export function ProvisionalBadge() {
 const ERROR_TITLES: Record<ErrorCode | 'NETWORK', MessageKey> = {
   VALIDATION_FAILED: 'errorCode.VALIDATION_FAILED',
   WEBHOOK_DESTINATION_REFUSED: 'errorCode.WEBHOOK_DESTINATION_REFUSED',
+  PASSWORD_TOO_SHORT: 'errorCode.PASSWORD_TOO_SHORT',
   UNAUTHENTICATED: 'errorCode.UNAUTHENTICATED',
   FORBIDDEN: 'errorCode.FORBIDDEN',
+  CSRF_TOKEN_INVALID: 'errorCode.CSRF_TOKEN_INVALID',
   NOT_FOUND: 'errorCode.NOT_FOUND',
   METHOD_NOT_ALLOWED: 'errorCode.METHOD_NOT_ALLOWED',
   CONFLICT: 'errorCode.CONFLICT',
@@ -265,7 +268,26 @@ export type Column<R> = {
   num?: boolean;
   /** a cell's tooltip */
   title?: (row: R) => string | undefined;
+  /** a column the list can be sorted by: its head is a button, and says how the rows are sorted (aria-sort) */
+  sort?: ColumnSort;
 };
+
+/** A sortable column's state: sorted by it ascending or descending, or not; `onSort` asks for the next order. */
+export type ColumnSort = { direction: 'asc' | 'desc' | null; onSort: () => void; testId?: string };
+
+function SortableHead({ head, sort }: { head: string; sort: ColumnSort }) {
+  const { t } = useI18n();
+  return (
+    <button type="button" className="sort-head" onClick={sort.onSort} title={t('sort.by', { column: head })} data-testid={sort.testId}>
+      {head}
+      <span className="sort-mark" aria-hidden="true">
+        {sort.direction === 'asc' ? '▲' : sort.direction === 'desc' ? '▼' : '↕'}
+      </span>
+    </button>
+  );
+}
+
+const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
 
 type RowAttributes = HTMLAttributes<HTMLTableRowElement> & { [data: `data-${string}`]: string | number | undefined };
 
@@ -301,8 +323,8 @@ export function DataTable<R>({
         <thead>
           <tr>
             {columns.map((column, i) => (
-              <th key={i} className={column.num ? 'num' : undefined}>
-                {column.head}
+              <th key={i} className={column.num ? 'num' : undefined} aria-sort={column.sort ? (column.sort.direction ? ARIA_SORT[column.sort.direction] : 'none') : undefined}>
+                {column.sort ? <SortableHead head={column.head} sort={column.sort} /> : column.head}
               </th>
             ))}
           </tr>
@@ -322,6 +344,50 @@ export function DataTable<R>({
       </table>
     </div>
   );
+}
+
+/**
+ * A list's pager: which rows of how many are shown ("第 51–100 条，共 230 条"),
+ * and the previous and next pages; `onPage` gets the offset to show.
+ */
+export function Pager({ offset, limit, total, shown, onPage, testId }: { offset: number; limit: number; total: number; shown: number; onPage: (offset: number) => void; testId?: string }) {
+  const { t } = useI18n();
+  const from = shown === 0 ? 0 : offset + 1;
+  return (
+    <nav className="pager" aria-label={t('pager.label')} data-testid={testId}>
+      <span className="muted" data-testid={testId ? `${testId}-range` : undefined}>
+        {t('pager.range', { from, to: offset + shown, total })}
+      </span>
+      <button type="button" className="btn" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - limit))} data-testid={testId ? `${testId}-prev` : undefined}>
+        {t('pager.prev')}
+      </button>
+      <button type="button" className="btn" disabled={offset + limit >= total} onClick={() => onPage(offset + limit)} data-testid={testId ? `${testId}-next` : undefined}>
+        {t('pager.next')}
+      </button>
+    </nav>
+  );
+}
+
+/** How long typing must pause before a search box's text is searched. */
+export const SEARCH_DELAY_MS = 300;
+
+/**
+ * A search box's text over the search a list shows (`current`, from the URL):
+ * `search` gets the trimmed text once typing pauses; a change of `current`
+ * (back, forward, a link) puts its text in the box.
+ */
+export function useSearchText(current: string, search: (text: string) => void): [string, (text: string) => void] {
+  const [text, setText] = useState(current);
+  const searchRef = useRef(search);
+  searchRef.current = search;
+  useEffect(() => setText(current), [current]);
+  useEffect(() => {
+    const next = text.trim();
+    if (next === current) return undefined;
+    const timer = setTimeout(() => searchRef.current(next), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [text, current]);
+  return [text, setText];
 }
 
 /** Buttons choosing one of a few values (a list's filter), the chosen one pressed. */

@@ -199,6 +199,30 @@ export const REASON_SENTENCES: Sentences = {
     zh: () => '登录已失效，请重新登录',
     en: () => 'Your sign-in is no longer valid; please sign in again',
   },
+  'auth.credentials_invalid': {
+    zh: () => '用户名或密码不正确',
+    en: () => 'The user name or password is not correct',
+  },
+  'auth.session_invalid': {
+    zh: () => '登录已结束，请重新登录',
+    en: () => 'Your session has ended; please sign in again',
+  },
+  'auth.csrf_invalid': {
+    zh: () => '请求缺少有效的安全校验，请刷新页面后重试',
+    en: () => 'The request lacked a valid security check; reload the page and try again',
+  },
+  'password.too_short': {
+    zh: (p) => `密码至少需要 ${p.minLength} 个字符`,
+    en: (p) => `The password must be at least ${p.minLength} characters long`,
+  },
+  'password.current_wrong': {
+    zh: () => '当前密码不正确',
+    en: () => 'The current password is not correct',
+  },
+  'username.taken': {
+    zh: () => '该用户名已被其他用户使用',
+    en: (p) => `The user name ${p.username} is already taken`,
+  },
   'role.forbidden': {
     zh: () => '您的角色无权办理此操作',
     en: () => 'Your role may not do this',

@@ -34,5 +34,9 @@ export const features = {
   /** signatures and templates (the appendix): the customer applies; operations review */
   smsTemplates: (role: Role) => can(role, 'post', '/api/contracts/:id/sms-templates'),
   smsReviews: (role: Role) => can(role, 'get', '/api/sms-reviews'),
+  /** the admin's user screens: list, create, roles, passwords */
+  users: (role: Role) => can(role, 'get', '/api/users'),
+  /** one's own password (a cookie session: the shell shows it only then) */
+  changeOwnPassword: (role: Role) => can(role, 'put', '/api/me/password'),
   sendFromTemplate: (role: Role) => can(role, 'post', '/api/contracts/:id/messages') && can(role, 'get', '/api/contracts/:id/sms-templates'),
 };

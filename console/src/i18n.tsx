@@ -18,10 +18,11 @@ import { legal } from './messages/legal';
 import { outages } from './messages/outages';
 import { shell } from './messages/shell';
 import { smsTemplates } from './messages/sms-templates';
+import { users } from './messages/users';
 import type { Lang } from './lang';
 import { setZodLocale } from './zod-messages';
 
-const AREAS = [shell, contracts, contractDetail, finance, legal, outages, compose, digest, holidays, contractImport, inbox, smsTemplates] as const;
+const AREAS = [shell, contracts, contractDetail, finance, legal, outages, compose, digest, holidays, contractImport, inbox, smsTemplates, users] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void ? I : never;
 type ChineseOf<Areas extends readonly unknown[]> = { [I in keyof Areas]: Areas[I] extends { zh: infer Zh } ? Zh : never };

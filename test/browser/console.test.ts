@@ -124,7 +124,7 @@ describe('web console', { timeout: 180_000 }, () => {
     const invoiceNumber = `INV-${contract.number}-T1`;
     const { page } = await f.newPage('finance');
     // finance has no contract creation and no signing
-    await expect(page.locator('nav').textContent()).resolves.not.toContain('新建合同');
+    await expect(page.locator('nav.nav').textContent()).resolves.not.toContain('新建合同');
     let row = page.locator(`tr[data-invoice="${invoiceNumber}"]`);
     for (let i = 0; i < 60 && (await row.count()) === 0; i++) {
       await page.goto(`${f.base}/finance`);
@@ -184,7 +184,7 @@ describe('web console', { timeout: 180_000 }, () => {
     const contract = await activeContract(f);
     const { page } = await f.newPage('customer');
     // a customer operator may not create contracts
-    await expect(page.locator('nav').textContent()).resolves.not.toContain('新建合同');
+    await expect(page.locator('nav.nav').textContent()).resolves.not.toContain('新建合同');
     await page.goto(`${f.base}/compose`);
     await page.getByTestId('composer').waitFor();
     await page.getByTestId('compose-contract').selectOption(contract.id);

@@ -75,7 +75,7 @@ describe('contract import in the console', { timeout: 240_000 }, () => {
   it('finance downloads the template, dry-runs a branch book of three rows (one bad date), imports the two good ones, writes nothing of the bad row, and importing the file again finds them already there', async () => {
     const { page } = await f.newPage('finance');
     const book = branchBook(f.h.users.sales, await f.h.env.currentTimeMs());
-    await page.locator('nav').getByText('导入合同').click();
+    await page.locator('nav.nav').getByText('导入合同').click();
     await page.waitForURL(/\/contract-imports$/);
     await page.getByTestId('contract-import').waitFor();
 

@@ -33,7 +33,7 @@ describe('legal and operations duties', { timeout: 240_000 }, () => {
     const now = await f.h.env.currentTimeMs();
     const { page } = await f.newPage('operations');
     // the outages screen is in the navigation of those who may declare or release
-    await expect(page.locator('nav').textContent()).resolves.toContain('服务中断');
+    await expect(page.locator('nav.nav').textContent()).resolves.toContain('服务中断');
     await page.goto(`${f.base}/outages`);
     await page.getByRole('heading', { name: '服务中断', exact: true }).waitFor();
     await page.getByTestId('declare-outage').click();
@@ -130,7 +130,7 @@ describe('legal and operations duties', { timeout: 240_000 }, () => {
     await expect(group.textContent()).resolves.toContain('2 个合同');
     // a role that neither declares nor releases has no outages screen in its navigation
     const sales = await f.newPage('sales');
-    await expect(sales.page.locator('nav').textContent()).resolves.not.toContain('服务中断');
+    await expect(sales.page.locator('nav.nav').textContent()).resolves.not.toContain('服务中断');
   });
 
   it("a customer reports a violation against the 1-hour clock from learning of it; legal confirms it only after the consequence is stated", async () => {

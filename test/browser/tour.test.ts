@@ -39,6 +39,8 @@ const STOPS: Stop[] = [
   { name: 'digest', role: 'legal', path: () => '/digest' },
   { name: 'holiday-calendar', role: 'admin', path: () => '/holiday-calendar' },
   { name: 'inbox', role: 'legal', path: () => '/inbox' },
+  { name: 'users', role: 'admin', path: () => '/users' },
+  { name: 'password', role: 'sales', path: () => '/password' },
 ];
 
 /** How far the page reaches past the viewport's right edge, and the innermost elements that do: what to fix (run in the page). */

@@ -3,7 +3,7 @@
  * app really serves (allRoutes): a route without an entry here, or whose roles
  * differ from the entry, fails. Then every route is called as every role and
  * as nobody: denied roles get 403, allowed roles anything but 401/403, nobody
- * 401 (only /healthz and the calendar subscription URL are public).
+ * 401 (only /healthz, signing in and the calendar subscription URL are public).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../api/app';
@@ -17,13 +17,22 @@ const STAFF: Role[] = ['sales', 'legal', 'finance', 'operations', 'admin'];
 const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /healthz': 'public',
   'GET /api/me': ALL,
+  'POST /api/session': 'public',
+  'GET /api/session': ALL,
+  'DELETE /api/session': ALL,
+  'POST /api/session/sign-out-everywhere': ALL,
+  'PUT /api/me/password': ALL,
   'POST /api/users': ['admin'],
+  'GET /api/users': ['admin'],
+  'PUT /api/users/:id/role': ['admin'],
+  'PUT /api/users/:id/password': ['admin'],
   'PUT /api/users/:id/organisation-credit-code': ['admin'],
   'PUT /api/users/:id/team-lead': ['admin'],
   'PUT /api/users/:id/contact': ['admin'],
   'GET /api/templates/reference': [...STAFF, 'customer'],
   'POST /api/contracts': ['sales', 'admin'],
   'GET /api/contracts': ALL,
+  'GET /api/contract-owners': STAFF,
   'GET /api/contracts/:id': ALL,
   'POST /api/contracts/:id/signatures': ['sales', 'admin'],
   'PUT /api/contracts/:id/party-a-credit-code': ['admin'],
@@ -151,8 +160,8 @@ describe('the authorization matrix', () => {
     expect(actual).toEqual(expected);
   });
 
-  it('makes only /healthz and the calendar subscription URL (its secret in the path) public', () => {
-    expect(allRoutes(h.deps).filter((r) => r.roles === 'public').map(keyOf)).toEqual(['GET /healthz', 'GET /api/calendar/:token.ics']);
+  it('makes only /healthz, signing in and the calendar subscription URL (its secret in the path) public', () => {
+    expect(allRoutes(h.deps).filter((r) => r.roles === 'public').map(keyOf)).toEqual(['GET /healthz', 'POST /api/session', 'GET /api/calendar/:token.ics']);
   });
 
   it('answers every route as nobody (401), as each denied role (403) and as each allowed role (neither)', async () => {

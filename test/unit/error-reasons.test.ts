@@ -44,6 +44,12 @@ const SAMPLES: { [K in ErrorReasonId]: ErrorReasonParams[K] } = {
   'rate.limited': { retryAfterSeconds: 12 },
   'auth.required': {},
   'auth.token_invalid': {},
+  'auth.credentials_invalid': {},
+  'auth.session_invalid': {},
+  'auth.csrf_invalid': {},
+  'password.too_short': { minLength: 10 },
+  'password.current_wrong': {},
+  'username.taken': { username: 'wang.legal' },
   'role.forbidden': { roles: ['finance', 'admin'], role: 'sales' },
   'contract.forbidden': {},
 };

@@ -13,7 +13,6 @@ const zh = {
   'digest.cures': '补救期限',
   'digest.invoiceOwed': '未付 {owed} 元（发票金额 {amount} 元）',
   'digest.calendarDownload': '下载日历文件',
-  'digest.calendarApi': '日历应用或脚本可携带令牌访问：',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -30,7 +29,6 @@ const en: Record<keyof typeof zh, string> = {
   'digest.cures': 'Cure periods',
   'digest.invoiceOwed': 'CNY {owed} outstanding of {amount}',
   'digest.calendarDownload': 'Download the calendar file',
-  'digest.calendarApi': 'Calendar apps or scripts can fetch it with a token:',
 };
 
 export const digest = { zh, en };

@@ -39,9 +39,6 @@ function CalendarLink() {
           {t('digest.calendarDownload')}
         </button>
       </p>
-      <p className="muted small">
-        {t('digest.calendarApi')} <code>GET {location.origin}/api/calendar.ics</code> (Authorization: Bearer …)
-      </p>
       <ErrorBox error={error} />
     </Section>
   );

@@ -1,6 +1,7 @@
 /**
  * Finance: the totals by status and the ageing of what is owed (with its CSV
- * export), then invoices by status, overdue first (the API's order), with
+ * export), then invoices by status or a search (invoice or contract number,
+ * customer), a page at a time, overdue first (the API's order), with
  * amounts paid and outstanding and a live countdown; record a payment against
  * one, validated with the API's ZRecordPaymentRequest. An invoice with a
  * payment is never shown as awaiting payment: it is partly paid, or overdue
@@ -9,9 +10,10 @@
 import { useState } from 'react';
 import type { InvoiceListView, InvoiceView } from '../../../../api/routes/invoices.types';
 import { INVOICE_STATUSES } from '../../../../domain/billing';
+import { SEARCH_MAX_LENGTH } from '../../../../domain/contract-list';
 import { apiGet, can } from '../../api';
 import { useAuth } from '../../auth';
-import { DataTable, ListBody, Notice, Segmented, useLoad, type Column } from '../../components';
+import { DataTable, ListBody, Notice, Pager, Segmented, useLoad, useSearchText, type Column } from '../../components';
 import { features } from '../../features';
 import { useI18n } from '../../i18n';
 import { Link, navigate, useLocation } from '../../router';
@@ -19,17 +21,35 @@ import { useInvoiceColumns } from './invoiceColumns';
 import { InvoiceSummary } from './InvoiceSummary';
 import { PaymentForm } from './PaymentForm';
 
+const PAGE = 50;
+
 export function FinancePage() {
   const { t, tx } = useI18n();
   const { user } = useAuth();
   const { query } = useLocation();
   const status = query.get('status') ?? '';
   const contract = query.get('contract') ?? '';
+  const q = query.get('q') ?? '';
+  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
   const [selected, setSelected] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [paymentsRecorded, setPaymentsRecorded] = useState(0);
-  const list = useLoad((signal) => apiGet<InvoiceListView>(`/api/invoices?limit=500${status ? `&status=${status}` : ''}`, { signal }), [status]);
-  const items = (list.data?.items ?? []).filter((i) => !contract || i.contractId === contract);
+  const apiQuery = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(status ? { status } : {}), ...(contract ? { contract } : {}), ...(q ? { q } : {}) }).toString();
+  const list = useLoad((signal) => apiGet<InvoiceListView>(`/api/invoices?${apiQuery}`, { signal }), [apiQuery]);
+  const items = list.data?.items ?? [];
+  /** the list with these changes, in the URL */
+  const go = (next: { status?: string; q?: string; offset?: number }) => {
+    const params = new URLSearchParams();
+    const nextStatus = next.status ?? status;
+    const nextQ = next.q ?? q;
+    if (nextStatus) params.set('status', nextStatus);
+    if (contract) params.set('contract', contract);
+    if (nextQ) params.set('q', nextQ);
+    if (next.offset) params.set('offset', String(next.offset));
+    const qs = params.toString();
+    navigate(`/finance${qs ? `?${qs}` : ''}`);
+  };
+  const [text, setText] = useSearchText(q, (next) => go({ q: next, offset: 0 }));
   const chosen = items.find((i) => i.number === selected) ?? null;
   const canRecord = features.recordPayment(user.role);
   const canSummary = can(user.role, 'get', '/api/invoices/summary');
@@ -89,7 +109,7 @@ export function FinancePage() {
           label={t('finance.status')}
           options={['', ...INVOICE_STATUSES].map((s) => ({ value: s, text: s ? tx(`invoiceStatus.${s}`) : t('common.all') }))}
           value={status}
-          onChoose={(s) => navigate(`/finance${s ? `?status=${s}` : ''}`)}
+          onChoose={(s) => go({ status: s, offset: 0 })}
         />
       </div>
       {canSummary && <InvoiceSummary reloadKey={paymentsRecorded} />}
@@ -106,6 +126,21 @@ export function FinancePage() {
           }}
         />
       )}
+      <div className="filters card">
+        <label className="field search-field">
+          <span>{t('finance.search')}</span>
+          <input
+            type="search"
+            name="q"
+            value={text}
+            maxLength={SEARCH_MAX_LENGTH}
+            onChange={(e) => setText(e.target.value)}
+            placeholder={t('finance.searchPlaceholder')}
+            autoComplete="off"
+            data-testid="invoices-search"
+          />
+        </label>
+      </div>
       <ListBody list={list} empty={items.length === 0} emptyText={t('finance.empty')}>
         <DataTable
           rows={items}
@@ -116,6 +151,7 @@ export function FinancePage() {
           responsive
           card
         />
+        {list.data && <Pager offset={offset} limit={PAGE} total={list.data.total} shown={items.length} onPage={(next) => go({ offset: next })} testId="invoices-pager" />}
       </ListBody>
     </div>
   );

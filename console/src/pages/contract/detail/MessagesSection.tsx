@@ -1,18 +1,25 @@
-/** The contract's SMS: the latest messages with their status, and the reconciliation ledger per day (CSV export). */
-import { useState } from 'react';
+/** The contract's SMS: its messages with their status, newest first, a page at a time, and the reconciliation ledger per day (CSV export). */
+import { useEffect, useState } from 'react';
 import type { ContractDetailView } from '../../../../../api/routes/contracts.types';
 import type { LedgerDayView, LedgerView, MessageListView, MessageView } from '../../../../../api/routes/sms.types';
 import { apiGet, apiText, can, type Role } from '../../../api';
-import { DataTable, ErrorBox, Section, useLoad, type Column } from '../../../components';
+import { DataTable, ErrorBox, Pager, Section, useLoad, type Column } from '../../../components';
 import { saveFile } from '../../../download';
 import { formatDateTime } from '../../../format';
 import { useI18n } from '../../../i18n';
+
+const MESSAGES_PAGE = 20;
 
 export function MessagesSection({ contract, role }: { contract: ContractDetailView; role: Role }) {
   const { t, tx, lang } = useI18n();
   const canList = can(role, 'get', '/api/contracts/:id/messages');
   const canLedger = can(role, 'get', '/api/contracts/:id/ledger');
-  const messages = useLoad((signal) => (canList ? apiGet<MessageListView>(`/api/contracts/${contract.id}/messages?limit=20`, { signal }) : Promise.resolve(null)), [contract.id, canList]);
+  const [offset, setOffset] = useState(0);
+  useEffect(() => setOffset(0), [contract.id]);
+  const messages = useLoad(
+    (signal) => (canList ? apiGet<MessageListView>(`/api/contracts/${contract.id}/messages?limit=${MESSAGES_PAGE}&offset=${offset}`, { signal }) : Promise.resolve(null)),
+    [contract.id, canList, offset],
+  );
   const ledger = useLoad((signal) => (canLedger ? apiGet<LedgerView>(`/api/contracts/${contract.id}/ledger`, { signal }) : Promise.resolve(null)), [contract.id, canLedger]);
   const [error, setError] = useState<unknown>(null);
   const messageColumns: Column<MessageView>[] = [
@@ -79,7 +86,12 @@ export function MessagesSection({ contract, role }: { contract: ContractDetailVi
           {messages.data.items.length === 0 ? (
             <p className="muted">{t('detail.noMessages')}</p>
           ) : (
-            <DataTable rows={messages.data.items} columns={messageColumns} rowKey={(m) => m.id} testId="messages" responsive />
+            <>
+              <DataTable rows={messages.data.items} columns={messageColumns} rowKey={(m) => m.id} testId="messages" responsive />
+              {messages.data.total > MESSAGES_PAGE && (
+                <Pager offset={offset} limit={MESSAGES_PAGE} total={messages.data.total} shown={messages.data.items.length} onPage={setOffset} testId="messages-pager" />
+              )}
+            </>
           )}
         </>
       )}
