@@ -53,6 +53,18 @@ const OVERFLOW = `(() => {
   };
 })()`;
 
+/** One signed-in page per role and language, reused from stop to stop (the fixture closes them); signed out: a fresh one. */
+const pages = new Map<string, Page>();
+async function pageOf(role: Role | null, lang: 'zh' | 'en'): Promise<Page> {
+  const key = `${role}:${lang}`;
+  const known = role ? pages.get(key) : undefined;
+  if (known) return known;
+  const { context, page } = await f.newPage(role);
+  await context.addInitScript({ content: `localStorage.setItem('console.lang', '${lang}')` });
+  if (role) pages.set(key, page);
+  return page;
+}
+
 /** The page once it has loaded: its heading shown and nothing still loading. */
 async function settled(page: Page): Promise<void> {
   await page.locator('h1').first().waitFor();
@@ -71,8 +83,7 @@ describe('every page, in both languages and both widths', { timeout: 240_000 }, 
   for (const stop of STOPS) {
     it(`${stop.name} (${stop.role ?? 'signed out'})`, async () => {
       for (const lang of ['zh', 'en'] as const) {
-        const { context, page } = await f.newPage(stop.role);
-        await context.addInitScript({ content: `localStorage.setItem('console.lang', '${lang}')` });
+        const page = await pageOf(stop.role, lang);
         for (const [width, viewport] of [
           ['1280', DESKTOP],
           ['390', PHONE],
@@ -100,7 +111,6 @@ describe('every page, in both languages and both widths', { timeout: 240_000 }, 
           }
           await page.screenshot({ path: path.join(SCREENSHOTS, `tour-${stop.name}-${lang}-${width}.png`), fullPage: true });
         }
-        await context.close();
       }
     });
   }

@@ -6,7 +6,10 @@
  * side on the same ports, with a data directory another PostgreSQL holds, and
  * with invalid settings. The start that runs also shows its worker and API
  * logged in to the embedded PostgreSQL as the application's role, with the
- * password it made.
+ * password it made, and prints the demo accounts' user names and passwords
+ * (generated once, kept in DATA_DIR/demo-passwords.json, 0600): each signs in
+ * as its role, and a restart on the same data directory prints and accepts
+ * the same ones.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -52,7 +55,8 @@ async function expectAppLogin(dir: string, port: string): Promise<void> {
     const sessions = await waitFor(
       async () =>
         (await owner.query(`SELECT DISTINCT application_name, usename FROM pg_stat_activity WHERE application_name IN ('sms-contracts-api', 'sms-contracts-worker') ORDER BY 1, 2`)).rows,
-      (rows) => new Set(rows.map((r) => r.application_name)).size === 2,
+      // both processes connected, and no session of theirs (a pool's connection still opening, say) under another role
+      (rows) => new Set(rows.map((r) => r.application_name)).size === 2 && rows.every((r) => r.usename === 'sms_app'),
       "the worker's and the API's database sessions",
       20_000,
     );
@@ -74,6 +78,27 @@ async function expectAppLogin(dir: string, port: string): Promise<void> {
   const wrong = login(`${password}-wrong`);
   await expect(wrong.connect()).rejects.toThrow(/password authentication failed for user "sms_app"/);
   await wrong.end().catch(() => undefined);
+}
+
+/** The printed sign-in lines: user name → password. */
+function printedSignIns(out: string): Record<string, string> {
+  const block = out.split(/sign in at \S+ with a user name and password[^\n]*\n/)[1] ?? '';
+  const found: Record<string, string> = {};
+  for (const line of block.split('\n')) {
+    const m = /^ {4}([a-z0-9._-]+) +(\S+)$/.exec(line);
+    if (!m) break;
+    found[m[1]!] = m[2]!;
+  }
+  return found;
+}
+
+/** Each of these demo accounts signs in with its printed password (POST /api/session) as its role. */
+async function expectDemoSignIns(base: string, printed: Record<string, string>, accounts: readonly (readonly [string, string])[]): Promise<void> {
+  for (const [username, role] of accounts) {
+    const res = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: printed[username] }) });
+    expect(res.status, username).toBe(201);
+    expect(((await res.json()) as { user: { role: string } }).user.role).toBe(role);
+  }
 }
 
 function start(env: Record<string, string>): Started {
@@ -112,8 +137,8 @@ describe('npm start with a port taken', () => {
     }
   });
 
-  // about 40-55 s on 2 busy cores, nearly all of it the first start; the second fails in 1-2 s
-  it('started twice side by side on the same ports: the second names every taken port and exits 1, the first keeps running', { timeout: 120_000 }, async () => {
+  // about 40-55 s on 2 busy cores, nearly all of it the first start; the second fails in 1-2 s; the restart ≈ 30 s
+  it('started twice side by side on the same ports: the second names every taken port and exits 1, the first keeps running, signs its demo accounts in, and keeps their passwords across a restart', { timeout: 240_000 }, async () => {
     const smsc = await startSmscSimulator({ port: 0 });
     try {
       const shared = { ...(await ports()), SMPP_URL: smsc.url() };
@@ -137,10 +162,30 @@ describe('npm start with a port taken', () => {
       expect(lines[3]).toMatch(new RegExp(`^\\[start\\] port ${shared.PORT} \\(the API and console\\) is already in use by pid \\d+ \\(.*api/main\\.ts.*\\): stop that process, or set PORT`));
 
       // the first is untouched and stops cleanly
-      expect((await fetch(`http://127.0.0.1:${shared.PORT}/healthz`)).status).toBe(200);
+      const base = `http://127.0.0.1:${shared.PORT}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
       await expectAppLogin(firstDir, shared.EMBEDDED_POSTGRES_PORT);
+      const printed = printedSignIns(first.out());
+      expect(Object.keys(printed).sort()).toEqual(['admin', 'customer', 'finance', 'legal', 'operations', 'sales']);
+      const passwords = join(firstDir, 'demo-passwords.json');
+      expect(statSync(passwords).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(passwords, 'utf8'))).toEqual(printed);
+      await expectDemoSignIns(base, printed, [
+        ['admin', 'admin'],
+        ['sales', 'sales'],
+        ['customer', 'customer'],
+      ]);
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
+
+      // started again on the same data directory: the same passwords, printed and accepted
+      const again = start({ DATA_DIR: firstDir, ...shared });
+      await waitFor(async () => again.out() + again.err(), (o) => o.includes('is running') || again.child.exitCode !== null, 'the restart running', 100_000);
+      expect(again.out(), again.err()).toContain('SMS contract lifecycle is running');
+      expect(printedSignIns(again.out())).toEqual(printed);
+      await expectDemoSignIns(base, printed, [['legal', 'legal']]);
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
     } finally {
       await smsc.stop();
     }
