@@ -14,7 +14,7 @@ export type Row = {
   baseline: { measure: string; value: number; unit: string } | null;
   /** value / baseline value */
   ratio: number | null;
-  /** the target, in words */
+  /** the target, in words */
   target: string | null;
   met: boolean | null;
   note?: string;

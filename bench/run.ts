@@ -10,6 +10,7 @@
  *                                       bench/sms-lint.ts when that is missing or fails
  *   (7) the contract list query         a database of 100,000 synthetic contracts
  *   (3) the full lifecycle              time-skipping server, worker and API in this process
+ *   (11) an "all" outage                time-skipping server, worker and API in this process, 20,000 contracts
  *   (6c) live heap per cached workflow  bench/workflow-memory.ts as a child process (--expose-gc)
  *   (8) a holiday notice's recount      on the same stack as (1) (2), a fresh worker for the payment workflows
  *   (9) a contract book imported        on the same stack, through its API (POST /api/contract-imports)
@@ -30,6 +31,7 @@
  *   BENCH_CONTRACTS=100000      (7) synthetic contracts
  *   BENCH_CALENDAR=10000        (8) open payment deadlines a holiday notice moves
  *   BENCH_IMPORT=1000           (9) contracts in the imported book
+ *   BENCH_OUTAGE=20000          (11) contracts an "all" outage affects
  *   BENCH_ONLY=1,2,7            run only these sections
  *   BENCH_CPU_PROF=1            run the worker and API with --cpu-prof (profiles in .data/bench/profiles)
  *   TEST_DATABASE_URL           the Postgres to create the bench databases in (else 127.0.0.1:5432)
@@ -46,6 +48,7 @@ import { benchImports } from './imports';
 import { cleanup, ensureTemporalBinaries, LOG_DIR, ROOT, say } from './env';
 import { benchLifecycle } from './lifecycle';
 import { benchListQuery } from './list-query';
+import { benchOutage } from './outage';
 import { benchPdf } from './pdf';
 import { fmt, renderTable, row, type Row } from './report';
 import { benchSmsLint } from './sms-lint';
@@ -73,6 +76,7 @@ const settings = {
   contracts: num('BENCH_CONTRACTS', 100_000),
   calendar: num('BENCH_CALENDAR', 10_000),
   imports: num('BENCH_IMPORT', 1_000),
+  outage: num('BENCH_OUTAGE', 20_000),
   only: process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null,
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -202,6 +206,12 @@ async function main(): Promise<void> {
     const lifecycle = await section('3', () => benchLifecycle({ msPerDocument }));
     rows.push(...lifecycle.rows);
     raw.lifecycle = lifecycle.raw;
+  }
+
+  if (wanted('11')) {
+    const outage = await section('11', () => benchOutage({ contracts: settings.outage, timeoutMs: Math.max(10 * 60_000, settings.outage * 60) }));
+    rows.push(...outage.rows);
+    raw.outage = outage.raw;
   }
 
   if (wanted('6')) {
