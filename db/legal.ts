@@ -311,15 +311,18 @@ export async function listCases(db: Queryable, filter: CaseFilter): Promise<{ it
   if (filter.outageId) add('c.outage_id = ?', filter.outageId);
   if (filter.status === 'open') where.push('c.closed_at IS NULL');
   if (filter.status === 'closed') where.push('c.closed_at IS NOT NULL');
+  const from = `FROM legal_cases c LEFT JOIN contracts k ON k.id = c.contract_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   const { rows } = await db.query(
     `SELECT ${CASE_COLUMNS}, count(*) OVER () AS total
-       FROM legal_cases c LEFT JOIN contracts k ON k.id = c.contract_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ${from}
       ORDER BY c.due_at ASC NULLS LAST, c.opened_at, c.id
       LIMIT ${Number(filter.limit)} OFFSET ${Number(filter.offset)}`,
     values,
   );
-  return { items: rows.map(toCase), total: rows[0] ? Number(rows[0].total) : 0 };
+  if (rows[0]) return { items: rows.map(toCase), total: Number(rows[0].total) };
+  // a page past the end has no row to carry the total: count on its own
+  const total = filter.offset > 0 ? Number((await db.query<{ total: number }>(`SELECT count(*)::int AS total ${from}`, values)).rows[0]!.total) : 0;
+  return { items: [], total };
 }
 
 export type CaseEventRow = { caseId: string; at: string; type: string; actor: { id: string; role: string | null; name: string }; data: Record<string, unknown> };
@@ -513,6 +516,7 @@ export type OutageSummaryRow = OutageRow & { contracts: number; notified: number
 
 /** Unresolved outages first, unsent before sent, soonest notice deadline first; then the newest. */
 export async function listOutages(db: Queryable, filter: { status: 'open' | 'all'; limit: number; offset: number }): Promise<{ items: OutageSummaryRow[]; total: number }> {
+  const unresolved = filter.status === 'open' ? 'WHERE o.restored_at IS NULL' : '';
   const { rows } = await db.query(
     `SELECT o.*,
             count(c.id)::int AS contracts,
@@ -522,13 +526,19 @@ export async function listOutages(db: Queryable, filter: { status: 'open' | 'all
             count(*) OVER () AS total
        FROM outages o
        LEFT JOIN legal_cases c ON c.outage_id = o.id
-      ${filter.status === 'open' ? 'WHERE o.restored_at IS NULL' : ''}
+      ${unresolved}
       GROUP BY o.id
       ORDER BY o.restored_at IS NOT NULL, o.notified_at IS NOT NULL, o.notice_due_at, o.created_at DESC, o.id
       LIMIT ${Number(filter.limit)} OFFSET ${Number(filter.offset)}`,
   );
+  // a page past the end has no row to carry the total: count on its own
+  const total = rows[0]
+    ? Number(rows[0].total)
+    : filter.offset > 0
+      ? Number((await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM outages o ${unresolved}`)).rows[0]!.total)
+      : 0;
   return {
-    total: rows[0] ? Number(rows[0].total) : 0,
+    total,
     items: rows.map((row) => ({ ...outageFromRow(row), contracts: row.contracts, notified: row.notified, unsent: row.unsent, late: row.late })),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Small shared pieces: live countdowns, status badges, errors, loading state,
- * a loaded list's states, tables with sortable heads, a pager, a debounced
- * search box's text, segmented filters, and a data hook that refetches on
- * demand.
+ * a loaded list's states, tables with sortable heads, a pager and its page in
+ * the URL, a debounced search box's text, segmented filters, and a data hook
+ * that refetches on demand.
  */
 import { useCallback, useEffect, useId, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { ApiError } from './api';
@@ -366,6 +366,25 @@ export function Pager({ offset, limit, total, shown, onPage, testId }: { offset:
       </button>
     </nav>
   );
+}
+
+/** The first row a paged list shows, from the URL query: a whole number, anything else the first page. */
+export function offsetOf(query: URLSearchParams, key = 'offset'): number {
+  const offset = Number(query.get(key) ?? 0);
+  return Number.isSafeInteger(offset) && offset > 0 ? offset : 0;
+}
+
+/**
+ * A page found empty though it is not the first (its rows were closed since,
+ * or the URL points past the end): `onPage` gets the offset of the last page
+ * that has rows, or 0.
+ */
+export function usePastTheEnd(page: { items: readonly unknown[]; total: number } | null, offset: number, limit: number, onPage: (offset: number) => void): void {
+  const onPageRef = useRef(onPage);
+  onPageRef.current = onPage;
+  useEffect(() => {
+    if (page && page.items.length === 0 && offset > 0) onPageRef.current(page.total > 0 ? Math.floor((page.total - 1) / limit) * limit : 0);
+  }, [page, offset, limit]);
 }
 
 /** How long typing must pause before a search box's text is searched. */

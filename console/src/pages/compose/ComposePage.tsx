@@ -10,7 +10,7 @@
  * terms allow it for the category (by default notifications, not marketing).
  */
 import { useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import type { ContractDetailView, ContractListView } from '../../../../api/routes/contracts.types';
+import type { ContractDetailView } from '../../../../api/routes/contracts.types';
 import type { QuotaView } from '../../../../api/routes/invoices.types';
 import type { SubmissionView } from '../../../../api/routes/sms.types';
 import type { SmsTemplateList } from '../../../../api/routes/sms-templates.types';
@@ -22,6 +22,7 @@ import { apiGet, apiPost, newIdempotencyKey } from '../../api';
 import { useAuth } from '../../auth';
 import { useNow } from '../../clock';
 import { ErrorBox, Loading, Notice, Section, useLoad } from '../../components';
+import { ContractSelect, useContractSearch } from '../../contract-search';
 import { features } from '../../features';
 import { useI18n } from '../../i18n';
 import { LintEditor, MARK_OF } from './LintEditor';
@@ -33,9 +34,9 @@ const CATEGORIES: SmsCategory[] = ['notification', 'marketing', 'alert'];
 export function ComposePage() {
   const { t, lang } = useI18n();
   const { user } = useAuth();
-  const contracts = useLoad((signal) => apiGet<ContractListView>('/api/contracts?status=active&limit=200', { signal }), []);
-  const [contractId, setContractId] = useState<string>('');
-  const chosenId = contractId || contracts.data?.items[0]?.id || '';
+  // the newest contract in service until another is searched for and chosen
+  const contracts = useContractSearch({ pickFirst: true });
+  const chosenId = contracts.chosen?.id ?? '';
   const detail = useLoad(
     (signal) => (chosenId ? apiGet<ContractDetailView>(`/api/contracts/${chosenId}`, { signal }) : Promise.resolve(null)),
     [chosenId],
@@ -125,9 +126,8 @@ export function ComposePage() {
     }
   };
 
-  if (contracts.error) return <ErrorBox error={contracts.error} onRetry={contracts.reload} />;
-  if (!contracts.data) return <Loading />;
-  if (contracts.data.items.length === 0) return <p className="card muted">{t('compose.noContract')}</p>;
+  if (contracts.none) return <p className="card muted">{t('compose.noContract')}</p>;
+  if (!contracts.matches.data) return contracts.matches.error ? <ErrorBox error={contracts.matches.error} onRetry={contracts.matches.reload} /> : <Loading />;
 
   return (
     <form className="page" onSubmit={submit} data-testid="composer">
@@ -138,16 +138,7 @@ export function ComposePage() {
       <div className="compose-grid">
         <div className="compose-main">
           <div className="card form-grid">
-            <label className="field wide">
-              <span>{t('compose.contract')}</span>
-              <select value={chosenId} onChange={(e) => setContractId(e.target.value)} data-testid="compose-contract">
-                {contracts.data.items.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.number} · {c.partyA}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <ContractSelect search={contracts} label={t('compose.contract')} testId="compose-contract" wide />
             {features.sendFromTemplate(user.role) && (
               <fieldset className="field wide">
                 <legend>{t('compose.mode')}</legend>

@@ -4,16 +4,27 @@
  * words, a link to its case, outage or contract, its due time in Beijing
  * time, and the two acts: acknowledge (open → acknowledged) and close
  * (→ done). Items whose cause is resolved close themselves (the API does it).
+ * Shown 50 at a time, the filter and the page kept in the URL.
  */
 import { useState } from 'react';
 import type { InboxView, WorkItemView } from '../../../../api/routes/inbox.types';
 import { WORK_ITEM_FILTERS, type WorkItemFilter } from '../../../../domain/work-items';
 import { apiGet, apiPost, newIdempotencyKey } from '../../api';
-import { ErrorBox, ListBody, Segmented, useLoad } from '../../components';
+import { ErrorBox, ListBody, offsetOf, Pager, Segmented, useLoad, usePastTheEnd } from '../../components';
 import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n';
 import { INBOX_CHANGED } from '../../inbox-badge';
 import { Link, navigate, useLocation } from '../../router';
+
+const PAGE = 50;
+
+function pathOf(state: WorkItemFilter, offset: number): string {
+  const q = new URLSearchParams();
+  if (state !== 'unfinished') q.set('state', state);
+  if (offset) q.set('offset', String(offset));
+  const qs = q.toString();
+  return `/inbox${qs ? `?${qs}` : ''}`;
+}
 
 function ItemRow({ item, onChanged }: { item: WorkItemView; onChanged: () => void }) {
   const { t, tx, lang } = useI18n();
@@ -82,7 +93,10 @@ export function InboxPage() {
   const { query } = useLocation();
   const raw = query.get('state') ?? 'unfinished';
   const state: WorkItemFilter = (WORK_ITEM_FILTERS as readonly string[]).includes(raw) ? (raw as WorkItemFilter) : 'unfinished';
-  const list = useLoad((signal) => apiGet<InboxView>(`/api/inbox?state=${state}&limit=200`, { signal }), [state]);
+  const offset = offsetOf(query);
+  const list = useLoad((signal) => apiGet<InboxView>(`/api/inbox?state=${state}&limit=${PAGE}&offset=${offset}`, { signal }), [state, offset]);
+  // the last items of a page closed: the page before it
+  usePastTheEnd(list.data, offset, PAGE, (next) => navigate(pathOf(state, next), { replace: true }));
   return (
     <div className="page">
       <div className="page-head">
@@ -96,15 +110,16 @@ export function InboxPage() {
           label={t('inbox.state')}
           options={WORK_ITEM_FILTERS.map((s) => ({ value: s, text: t(`inbox.filter.${s}`) }))}
           value={state}
-          onChoose={(s) => navigate(s === 'unfinished' ? '/inbox' : `/inbox?state=${s}`)}
+          onChoose={(s) => navigate(pathOf(s, 0))}
         />
       </div>
-      <ListBody list={list} empty={list.data?.items.length === 0} emptyText={t('inbox.empty')}>
+      <ListBody list={list} empty={list.data?.total === 0} emptyText={t('inbox.empty')}>
         <div className="inbox" data-testid="inbox">
           {(list.data?.items ?? []).map((item) => (
             <ItemRow key={`${item.id}:${item.state}`} item={item} onChanged={list.reload} />
           ))}
         </div>
+        {list.data && <Pager offset={offset} limit={PAGE} total={list.data.total} shown={list.data.items.length} onPage={(next) => navigate(pathOf(state, next))} testId="inbox-pager" />}
       </ListBody>
     </div>
   );

@@ -2,22 +2,25 @@
  * Legal board: every open case (breach, outage, violation, force majeure)
  * soonest deadline first (the API's order), coloured by urgency, with the
  * actions each case allows in its status and the role may take; and serving
- * a breach notice. An outage is one card for all its contracts, acted on in
- * the outages screen. Bodies are validated with the API's schemas
- * (domain/legal); irreversible acts ask first, stating the consequence.
+ * a breach notice. Shown 50 cases at a time, the filters and the page kept in
+ * the URL. An outage is one card for all its contracts, acted on in the
+ * outages screen. Bodies are validated with the API's schemas (domain/legal);
+ * irreversible acts ask first, stating the consequence.
  */
 import { useState } from 'react';
-import type { CaseListView } from '../../../../api/routes/cases.types';
+import type { CaseListView, CaseView } from '../../../../api/routes/cases.types';
 import { CASE_KINDS } from '../../../../domain/legal';
 import { apiGet } from '../../api';
 import { useAuth } from '../../auth';
-import { ListBody, Notice, Segmented, useLoad } from '../../components';
+import { ListBody, Notice, offsetOf, Pager, Segmented, useLoad, usePastTheEnd } from '../../components';
 import { features } from '../../features';
 import { useI18n } from '../../i18n';
 import { navigate, useLocation } from '../../router';
 import { CaseCard } from './CaseCard';
 import { groupOutages, OutageGroupCard } from './OutageGroupCard';
 import { ServeBreachForm } from './ServeBreachForm';
+
+const PAGE = 50;
 
 export function LegalPage() {
   const { t, tx } = useI18n();
@@ -30,16 +33,26 @@ export function LegalPage() {
   const onlyCase = query.get('case') ?? '';
   const [serving, setServing] = useState(query.get('serve') === '1');
   const [served, setServed] = useState<string | null>(null);
-  const qs = new URLSearchParams({ status, limit: '200' });
+  const offset = offsetOf(query);
+  const qs = new URLSearchParams({ status, limit: String(PAGE), offset: String(offset) });
   if (kind) qs.set('kind', kind);
   if (contract) qs.set('contract', contract);
-  const list = useLoad((signal) => apiGet<CaseListView>(`/api/cases?${qs.toString()}`, { signal }), [qs.toString()]);
+  const list = useLoad(
+    (signal) =>
+      onlyCase
+        ? apiGet<CaseView>(`/api/cases/${encodeURIComponent(onlyCase)}`, { signal }).then((c): CaseListView => ({ total: 1, items: [c] }))
+        : apiGet<CaseListView>(`/api/cases?${qs.toString()}`, { signal }),
+    [onlyCase, qs.toString()],
+  );
 
-  const go = (next: Record<string, string>) => {
+  /** another filter shows its first page; `offset` alone turns the page */
+  const go = (next: Record<string, string>, options: { replace?: boolean } = {}) => {
     const q = new URLSearchParams({ ...(kind ? { kind } : {}), ...(status !== 'open' ? { status } : {}), ...(contract ? { contract } : {}), ...next });
-    for (const [k, v] of [...q.entries()]) if (!v || (k === 'status' && v === 'open')) q.delete(k);
-    navigate(`/legal${q.toString() ? `?${q}` : ''}`);
+    for (const [k, v] of [...q.entries()]) if (!v || (k === 'status' && v === 'open') || (k === 'offset' && v === '0')) q.delete(k);
+    navigate(`/legal${q.toString() ? `?${q}` : ''}`, options);
   };
+  // the last cases of a page closed: the page before it
+  usePastTheEnd(onlyCase ? null : list.data, offset, PAGE, (next) => go({ offset: String(next) }, { replace: true }));
 
   return (
     <div className="page">
@@ -75,7 +88,7 @@ export function LegalPage() {
       </div>
       <ListBody list={list} empty={list.data?.items.length === 0} emptyText={t('legal.empty')}>
         <div className="cases" data-testid="cases">
-          {groupOutages((list.data?.items ?? []).filter((c) => !onlyCase || c.id === onlyCase)).map((entry) =>
+          {groupOutages(list.data?.items ?? []).map((entry) =>
             Array.isArray(entry) ? (
               <OutageGroupCard key={`${entry[0]!.outageId}:${list.fetchedAt}`} cases={entry} fetchedAt={list.fetchedAt} role={user.role} />
             ) : (
@@ -83,6 +96,7 @@ export function LegalPage() {
             ),
           )}
         </div>
+        {list.data && !onlyCase && <Pager offset={offset} limit={PAGE} total={list.data.total} shown={list.data.items.length} onPage={(next) => go({ offset: String(next) })} testId="cases-pager" />}
       </ListBody>
     </div>
   );

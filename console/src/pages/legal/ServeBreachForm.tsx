@@ -1,14 +1,15 @@
 /**
  * Serving a breach notice: nothing about its object is chosen for the person
  * (no contract — unless they came from that contract's page —, no serving
- * party, no clause), and it is served only after they confirm.
+ * party, no clause), and it is served only after they confirm. The contract is
+ * found by typing part of its number or the customer's name.
  */
 import { useState, type FormEvent } from 'react';
 import type { CaseView } from '../../../../api/routes/cases.types';
-import type { ContractListView } from '../../../../api/routes/contracts.types';
 import { ZBreachNoticeRequest, type TBreachNoticeRequest } from '../../../../domain/legal';
-import { apiGet, apiPost, newIdempotencyKey } from '../../api';
-import { ConfirmStep, ErrorBox, Loading, useLoad } from '../../components';
+import { apiPost, newIdempotencyKey } from '../../api';
+import { ConfirmStep, ErrorBox } from '../../components';
+import { ContractSelect, useContractSearch } from '../../contract-search';
 import { Field, FormActions, issuesOf, partyNamed, useAct, type Issues } from '../../forms';
 import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
@@ -16,16 +17,15 @@ import { useLocation } from '../../router';
 export function ServeBreachForm({ onServed }: { onServed: (c: CaseView) => void }) {
   const { t, lang } = useI18n();
   const { query } = useLocation();
-  const contracts = useLoad((signal) => apiGet<ContractListView>('/api/contracts?status=active&limit=200', { signal }), []);
   // only the contract page's own "serve a breach notice" link names the contract (?serve=1&contract=…)
-  const [contractId, setContractId] = useState(query.get('serve') === '1' ? (query.get('contract') ?? '') : '');
+  const contracts = useContractSearch({ initialId: query.get('serve') === '1' ? (query.get('contract') ?? '') : '' });
   const [servedBy, setServedBy] = useState<'' | 'A' | 'B'>('');
   const [clause, setClause] = useState('');
   const [description, setDescription] = useState('');
   const [evidence, setEvidence] = useState('');
   const [errors, setErrors] = useState<Issues>({});
   const act = useAct<TBreachNoticeRequest>();
-  const chosen = contracts.data?.items.find((c) => c.id === contractId) ?? null;
+  const chosen = contracts.chosen;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -49,23 +49,12 @@ export function ServeBreachForm({ onServed }: { onServed: (c: CaseView) => void 
     });
   };
 
-  if (contracts.error) return <ErrorBox error={contracts.error} onRetry={contracts.reload} />;
-  if (!contracts.data) return <Loading />;
   const notified = servedBy === 'B' ? partyNamed(t, 'A', chosen?.partyA ?? '') : partyNamed(t, 'B', chosen?.partyB ?? '');
   return (
     <form className="card form-grid" onSubmit={submit} noValidate data-testid="breach-form">
       <h2 className="wide">{t('legal.serve')}</h2>
       <fieldset className="contents" disabled={act.asking !== null}>
-        <Field label={t('legal.contract')} error={errors.contract}>
-          <select value={chosen?.id ?? ''} onChange={(e) => setContractId(e.target.value)} data-testid="breach-contract">
-            <option value="">{t('common.choose')}</option>
-            {contracts.data.items.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.number} · {c.partyA}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ContractSelect search={contracts} label={t('legal.contract')} error={errors.contract} testId="breach-contract" placeholder />
         <Field label={t('legal.servedBy')} error={errors.servedBy}>
           <select value={servedBy} onChange={(e) => setServedBy(e.target.value as '' | 'A' | 'B')} data-testid="breach-served-by">
             <option value="">{t('common.choose')}</option>

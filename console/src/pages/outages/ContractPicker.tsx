@@ -1,35 +1,33 @@
-/** The contracts an outage affects, chosen by customer name or number among those in service. */
-import { useMemo, type Dispatch, type SetStateAction } from 'react';
-import type { ContractListItemView } from '../../../../api/routes/contracts.types';
-import { ErrorBox, Loading, type Loaded } from '../../components';
+/**
+ * The contracts an outage affects, among those in service: found by typing
+ * part of the customer's name or the number (the first 20 matches), ticked one
+ * by one; the ticked stay ticked while another search runs.
+ */
+import type { Dispatch, SetStateAction } from 'react';
+import { SEARCH_MAX_LENGTH } from '../../../../domain/contract-list';
+import { ErrorBox, Loading } from '../../components';
+import { useContractSearch } from '../../contract-search';
 import { useI18n } from '../../i18n';
 
-export function ContractPicker({
-  contracts,
-  search,
-  setSearch,
-  picked,
-  setPicked,
-}: {
-  contracts: Loaded<ContractListItemView[]>;
-  search: string;
-  setSearch: (search: string) => void;
-  picked: string[];
-  setPicked: Dispatch<SetStateAction<string[]>>;
-}) {
+export function ContractPicker({ picked, setPicked }: { picked: string[]; setPicked: Dispatch<SetStateAction<string[]>> }) {
   const { t } = useI18n();
-  const items = useMemo(() => contracts.data ?? [], [contracts.data]);
-  const needle = search.trim().toLowerCase();
-  const matches = useMemo(
-    () => (needle ? items.filter((c) => c.number.toLowerCase().includes(needle) || c.partyA.toLowerCase().includes(needle)) : items),
-    [items, needle],
-  );
-  const shown = matches.slice(0, 50);
+  const { text, setText, matches } = useContractSearch();
+  const shown = matches.data?.items ?? [];
+  const total = matches.data?.total ?? 0;
   const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
   return (
     <div className="picker wide" data-testid="contract-picker">
-      <ErrorBox error={contracts.error} onRetry={contracts.reload} />
-      <input type="search" value={search} placeholder={t('outage.search')} aria-label={t('outage.search')} onChange={(e) => setSearch(e.target.value)} data-testid="contract-search" />
+      <ErrorBox error={matches.error} onRetry={matches.reload} />
+      <input
+        type="search"
+        value={text}
+        maxLength={SEARCH_MAX_LENGTH}
+        placeholder={t('outage.search')}
+        aria-label={t('outage.search')}
+        autoComplete="off"
+        onChange={(e) => setText(e.target.value)}
+        data-testid="contract-search"
+      />
       <p className="muted small" data-testid="picked-count">
         {t('outage.picked', { n: picked.length })}
         {picked.length > 0 && (
@@ -41,8 +39,8 @@ export function ContractPicker({
           </>
         )}
       </p>
-      {!contracts.data ? (
-        contracts.error ? null : <Loading />
+      {!matches.data ? (
+        matches.error ? null : <Loading />
       ) : (
         <ul className="picker-list">
           {shown.map((c) => (
@@ -54,8 +52,8 @@ export function ContractPicker({
               </label>
             </li>
           ))}
-          {matches.length === 0 && <li className="muted">{t('outage.noMatch')}</li>}
-          {matches.length > shown.length && <li className="muted small">{t('outage.more', { n: matches.length - shown.length })}</li>}
+          {total === 0 && <li className="muted">{t('outage.noMatch')}</li>}
+          {total > shown.length && <li className="muted small">{t('outage.more', { n: total - shown.length })}</li>}
         </ul>
       )}
     </div>

@@ -6,7 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { OutageDetailView } from '../../../../api/routes/cases.types';
-import type { ContractListItemView, ContractListView } from '../../../../api/routes/contracts.types';
+import type { ContractListView } from '../../../../api/routes/contracts.types';
 import { OUTAGE_CAUSES, ZOutageRequest } from '../../../../domain/legal';
 import { apiGet, apiPost, newIdempotencyKey } from '../../api';
 import { ConfirmStep, ErrorBox, useLoad } from '../../components';
@@ -15,31 +15,21 @@ import { Field, FormActions, issuesOf, useAct, type Issues } from '../../forms';
 import { useI18n } from '../../i18n';
 import { ContractPicker } from './ContractPicker';
 
-/** Every contract in service, page by page (the list answers at most 200 at a time). */
-async function activeContracts(signal: AbortSignal): Promise<ContractListItemView[]> {
-  const all: ContractListItemView[] = [];
-  for (let offset = 0; ; offset += 200) {
-    const page = await apiGet<ContractListView>(`/api/contracts?status=active&limit=200&offset=${offset}`, { signal });
-    all.push(...page.items);
-    if (page.items.length === 0 || all.length >= page.total) return all;
-  }
-}
-
 export function DeclareOutageForm({ onDeclared }: { onDeclared: (o: OutageDetailView) => void }) {
   const { t, tx, lang } = useI18n();
-  const contracts = useLoad(activeContracts, []);
+  // how many contracts are in service (every one of them, when the outage is declared for all)
+  const inService = useLoad((signal) => apiGet<ContractListView>('/api/contracts?status=active&limit=1', { signal }), []);
   const [startedAt, setStartedAt] = useState('');
   const [learnedAt, setLearnedAt] = useState('');
   const [cause, setCause] = useState('');
   const [description, setDescription] = useState('');
   const [scope, setScope] = useState<'' | 'listed' | 'all'>('');
-  const [search, setSearch] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
   const [hold, setHold] = useState(false);
   const [errors, setErrors] = useState<Issues>({});
   const act = useAct();
 
-  const total = contracts.data?.length ?? 0;
+  const total = inService.data?.total ?? 0;
   const count = scope === 'all' ? total : picked.length;
 
   const submit = (event: FormEvent) => {
@@ -97,12 +87,13 @@ export function DeclareOutageForm({ onDeclared }: { onDeclared: (o: OutageDetail
             </label>
             <label className="radio">
               <input type="radio" name="scope" checked={scope === 'all'} onChange={() => setScope('all')} data-testid="scope-all" />
-              <span>{t('outage.scopeAll', { n: contracts.data ? total : '…' })}</span>
+              <span>{t('outage.scopeAll', { n: inService.data ? total : '…' })}</span>
             </label>
           </div>
           {errors.contractIds && <span className="field-error">{errors.contractIds}</span>}
+          <ErrorBox error={inService.error} onRetry={inService.reload} />
         </fieldset>
-        {scope === 'listed' && <ContractPicker contracts={contracts} search={search} setSearch={setSearch} picked={picked} setPicked={setPicked} />}
+        {scope === 'listed' && <ContractPicker picked={picked} setPicked={setPicked} />}
         <label className="check field wide">
           <input type="checkbox" checked={hold} onChange={(e) => setHold(e.target.checked)} data-testid="outage-hold" />
           <span>{t('outage.holdForReview')}</span>

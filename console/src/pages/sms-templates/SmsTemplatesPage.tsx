@@ -7,26 +7,25 @@
  * and the reason of a rejection.
  */
 import { useMemo, useState, type FormEvent } from 'react';
-import type { ContractListView } from '../../../../api/routes/contracts.types';
 import type { SmsSignatureList, SmsSignatureView, SmsTemplateList, SmsTemplateView } from '../../../../api/routes/sms-templates.types';
 import { lintTemplate, TEMPLATE_CATEGORIES, type TemplateCategory } from '../../../../domain/sms/templates';
 import { apiGet, apiPost } from '../../api';
 import { DocumentLink, ReviewStatus } from './parts';
 import { ErrorBox, Loading, Notice, Section, useLoad } from '../../components';
+import { ContractSelect, useContractSearch } from '../../contract-search';
 import { formatDateTime, formatDue } from '../../format';
 import { Field, useAct, usePickedFile } from '../../forms';
 import { useI18n } from '../../i18n';
 
 export function SmsTemplatesPage() {
   const { t } = useI18n();
-  const contracts = useLoad((signal) => apiGet<ContractListView>('/api/contracts?status=active&limit=200', { signal }), []);
-  const [contractId, setContractId] = useState('');
-  const chosen = contractId || contracts.data?.items[0]?.id || '';
+  // the newest contract in service until another is searched for and chosen
+  const contracts = useContractSearch({ pickFirst: true });
+  const chosen = contracts.chosen?.id ?? '';
   const signatures = useLoad((signal) => (chosen ? apiGet<SmsSignatureList>(`/api/contracts/${chosen}/sms-signatures`, { signal }) : Promise.resolve(null)), [chosen]);
   const templates = useLoad((signal) => (chosen ? apiGet<SmsTemplateList>(`/api/contracts/${chosen}/sms-templates`, { signal }) : Promise.resolve(null)), [chosen]);
 
-  if (contracts.error) return <ErrorBox error={contracts.error} onRetry={contracts.reload} />;
-  if (!contracts.data) return <Loading />;
+  if (!contracts.matches.data) return contracts.matches.error ? <ErrorBox error={contracts.matches.error} onRetry={contracts.matches.reload} /> : <Loading />;
   return (
     <div className="page" data-testid="sms-templates-page">
       <div className="page-head">
@@ -34,16 +33,7 @@ export function SmsTemplatesPage() {
       </div>
       <p className="muted">{t('tpl.intro')}</p>
       <div className="card form-grid">
-        <label className="field wide">
-          <span>{t('tpl.contract')}</span>
-          <select value={chosen} onChange={(e) => setContractId(e.target.value)} data-testid="tpl-contract">
-            {contracts.data.items.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.number} · {c.partyA}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ContractSelect search={contracts} label={t('tpl.contract')} testId="tpl-contract" wide />
         {templates.data && (
           <p className="small wide" data-testid="free-text-policy">
             {t('tpl.freeText', {

@@ -1,13 +1,14 @@
 /**
- * The contract's legal cases with their clocks, and the legal duties its page
- * opens: a violation report, a force-majeure declaration and its proof, a
- * violation's finding or dismissal; serving a breach notice is on the legal board.
+ * The contract's legal cases with their clocks, 20 at a time, and the legal
+ * duties its page opens: a violation report, a force-majeure declaration and
+ * its proof, a violation's finding or dismissal; serving a breach notice is on
+ * the legal board.
  */
 import { useState } from 'react';
 import type { CaseListView } from '../../../../../api/routes/cases.types';
 import type { ContractDetailView } from '../../../../../api/routes/contracts.types';
 import { apiGet, can, type Role } from '../../../api';
-import { Countdown, ErrorBox, Loading, Notice, Section, StatusBadge, useLoad } from '../../../components';
+import { Countdown, ErrorBox, Loading, Notice, Pager, Section, StatusBadge, useLoad, usePastTheEnd } from '../../../components';
 import { formatDateTime, formatDue } from '../../../format';
 import { partyWord } from '../../../forms';
 import { useI18n } from '../../../i18n';
@@ -24,11 +25,14 @@ import { ViolationReportLine } from '../../legal/ViolationReportLine';
 /** The case actions offered on the contract's page (the legal board offers them all); the proof has a form of its own here. */
 const CASE_ACTIONS = new Set(['confirm', 'dismiss', 'rectification', 'extension']);
 const PROOF = actionById('proof');
+const CASES_PAGE = 20;
 
 export function CasesSection({ contract, role, onChanged }: { contract: ContractDetailView; role: Role; onChanged: () => void }) {
   const { t, tx, lang } = useI18n();
   const contractId = contract.id;
-  const cases = useLoad((signal) => apiGet<CaseListView>(`/api/cases?contract=${contractId}&status=all&limit=50`, { signal }), [contractId]);
+  const [offset, setOffset] = useState(0);
+  const cases = useLoad((signal) => apiGet<CaseListView>(`/api/cases?contract=${contractId}&status=all&limit=${CASES_PAGE}&offset=${offset}`, { signal }), [contractId, offset]);
+  usePastTheEnd(cases.data, offset, CASES_PAGE, setOffset);
   const [open, setOpen] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const active = contract.status === 'active';
@@ -136,6 +140,9 @@ export function CasesSection({ contract, role, onChanged }: { contract: Contract
             );
           })}
         </ul>
+      )}
+      {cases.data && cases.data.total > CASES_PAGE && (
+        <Pager offset={offset} limit={CASES_PAGE} total={cases.data.total} shown={cases.data.items.length} onPage={setOffset} testId="contract-cases-pager" />
       )}
     </Section>
   );
