@@ -27,7 +27,11 @@ type Started = { child: ChildProcess; exited: Promise<number | null>; out: () =>
 const running: Started[] = [];
 
 afterAll(async () => {
-  for (const r of running) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+  // a start a failed test left running: SIGTERM lets it stop its own children (a SIGKILL would orphan them), SIGKILL if it hangs
+  const alive = running.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
+  for (const r of alive) r.child.kill('SIGTERM');
+  await Promise.all(alive.map((r) => Promise.race([r.exited, new Promise((done) => setTimeout(done, 30_000))])));
+  for (const r of alive) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
