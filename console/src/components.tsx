@@ -8,6 +8,7 @@ import { useCallback, useEffect, useId, useRef, useState, type HTMLAttributes, t
 import { ApiError } from './api';
 import { useNow } from './clock';
 import { durationParts, urgencyOf } from './format';
+import { SEARCH_MAX_LENGTH } from '../../domain/contract-list';
 import { isErrorCode, type ErrorCode } from '../../domain/errors';
 import type { Matter } from '../../domain/risk';
 import { useI18n, type MessageKey, type Translate } from './i18n';
@@ -407,6 +408,23 @@ export function useSearchText(current: string, search: (text: string) => void): 
     return () => clearTimeout(timer);
   }, [text, current]);
   return [text, setText];
+}
+
+/** A search box: at most SEARCH_MAX_LENGTH characters, no autocomplete; `ariaLabel` when no <label> wraps it. */
+export function SearchInput({ value, onChange, placeholder, ariaLabel, testId }: { value: string; onChange: (text: string) => void; placeholder: string; ariaLabel?: string; testId: string }) {
+  return (
+    <input
+      type="search"
+      name="q"
+      value={value}
+      maxLength={SEARCH_MAX_LENGTH}
+      onChange={(e) => onChange(e.target.value)}
+      placeholder={placeholder}
+      aria-label={ariaLabel}
+      autoComplete="off"
+      data-testid={testId}
+    />
+  );
 }
 
 /** Buttons choosing one of a few values (a list's filter), the chosen one pressed. */

@@ -6,9 +6,8 @@
  */
 import { useEffect, useId, useState } from 'react';
 import type { ContractDetailView, ContractListItemView, ContractListView } from '../../api/routes/contracts.types';
-import { SEARCH_MAX_LENGTH } from '../../domain/contract-list';
 import { apiGet } from './api';
-import { ErrorBox, useLoad, useSearchText, type Loaded } from './components';
+import { ErrorBox, SearchInput, useLoad, useSearchText, type Loaded } from './components';
 import { useI18n } from './i18n';
 
 /** How many matches a search shows. */
@@ -96,16 +95,7 @@ export function ContractSelect({
   return (
     <div className={classes} role="group" aria-labelledby={`${id}-label`}>
       <span id={`${id}-label`}>{label}</span>
-      <input
-        type="search"
-        value={search.text}
-        maxLength={SEARCH_MAX_LENGTH}
-        onChange={(e) => search.setText(e.target.value)}
-        placeholder={t('picker.search')}
-        aria-label={t('picker.search')}
-        autoComplete="off"
-        data-testid={`${testId}-search`}
-      />
+      <SearchInput value={search.text} onChange={search.setText} placeholder={t('picker.search')} ariaLabel={t('picker.search')} testId={`${testId}-search`} />
       <select value={chosen?.id ?? ''} onChange={(e) => search.choose(e.target.value)} aria-labelledby={`${id}-label`} data-testid={testId}>
         {(placeholder || !chosen) && <option value="">{t('common.choose')}</option>}
         {options.map((c) => (

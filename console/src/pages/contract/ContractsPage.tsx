@@ -7,10 +7,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ContractListItemView, ContractListView, ContractOwnersView } from '../../../../api/routes/contracts.types';
 import { CONTRACT_STATUSES } from '../../../../domain/contract';
-import { CONTRACT_SORTS, DEFAULT_CONTRACT_SORT, SEARCH_MAX_LENGTH, sortOf, sortParts, type ContractSort, type ContractSortKey } from '../../../../domain/contract-list';
+import { CONTRACT_SORTS, DEFAULT_CONTRACT_SORT, sortOf, sortParts, type ContractSort, type ContractSortKey } from '../../../../domain/contract-list';
 import { apiGet, can } from '../../api';
 import { useAuth } from '../../auth';
-import { Countdown, DataTable, ListBody, Pager, ProvisionalBadge, RiskChip, StatusBadge, useLoad, useSearchText, type Column, type ColumnSort } from '../../components';
+import { Countdown, DataTable, ListBody, Pager, ProvisionalBadge, RiskChip, SearchInput, StatusBadge, useLoad, useSearchText, type Column, type ColumnSort } from '../../components';
 import { features } from '../../features';
 import { formatDateTime, formatDue } from '../../format';
 import { useI18n } from '../../i18n';
@@ -144,16 +144,7 @@ export function ContractsPage() {
       <form className="filters card" onSubmit={apply} aria-label={t('list.filter.apply')}>
         <label className="field search-field">
           <span>{t('list.search')}</span>
-          <input
-            type="search"
-            name="q"
-            value={text}
-            maxLength={SEARCH_MAX_LENGTH}
-            onChange={(e) => setText(e.target.value)}
-            placeholder={t('list.searchPlaceholder')}
-            autoComplete="off"
-            data-testid="contracts-search"
-          />
+          <SearchInput value={text} onChange={setText} placeholder={t('list.searchPlaceholder')} testId="contracts-search" />
         </label>
         <label className="field">
           <span>{t('list.filter.status')}</span>

@@ -10,10 +10,9 @@
 import { useState } from 'react';
 import type { InvoiceListView, InvoiceView } from '../../../../api/routes/invoices.types';
 import { INVOICE_STATUSES } from '../../../../domain/billing';
-import { SEARCH_MAX_LENGTH } from '../../../../domain/contract-list';
 import { apiGet, can } from '../../api';
 import { useAuth } from '../../auth';
-import { DataTable, ListBody, Notice, Pager, Segmented, useLoad, useSearchText, type Column } from '../../components';
+import { DataTable, ListBody, Notice, Pager, SearchInput, Segmented, useLoad, useSearchText, type Column } from '../../components';
 import { features } from '../../features';
 import { useI18n } from '../../i18n';
 import { Link, navigate, useLocation } from '../../router';
@@ -129,16 +128,7 @@ export function FinancePage() {
       <div className="filters card">
         <label className="field search-field">
           <span>{t('finance.search')}</span>
-          <input
-            type="search"
-            name="q"
-            value={text}
-            maxLength={SEARCH_MAX_LENGTH}
-            onChange={(e) => setText(e.target.value)}
-            placeholder={t('finance.searchPlaceholder')}
-            autoComplete="off"
-            data-testid="invoices-search"
-          />
+          <SearchInput value={text} onChange={setText} placeholder={t('finance.searchPlaceholder')} testId="invoices-search" />
         </label>
       </div>
       <ListBody list={list} empty={items.length === 0} emptyText={t('finance.empty')}>

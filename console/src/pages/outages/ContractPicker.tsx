@@ -4,8 +4,7 @@
  * by one; the ticked stay ticked while another search runs.
  */
 import type { Dispatch, SetStateAction } from 'react';
-import { SEARCH_MAX_LENGTH } from '../../../../domain/contract-list';
-import { ErrorBox, Loading } from '../../components';
+import { ErrorBox, Loading, SearchInput } from '../../components';
 import { useContractSearch } from '../../contract-search';
 import { useI18n } from '../../i18n';
 
@@ -18,16 +17,7 @@ export function ContractPicker({ picked, setPicked }: { picked: string[]; setPic
   return (
     <div className="picker wide" data-testid="contract-picker">
       <ErrorBox error={matches.error} onRetry={matches.reload} />
-      <input
-        type="search"
-        value={text}
-        maxLength={SEARCH_MAX_LENGTH}
-        placeholder={t('outage.search')}
-        aria-label={t('outage.search')}
-        autoComplete="off"
-        onChange={(e) => setText(e.target.value)}
-        data-testid="contract-search"
-      />
+      <SearchInput value={text} onChange={setText} placeholder={t('outage.search')} ariaLabel={t('outage.search')} testId="contract-search" />
       <p className="muted small" data-testid="picked-count">
         {t('outage.picked', { n: picked.length })}
         {picked.length > 0 && (
