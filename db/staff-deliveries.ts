@@ -52,15 +52,19 @@ export async function enqueueUserDeliveries(db: Queryable, input: { notification
   return rowCount ?? 0;
 }
 
-export type ClaimedDelivery = {
+/** What every delivery row carries, claimed or listed. */
+type DeliveryFields = {
   id: number;
   notificationId: string;
   workItemId: number | null;
   userId: string;
   channel: StaffChannel;
   recipient: string;
-  contractId: string | null;
   attempts: number;
+};
+
+export type ClaimedDelivery = DeliveryFields & {
+  contractId: string | null;
   subject: string;
   body: string;
   dueAt: string | null;
@@ -168,15 +172,8 @@ export async function skipChannel(db: Queryable, channel: StaffChannel, reason: 
   return rowCount ?? 0;
 }
 
-export type StaffDeliveryRow = {
-  id: number;
-  notificationId: string;
-  workItemId: number | null;
-  userId: string;
-  channel: StaffChannel;
-  recipient: string;
+export type StaffDeliveryRow = DeliveryFields & {
   status: StaffDeliveryStatus;
-  attempts: number;
   lastError: string | null;
   outcome: string | null;
   sentAt: string | null;
