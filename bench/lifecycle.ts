@@ -2,27 +2,20 @@
  * (3) The full term path on the time-skipping server, as
  * test/workflows/renewal.test.ts drives it but over real HTTP: create, sign
  * (A then B), pay the initial invoice, 3 years pass, automatic renewal, pay
- * the renewal invoice, 1 year passes, second renewal. In process: the API app
- * (createApp) listening on a local port and a worker (createWorker) with the
- * real activities (notices recorded but not sent as SMS, as in the tests), on a
- * fresh database.
+ * the renewal invoice, 1 year passes, second renewal, on bench/in-process.ts's
+ * stack (the API app, a worker with the real activities, a fresh database).
  *
  * Baseline: a bare timer workflow (`noop`) sleeping 4 years (the same span)
  * on the same server and worker, before the contract exists: what skipping
  * that much time costs by itself.
  */
-import { loadConfig } from '../platform/config';
-import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { createApp } from '../api/app';
 import { invoiceNumber, paymentWorkflowId } from '../domain/billing';
-import { issueToken, upsertUser, type Role } from '../db/users';
+import type { Role } from '../db/users';
 import { REFERENCE_TERMS } from '../domain/terms';
-import { loadSmsSettings } from '../platform/sms-config';
 import type { noop } from '../workflows/noop';
-import { createWorker } from '../worker';
-import { BENCH_RATE_LIMITS, benchActorAssertionKey, benchDataConverter, createBenchDatabase, say, startTimeSkippingServer, workflowBundle } from './env';
+import { say } from './env';
+import { startInProcessStack } from './in-process';
 import { row, type Row } from './report';
 import { sleep } from './stats';
 
@@ -30,37 +23,13 @@ const DAY = 86_400_000;
 
 export async function benchLifecycle(options: { msPerDocument?: number }): Promise<{ rows: Row[]; raw: Record<string, unknown> }> {
   const setupStarted = performance.now();
-  const database = await createBenchDatabase('lifecycle');
-  const { env, stop: stopServer } = await startTimeSkippingServer();
-  const taskQueue = `bench-lifecycle-${randomBytes(3).toString('hex')}`;
-  const logger = pino({ level: 'silent' });
-  const smsSettings = loadSmsSettings();
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    // lifecycle notices are recorded, not also sent as SMS, as in test/workflows/renewal.test.ts (SMS is (5))
-    deps: { db: database.db, logger, temporal: env.client, smsSettings, systemSms: false },
-    workflowBundle: await workflowBundle(),
-    dataConverter: benchDataConverter(),
-  });
-  const running = worker.run();
-  const app = createApp({ db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', smsSettings, queryTimeoutMs: 5_000, actorAssertionKey: benchActorAssertionKey(), temporalClock: () => env.currentTimeMs(), rateLimits: BENCH_RATE_LIMITS, webhookDestinations: loadConfig().webhookDestinations });
-  const server: Server = await new Promise((done) => {
-    const s = app.listen(0, '127.0.0.1', () => done(s));
-  });
-  const address = server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const tokens = {} as Record<Role, string>;
-  for (const role of ['sales', 'finance', 'legal'] as const) {
-    await upsertUser(database.db, { id: `bench-${role}`, name: `压测${role}`, role, organisation: null });
-    tokens[role] = await issueToken(database.db, `bench-${role}`);
-  }
+  const { db, env, taskQueue, base, tokens, stop } = await startInProcessStack({ label: 'lifecycle', roles: ['sales', 'finance', 'legal'] });
   const setupSeconds = (performance.now() - setupStarted) / 1000;
 
   const call = async (role: Role, method: 'GET' | 'POST', path: string, body?: unknown, expected = [200, 201]) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${tokens[role]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${tokens[role]!}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await res.json()) as Record<string, any>;
@@ -83,7 +52,7 @@ export async function benchLifecycle(options: { msPerDocument?: number }): Promi
     if (target > now) await env.sleep(target - now);
   };
   const pay = async (contractId: string, number: string) => {
-    const { rows } = await waitFor(() => database.db.query('SELECT amount_fen FROM invoices WHERE number = $1', [number]), (r) => r.rowCount === 1, `invoice ${number}`);
+    const { rows } = await waitFor(() => db.query('SELECT amount_fen FROM invoices WHERE number = $1', [number]), (r) => r.rowCount === 1, `invoice ${number}`);
     await call('finance', 'POST', `/api/contracts/${contractId}/payments`, {
       amountFen: Number(rows[0]!.amount_fen),
       reference: `PAY-${number}`,
@@ -147,10 +116,6 @@ export async function benchLifecycle(options: { msPerDocument?: number }): Promi
       raw: { seconds, baselineSeconds, setupSeconds, simulatedMs, documents, notifications: final.notifications.length, renewals: final.renewals ?? null },
     };
   } finally {
-    await new Promise((done) => server.close(() => done(undefined)));
-    worker.shutdown();
-    await running.catch(() => undefined);
-    await stopServer();
-    await database.drop();
+    await stop();
   }
 }

@@ -13,16 +13,9 @@
  * and an audit append), so the ratio says how far above that floor a case's
  * step costs.
  */
-import type { Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { createApp } from '../api/app';
-import { issueToken, upsertUser, type Role } from '../db/users';
 import { REFERENCE_TERMS } from '../domain/terms';
-import { loadConfig } from '../platform/config';
-import { loadSmsSettings } from '../platform/sms-config';
-import { createWorker } from '../worker';
-import { BENCH_RATE_LIMITS, benchActorAssertionKey, benchDataConverter, createBenchDatabase, say, startTimeSkippingServer, workflowBundle } from './env';
+import { say } from './env';
+import { startInProcessStack } from './in-process';
 import { row, type Row } from './report';
 import { sleep } from './stats';
 
@@ -30,31 +23,8 @@ const HOUR = 3_600_000;
 
 export async function benchOutage(options: { contracts: number; timeoutMs: number }): Promise<{ rows: Row[]; raw: Record<string, unknown> }> {
   const { contracts } = options;
-  const database = await createBenchDatabase('outage', 20);
-  const { env, stop: stopServer } = await startTimeSkippingServer();
-  const taskQueue = `bench-outage-${randomBytes(3).toString('hex')}`;
-  const logger = pino({ level: 'silent' });
-  const smsSettings = loadSmsSettings();
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    deps: { db: database.db, logger, temporal: env.client, smsSettings, systemSms: false },
-    workflowBundle: await workflowBundle(),
-    dataConverter: benchDataConverter(),
-  });
-  const running = worker.run();
-  const app = createApp({ db: database.db, temporal: env.client, taskQueue, logger, bodyLimit: '256kb', smsSettings, queryTimeoutMs: 5_000, actorAssertionKey: benchActorAssertionKey(), temporalClock: () => env.currentTimeMs(), rateLimits: BENCH_RATE_LIMITS, webhookDestinations: loadConfig().webhookDestinations });
-  const server: Server = await new Promise((done) => {
-    const s = app.listen(0, '127.0.0.1', () => done(s));
-  });
-  const address = server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const tokens = {} as Record<Role, string>;
-  for (const role of ['sales', 'operations'] as const) {
-    await upsertUser(database.db, { id: `bench-${role}`, name: `压测${role}`, role, organisation: null });
-    tokens[role] = await issueToken(database.db, `bench-${role}`);
-  }
-  const count = async (sql: string, params: unknown[]) => (await database.db.query(sql, params)).rows[0]!.n as number;
+  const { db, env, base, tokens, stop } = await startInProcessStack({ label: 'outage', poolSize: 20, roles: ['sales', 'operations'] });
+  const count = async (sql: string, params: unknown[]) => (await db.query(sql, params)).rows[0]!.n as number;
   const waitFor = async (read: () => Promise<boolean>, what: string) => {
     const until = Date.now() + options.timeoutMs;
     while (!(await read())) {
@@ -70,7 +40,7 @@ export async function benchOutage(options: { contracts: number; timeoutMs: numbe
   try {
     say(`(11) an "all" outage over ${contracts.toLocaleString('en-US')} contracts, time-skipping`);
     // contracts in service, written in one statement: the outage path reads contract rows, it needs no lifecycle workflow
-    await database.db.query(
+    await db.query(
       `WITH ids AS (SELECT gen_random_uuid()::text AS id, g FROM generate_series(1, $1::int) g)
        INSERT INTO contracts (id, number, owner_id, status, terms, party_a_name, party_b_name, effective_at, term_ends_at, workflow_id)
        SELECT id, 'SMS-BENCH-' || lpad(g::text, 6, '0'), 'bench-sales', 'active', $2::jsonb, $3, $4, now(), now() + interval '3 years', 'contract-' || id FROM ids`,
@@ -81,7 +51,7 @@ export async function benchOutage(options: { contracts: number; timeoutMs: numbe
     const t0 = performance.now();
     const res = await fetch(`${base}/api/outages`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokens.operations}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${tokens.operations!}`, 'content-type': 'application/json' },
       body: JSON.stringify({ cause: 'network', description: '核心网设备故障导致短信下发中断，正在抢修。', startedAt: new Date(learned).toISOString(), learnedAt: new Date(learned).toISOString(), all: true, holdForReview: true }),
     });
     const created = (await res.json()) as { id: string; workflowId: string };
@@ -115,10 +85,10 @@ export async function benchOutage(options: { contracts: number; timeoutMs: numbe
     } while (runId);
 
     // the floor: one committed single-row transaction per case
-    await database.db.query(`CREATE TABLE bench_floor (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
+    await db.query(`CREATE TABLE bench_floor (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
     const floorRows = Math.min(contracts, 2_000);
     const f0 = performance.now();
-    for (let i = 0; i < floorRows; i++) await database.db.query(`INSERT INTO bench_floor (id) VALUES ($1)`, [i]);
+    for (let i = 0; i < floorRows; i++) await db.query(`INSERT INTO bench_floor (id) VALUES ($1)`, [i]);
     const floorMsPerRow = (performance.now() - f0) / floorRows;
 
     const perCase = (ms: number) => ms / contracts;
@@ -144,10 +114,6 @@ export async function benchOutage(options: { contracts: number; timeoutMs: numbe
       raw: { contracts, reportMs, openMs, alertMs, lateMs, runs: events.length, eventsPerRun: events.reverse(), floorMsPerRow, floorRows },
     };
   } finally {
-    await new Promise((done) => server.close(() => done(undefined)));
-    worker.shutdown();
-    await running.catch(() => undefined);
-    await stopServer();
-    await database.drop();
+    await stop();
   }
 }
